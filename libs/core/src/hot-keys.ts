@@ -1,0 +1,39 @@
+/**
+ * Logical hot-store key and channel names, in one place. Keys used together in one atomic script
+ * share a hash tag (`{…}`) so the same code runs on Redis Cluster. Adapters add their own prefix.
+ */
+export const hotKeys = {
+  /** Fixed-window request counter of an API key. */
+  keyRpm: (keyId: string, window: number) => `{k:${keyId}}:rpm:${window}`,
+  keyTpm: (keyId: string, window: number) => `{k:${keyId}}:tpm:${window}`,
+  keyLeases: (keyId: string) => `{k:${keyId}}:leases`,
+  keyCostDay: (keyId: string, day: string) => `{k:${keyId}}:cost:day:${day}`,
+  keyCostTotal: (keyId: string) => `{k:${keyId}}:cost:total`,
+  accountLeases: (accountId: string) => `{a:${accountId}}:leases`,
+  accountCooldown: (accountId: string) => `{a:${accountId}}:cooldown`,
+  accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
+  accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
+  sticky: (sessionHash: string) => `{s:${sessionHash}}:sticky`,
+  /** Original design's usage counters (hashes), hash-tagged by user. */
+  usageTotal: (userId: string) => `usage:total:{u:${userId}}`,
+  usageDaily: (userId: string, day: string) => `usage:daily:{u:${userId}}:${day}`,
+  usageMonthly: (userId: string, month: string) => `usage:monthly:{u:${userId}}:${month}`,
+  usageApiKey: (keyId: string) => `usage:apikey:{k:${keyId}}`,
+  costTotal: (userId: string) => `cost:total:{u:${userId}}`,
+  costDaily: (userId: string, day: string) => `cost:daily:{u:${userId}}:${day}`,
+  /** Streams. */
+  usageStream: '{usage}:stream',
+  proxyEventStream: '{events}:proxy',
+} as const;
+
+export const hotChannels = {
+  /** Payload: the new snapshot version as a decimal string. */
+  snapshotChanged: 'cfg:changed',
+  /** Payload: an encoded UsageEvent, for live request logs. */
+  liveLogs: 'logs:live',
+  /** Payload: JSON { accountId, until, reason } so every proxy learns a cooldown at once. */
+  cooldowns: 'acct:cooldown',
+} as const;
+
+export const USAGE_GROUP = 'ingester';
+export const PROXY_EVENTS_GROUP = 'control-plane';

@@ -1,0 +1,129 @@
+/**
+ * The one module that does money arithmetic. Amounts are integer micro-USD (USD × 1,000,000);
+ * prices are integer micro-USD per million tokens; a price rate is an integer in ten-thousandths
+ * (1.0 = 10_000, matching the `decimal(10,4)` column). Intermediate products use BigInt so that
+ * nothing overflows, and rounding happens in exactly one place (`divRoundHalfUp`).
+ */
+declare const microBrand: unique symbol;
+/** Integer micro-USD. */
+export type MicroUsd = number & { readonly [microBrand]: true };
+declare const rateBrand: unique symbol;
+/** A price rate in ten-thousandths: 1.0 → 10_000. */
+export type RateBp = number & { readonly [rateBrand]: true };
+
+export const MICRO_PER_USD = 1_000_000;
+export const RATE_ONE = 10_000 as RateBp;
+export const ZERO = 0 as MicroUsd;
+
+/** Per-million-token prices in micro-USD. */
+export interface ModelPrice {
+  input: MicroUsd;
+  output: MicroUsd;
+  cacheWrite: MicroUsd;
+  cacheRead: MicroUsd;
+}
+
+export interface TokenUsage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+}
+
+export interface CostBreakdown {
+  /** Prompt side: input + cache write + cache read. */
+  inputCost: MicroUsd;
+  outputCost: MicroUsd;
+  totalCost: MicroUsd;
+}
+
+export interface RatedCost {
+  base: CostBreakdown;
+  rated: CostBreakdown;
+  rate: RateBp;
+}
+
+function divRoundHalfUp(n: bigint, d: bigint): bigint {
+  if (n < 0n) return -divRoundHalfUp(-n, d);
+  return (n + d / 2n) / d;
+}
+
+function toSafe(n: bigint): MicroUsd {
+  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount exceeds safe integer range');
+  return Number(n) as MicroUsd;
+}
+
+export function micro(n: number): MicroUsd {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer micro-USD amount: ${n}`);
+  return n as MicroUsd;
+}
+
+export function addMicro(...xs: MicroUsd[]): MicroUsd {
+  let s = 0n;
+  for (const x of xs) s += BigInt(x);
+  return toSafe(s);
+}
+
+const USD_RE = /^(-)?(\d{1,12})(?:\.(\d{1,6}))?$/;
+/** Parses a decimal USD string ("3", "0.075", "15.000000") exactly. Throws on anything else. */
+export function usdToMicro(usd: string): MicroUsd {
+  const m = USD_RE.exec(usd.trim());
+  if (!m) throw new RangeError(`not a USD amount with at most 6 decimals: ${JSON.stringify(usd)}`);
+  const frac = (m[3] ?? '').padEnd(6, '0');
+  const v = BigInt(m[2]) * 1_000_000n + BigInt(frac);
+  return toSafe(m[1] ? -v : v);
+}
+
+/** Formats micro-USD as a decimal USD string with exactly six decimals: 1500 → "0.001500". */
+export function microToUsd(x: MicroUsd | number): string {
+  const neg = x < 0;
+  const a = BigInt(Math.abs(x));
+  const s = `${a / 1_000_000n}.${(a % 1_000_000n).toString().padStart(6, '0')}`;
+  return neg ? `-${s}` : s;
+}
+
+const RATE_RE = /^(\d{1,6})(?:\.(\d{1,4}))?$/;
+/** Parses a price rate string ("1", "0.85", "1.2500") exactly into ten-thousandths. */
+export function parseRate(rate: string): RateBp {
+  const m = RATE_RE.exec(rate.trim());
+  if (!m) throw new RangeError(`not a rate with at most 4 decimals: ${JSON.stringify(rate)}`);
+  return (Number(m[1]) * 10_000 + Number((m[2] ?? '').padEnd(4, '0'))) as RateBp;
+}
+
+/** 12500 → "1.2500" */
+export function formatRate(r: RateBp | number): string {
+  return `${Math.trunc(r / 10_000)}.${String(r % 10_000).padStart(4, '0')}`;
+}
+
+/** tokens × price-per-million, rounded half-up to the micro-dollar. */
+export function tokenCost(tokens: number, pricePerMillion: MicroUsd): MicroUsd {
+  return toSafe(divRoundHalfUp(BigInt(tokens) * BigInt(pricePerMillion), 1_000_000n));
+}
+
+/** Scales an amount by a rate, rounded half-up. */
+export function applyRate(amount: MicroUsd, rate: RateBp): MicroUsd {
+  return toSafe(divRoundHalfUp(BigInt(amount) * BigInt(rate), 10_000n));
+}
+
+/**
+ * Base and rated cost of one request. Each component is rounded once; totals are sums of the
+ * rounded components, so `inputCost + outputCost === totalCost` always holds, for base and rated.
+ */
+export function computeCost(usage: TokenUsage, price: ModelPrice, rate: RateBp): RatedCost {
+  const inputCost = addMicro(
+    tokenCost(usage.inputTokens, price.input),
+    tokenCost(usage.cacheCreationInputTokens, price.cacheWrite),
+    tokenCost(usage.cacheReadInputTokens, price.cacheRead),
+  );
+  const outputCost = tokenCost(usage.outputTokens, price.output);
+  const base = { inputCost, outputCost, totalCost: addMicro(inputCost, outputCost) };
+  const rIn = applyRate(inputCost, rate);
+  const rOut = applyRate(outputCost, rate);
+  return { base, rated: { inputCost: rIn, outputCost: rOut, totalCost: addMicro(rIn, rOut) }, rate };
+}
+
+/** Upper-bound estimate used to reserve budget before a call (settled to the real cost after). */
+export function estimateCost(promptTokens: number, maxOutputTokens: number, price: ModelPrice, rate: RateBp): MicroUsd {
+  const base = addMicro(tokenCost(promptTokens, price.input), tokenCost(maxOutputTokens, price.output));
+  return applyRate(base, rate);
+}

@@ -1,0 +1,95 @@
+import type { ModelPrice, MicroUsd, RateBp } from './money.ts';
+import type { Platform } from './platforms.ts';
+
+/**
+ * The configuration snapshot: everything a proxy needs at request time, compiled by the control
+ * plane from MySQL, stored in the hot store under a monotonically increasing version and announced
+ * on pub/sub. Proxies hold it in memory and never query the database.
+ */
+export interface ConfigSnapshot {
+  version: number;
+  /** ISO time of compilation. */
+  generatedAt: string;
+  /** API keys by their keyed hash (HMAC-SHA256 hex). */
+  keys: Record<string, SnapshotKey>;
+  /** Users by id. */
+  users: Record<string, SnapshotUser>;
+  accounts: SnapshotAccount[];
+  prices: SnapshotPrice[];
+  /** Applied to models with no price of their own; null means such models are refused. */
+  defaultPrice: ModelPrice | null;
+}
+
+export interface SnapshotKey {
+  id: string;
+  userId: string;
+  name: string;
+  enabled: boolean;
+  /** Epoch ms, or null for never. */
+  expiresAt: number | null;
+  /** null = every platform. */
+  allowedPlatforms: Platform[] | null;
+  /** null = every model. */
+  allowedModels: string[] | null;
+  rpm: number | null;
+  tpm: number | null;
+  concurrency: number | null;
+  dailyCostLimit: MicroUsd | null;
+  totalCostLimit: MicroUsd | null;
+  /** Rated cost already recorded in the database when the snapshot was compiled. */
+  costUsed: MicroUsd;
+}
+
+export type UserStatus = 'ACTIVE' | 'DISABLED';
+export interface SnapshotUser {
+  id: string;
+  username: string;
+  status: UserStatus;
+  priceRate: RateBp;
+}
+
+export type AccountStatus = 'ACTIVE' | 'DISABLED' | 'ERROR';
+export interface SnapshotAccount {
+  id: string;
+  name: string;
+  platform: Platform;
+  status: AccountStatus;
+  schedulable: boolean;
+  /** Lower number is tried first. */
+  priority: number;
+  baseUrl: string | null;
+  /** SecretBox ciphertext of the platform's credential JSON (see AccountCredentials). */
+  credentials: string;
+  /** null = whatever the platform family serves. */
+  supportedModels: string[] | null;
+  /** client model name → upstream model id. */
+  modelMapping: Record<string, string>;
+  /** Max concurrent requests on this account; null = unlimited. */
+  concurrency: number | null;
+  /** SecretBox ciphertext of the egress proxy URL (http://, https://, socks5://), or null. */
+  egressProxy: string | null;
+  /** Non-secret platform settings: region, deployment, apiVersion, … */
+  settings: Record<string, string>;
+}
+
+export interface SnapshotPrice {
+  model: string;
+  platform: Platform | null;
+  price: ModelPrice;
+}
+
+/** Decrypted credential JSON per platform. */
+export type AccountCredentials =
+  | { kind: 'oauth'; accessToken: string; refreshToken: string | null; expiresAt: number | null; scopes?: string[] }
+  | { kind: 'api-key'; apiKey: string }
+  | { kind: 'aws'; accessKeyId: string; secretAccessKey: string; sessionToken?: string | null }
+  | { kind: 'bedrock-api-key'; apiKey: string };
+
+/** Events a proxy sends back for the control plane to persist (on the proxy-events stream). */
+export type ProxyEvent =
+  | { type: 'account.status'; accountId: string; status: AccountStatus; reason: string; at: number }
+  | { type: 'account.credentials'; accountId: string; credentials: string; at: number };
+
+export function emptySnapshot(): ConfigSnapshot {
+  return { version: 0, generatedAt: new Date(0).toISOString(), keys: {}, users: {}, accounts: [], prices: [], defaultPrice: null };
+}

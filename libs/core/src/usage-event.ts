@@ -1,0 +1,73 @@
+import type { MicroUsd, ModelPrice, RateBp } from './money.ts';
+import type { Platform, WireFormat } from './platforms.ts';
+
+/**
+ * One finished request, published once by the proxy (idempotent by requestId) on the usage
+ * stream and the live-log channel. All money is integer micro-USD; `inputCost`/`outputCost`/
+ * `totalCost` are rated (× priceRate), `base*` are before the rate.
+ */
+export interface UsageEvent {
+  v: 1;
+  requestId: string;
+  /** Epoch ms when the request arrived / finished. */
+  startedAt: number;
+  finishedAt: number;
+  userId: string;
+  apiKeyId: string;
+  accountId: string | null;
+  platform: Platform | null;
+  /** The model the client asked for. */
+  model: string;
+  /** The model id actually sent upstream (after mapping). */
+  upstreamModel: string;
+  endpoint: string;
+  clientFormat: WireFormat;
+  stream: boolean;
+  /** HTTP status returned to the client (499 when the client went away). */
+  status: number;
+  errorType: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cacheCreationInputTokens: number;
+  cacheReadInputTokens: number;
+  price: ModelPrice;
+  priceRate: RateBp;
+  baseInputCost: MicroUsd;
+  baseOutputCost: MicroUsd;
+  baseTotalCost: MicroUsd;
+  inputCost: MicroUsd;
+  outputCost: MicroUsd;
+  totalCost: MicroUsd;
+  latencyMs: number;
+  firstTokenMs: number | null;
+  clientIp: string | null;
+  userAgent: string | null;
+  /** How many upstream attempts were made (failover). */
+  attempts: number;
+}
+
+const NUM_FIELDS = [
+  'startedAt', 'finishedAt', 'status', 'inputTokens', 'outputTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens',
+  'priceRate', 'baseInputCost', 'baseOutputCost', 'baseTotalCost', 'inputCost', 'outputCost', 'totalCost', 'latencyMs', 'attempts',
+] as const;
+
+export function encodeUsageEvent(e: UsageEvent): string {
+  return JSON.stringify(e);
+}
+
+/** Parses and checks an event from the stream; throws with the offending field on bad data. */
+export function decodeUsageEvent(s: string): UsageEvent {
+  const e = JSON.parse(s) as UsageEvent;
+  if (e?.v !== 1) throw new Error('usage event: unsupported version');
+  for (const k of ['requestId', 'userId', 'apiKeyId', 'model'] as const) {
+    if (typeof e[k] !== 'string' || !e[k]) throw new Error(`usage event: bad ${k}`);
+  }
+  for (const k of NUM_FIELDS) {
+    if (!Number.isSafeInteger(e[k])) throw new Error(`usage event: bad ${k}`);
+  }
+  return e;
+}
+
+export function totalTokens(e: Pick<UsageEvent, 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens'>): number {
+  return e.inputTokens + e.outputTokens + e.cacheCreationInputTokens + e.cacheReadInputTokens;
+}

@@ -1,0 +1,125 @@
+/**
+ * The hot store: everything the proxy touches at request time, and the channels between the
+ * planes. Two adapters implement it — Redis (production, many processes) and in-process memory
+ * (embedded mode) — and one conformance suite (`conformance.test.ts`) runs against both.
+ *
+ * Keys passed in are logical names from `@relay/core` `hotKeys`; adapters add their prefix.
+ * Every key given to one `admit` call must share one hash tag (Redis Cluster slot).
+ */
+
+/** Fixed-window counter: admitted when count-in-window + cost ≤ limit; then count += cost. */
+export interface WindowCheck {
+  kind: 'window';
+  key: string;
+  windowMs: number;
+  limit: number;
+  cost: number;
+}
+
+/** Concurrency lease: a sorted set of lease ids with expiry; expired ones are dropped first. */
+export interface LeaseCheck {
+  kind: 'lease';
+  key: string;
+  limit: number;
+  leaseId: string;
+  ttlMs: number;
+}
+
+/**
+ * Budget reservation: admitted when counter + amount ≤ limit; then counter += amount.
+ * A missing counter starts at `initial` (e.g. the cost already recorded in the database).
+ */
+export interface BudgetCheck {
+  kind: 'budget';
+  key: string;
+  limit: number;
+  amount: number;
+  initial?: number;
+  /** Expire the counter this long after its last change (daily budgets); none for totals. */
+  ttlMs?: number;
+}
+
+export type AdmissionCheck = WindowCheck | LeaseCheck | BudgetCheck;
+
+export type AdmissionResult =
+  | { ok: true }
+  /** `failed` is the index of the first check that did not hold; nothing was changed. */
+  | { ok: false; failed: number; current: number; retryAfterMs: number };
+
+/** Settlement ops, run in one round trip after a request (each op atomic on its own). */
+export type SettleOp =
+  | { kind: 'incr'; key: string; amount: number; ttlMs?: number }
+  | { kind: 'release'; key: string; leaseId: string };
+
+export interface StreamEntry {
+  id: string;
+  payload: string;
+  /** How many times this entry has been delivered (1 on first delivery). */
+  deliveries: number;
+}
+
+export interface HashIncrement {
+  key: string;
+  fields: Record<string, number>;
+  ttlMs?: number;
+}
+
+export type Unsubscribe = () => Promise<void>;
+
+export interface HotStore {
+  /** Runs all checks atomically: either every check passes and all are applied, or none is. */
+  admit(checks: AdmissionCheck[], nowMs?: number): Promise<AdmissionResult>;
+  /** Releases leases and applies counter adjustments in one round trip. */
+  settle(ops: SettleOp[]): Promise<void>;
+  /** Acquires a single lease (account concurrency); true when granted. */
+  acquireLease(key: string, leaseId: string, limit: number, ttlMs: number, nowMs?: number): Promise<boolean>;
+  /** Number of live (unexpired) leases under a key. */
+  leaseCount(key: string, nowMs?: number): Promise<number>;
+
+  /** Plain values with optional expiry (cooldown marks, sticky sessions, locks). */
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, ttlMs?: number): Promise<void>;
+  del(key: string): Promise<void>;
+  /** Sets only if absent (a lock); true when this caller got it. */
+  setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
+  /** Deletes only if the value still equals `value` (unlock by owner). */
+  delIfEquals(key: string, value: string): Promise<boolean>;
+  /** Atomic increment with expiry set on first increment; returns the new value. */
+  incr(key: string, amount: number, ttlMs?: number): Promise<number>;
+  /** Reads several plain values in one round trip (cooldowns of many accounts). */
+  mget(keys: string[]): Promise<(string | null)[]>;
+
+  /** Increments many hash fields across many keys in one round trip (usage counters). */
+  incrementHashes(ops: HashIncrement[]): Promise<void>;
+  getHash(key: string): Promise<Record<string, string>>;
+  /** Replaces a hash entirely (rebuild from the database). */
+  replaceHash(key: string, fields: Record<string, number | string>): Promise<void>;
+
+  /** Appends to a stream; returns the entry id. `maxLen` trims approximately. */
+  streamAdd(stream: string, payload: string, maxLen?: number): Promise<string>;
+  /** Creates the consumer group (from the start of the stream) if missing. */
+  ensureGroup(stream: string, group: string): Promise<void>;
+  /** Reads new entries for this consumer, waiting up to `blockMs` when none are there. */
+  readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]>;
+  /** Acknowledges processed entries. */
+  ack(stream: string, group: string, ids: string[]): Promise<void>;
+  /** Takes over entries another consumer left unacknowledged for at least `minIdleMs`. */
+  claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<StreamEntry[]>;
+  /** Entries delivered but not yet acknowledged, across the group. */
+  pendingCount(stream: string, group: string): Promise<number>;
+
+  publish(channel: string, message: string): Promise<void>;
+  /** Resolves once the subscription is active. */
+  subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
+
+  /** Stores a new snapshot under the next version, then announces it; returns the version. */
+  putSnapshot(build: (version: number) => string): Promise<number>;
+  getSnapshot(): Promise<{ version: number; json: string } | null>;
+  getSnapshotVersion(): Promise<number>;
+
+  /** Round trip to the store; throws when unreachable. */
+  ping(): Promise<void>;
+  /** Whether the store is currently reachable (cheap, no round trip). */
+  isReady(): boolean;
+  close(): Promise<void>;
+}
