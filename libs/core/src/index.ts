@@ -9,3 +9,4 @@ export * from './client-errors.ts';
 export * from './config.ts';
 export * from './ids.ts';
 export * from './time.ts';
+export * from './price-seed.ts';
