@@ -1,0 +1,63 @@
+// Which provider and operation a request path belongs to. Pure, so the server's hot path stays a few string checks.
+import type { RecordedFormat } from './types.ts';
+
+export type Operation =
+  | { kind: 'openai-chat'; format: 'openai' | 'azure-openai'; deployment?: string }
+  | { kind: 'openai-models' }
+  | { kind: 'anthropic-messages' }
+  | { kind: 'anthropic-count-tokens' }
+  | { kind: 'gemini-generate'; model: string; stream: boolean }
+  | { kind: 'bedrock-invoke'; model: string; stream: boolean }
+  | { kind: 'oauth' }
+  | { kind: 'unknown' };
+
+const GEMINI_PATH = /^\/v1(?:beta|alpha)?\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const BEDROCK_PATH = /^\/model\/([^/]+)\/(invoke|invoke-with-response-stream)$/;
+const AZURE_PATH = /^\/openai\/deployments\/([^/]+)\/chat\/completions$/;
+const OAUTH_PATH = /^\/v1\/oauth\/(token|[^/]+\/authorize)$/;
+
+function decode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
+/** Maps method + path (without query) to the operation the mock serves. */
+export function routeOf(method: string, path: string): Operation {
+  if (method === 'POST') {
+    if (path === '/v1/chat/completions') return { kind: 'openai-chat', format: 'openai' };
+    if (path === '/v1/messages') return { kind: 'anthropic-messages' };
+    if (path === '/v1/messages/count_tokens') return { kind: 'anthropic-count-tokens' };
+    let m = BEDROCK_PATH.exec(path);
+    if (m) return { kind: 'bedrock-invoke', model: decode(m[1]), stream: m[2] === 'invoke-with-response-stream' };
+    m = GEMINI_PATH.exec(path);
+    if (m) return { kind: 'gemini-generate', model: decode(m[1]), stream: m[2] === 'streamGenerateContent' };
+    m = AZURE_PATH.exec(path);
+    if (m) return { kind: 'openai-chat', format: 'azure-openai', deployment: decode(m[1]) };
+    if (OAUTH_PATH.test(path)) return { kind: 'oauth' };
+  } else if (method === 'GET') {
+    if (path === '/v1/models') return { kind: 'openai-models' };
+    if (path === '/oauth/authorize' || path === '/api/organizations') return { kind: 'oauth' };
+  }
+  return { kind: 'unknown' };
+}
+
+/** The recorded format of an operation. */
+export function formatOf(op: Operation): RecordedFormat {
+  switch (op.kind) {
+    case 'openai-chat': return op.format;
+    case 'openai-models': return 'openai';
+    case 'anthropic-messages':
+    case 'anthropic-count-tokens': return 'anthropic';
+    case 'gemini-generate': return 'gemini';
+    case 'bedrock-invoke': return 'bedrock';
+    case 'oauth': return 'oauth';
+    case 'unknown': return 'unknown';
+    default: {
+      const never: never = op;
+      return never;
+    }
+  }
+}
