@@ -3,11 +3,26 @@
  * planes. Two adapters implement it — Redis (production, many processes) and in-process memory
  * (embedded mode) — and one conformance suite (`conformance.test.ts`) runs against both.
  *
- * Keys passed in are logical names from `@relay/core` `hotKeys`; adapters add their prefix.
- * Every key given to one `admit` call must share one hash tag (Redis Cluster slot).
+ * Keys passed in are logical names from `@relay/core` `hotKeys`; adapters add their prefix
+ * (channels get it too). Every key given to one `admit` call must share one hash tag (Redis
+ * Cluster slot).
+ *
+ * Time: `nowMs` (where accepted) is the time windows and leases are judged at; without it the
+ * Redis adapter uses the Redis server clock (so every process agrees) and the memory adapter its
+ * clock. Key expiry (`ttlMs`) always runs on the store's own clock.
+ *
+ * Numbers: counters, amounts, costs and limits are integers (micro-USD, tokens, requests); TTLs
+ * are positive integer ms. Both adapters reject anything else with a RangeError.
+ *
+ * Failure: the Redis adapter never queues commands while disconnected; calls reject at once
+ * (see `isReady`), so callers can fall back.
  */
 
-/** Fixed-window counter: admitted when count-in-window + cost ≤ limit; then count += cost. */
+/**
+ * Fixed-window counter: admitted when count-in-window + cost ≤ limit; then count += cost.
+ * Windows are aligned to multiples of `windowMs`; the key expires when its window ends.
+ * A refusal's `retryAfterMs` is the time until the window ends, in (0, windowMs].
+ */
 export interface WindowCheck {
   kind: 'window';
   key: string;
@@ -16,7 +31,11 @@ export interface WindowCheck {
   cost: number;
 }
 
-/** Concurrency lease: a sorted set of lease ids with expiry; expired ones are dropped first. */
+/**
+ * Concurrency lease: a sorted set of lease ids with expiry; expired ones are dropped first.
+ * Re-acquiring a lease id that is still held renews it without taking another slot. A refusal's
+ * `retryAfterMs` is the time until the earliest live lease expires.
+ */
 export interface LeaseCheck {
   kind: 'lease';
   key: string;
@@ -28,6 +47,7 @@ export interface LeaseCheck {
 /**
  * Budget reservation: admitted when counter + amount ≤ limit; then counter += amount.
  * A missing counter starts at `initial` (e.g. the cost already recorded in the database).
+ * A refusal's `retryAfterMs` is 0 (waiting does not help); `current` is the counter.
  */
 export interface BudgetCheck {
   kind: 'budget';
@@ -84,12 +104,12 @@ export interface HotStore {
   setIfAbsent(key: string, value: string, ttlMs: number): Promise<boolean>;
   /** Deletes only if the value still equals `value` (unlock by owner). */
   delIfEquals(key: string, value: string): Promise<boolean>;
-  /** Atomic increment with expiry set on first increment; returns the new value. */
+  /** Atomic increment with expiry set on first increment (when the key has none); returns the new value. */
   incr(key: string, amount: number, ttlMs?: number): Promise<number>;
   /** Reads several plain values in one round trip (cooldowns of many accounts). */
   mget(keys: string[]): Promise<(string | null)[]>;
 
-  /** Increments many hash fields across many keys in one round trip (usage counters). */
+  /** Increments many hash fields across many keys in one round trip (usage counters); `ttlMs` is refreshed on each call. */
   incrementHashes(ops: HashIncrement[]): Promise<void>;
   getHash(key: string): Promise<Record<string, string>>;
   /** Replaces a hash entirely (rebuild from the database). */
@@ -99,20 +119,33 @@ export interface HotStore {
   streamAdd(stream: string, payload: string, maxLen?: number): Promise<string>;
   /** Creates the consumer group (from the start of the stream) if missing. */
   ensureGroup(stream: string, group: string): Promise<void>;
-  /** Reads new entries for this consumer, waiting up to `blockMs` when none are there. */
+  /**
+   * Reads new entries for this consumer, waiting up to `blockMs` when none are there
+   * (`blockMs <= 0`: no wait). Entries stay pending until acknowledged. Throws when the group
+   * does not exist (call `ensureGroup` first).
+   */
   readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]>;
   /** Acknowledges processed entries. */
   ack(stream: string, group: string, ids: string[]): Promise<void>;
-  /** Takes over entries another consumer left unacknowledged for at least `minIdleMs`. */
+  /**
+   * Takes over entries another consumer left unacknowledged for at least `minIdleMs`; each one's
+   * `deliveries` goes up by one and its idle time restarts.
+   */
   claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<StreamEntry[]>;
   /** Entries delivered but not yet acknowledged, across the group. */
   pendingCount(stream: string, group: string): Promise<number>;
 
   publish(channel: string, message: string): Promise<void>;
-  /** Resolves once the subscription is active. */
+  /**
+   * Resolves once the subscription is active. Delivery is asynchronous (never inside `publish`),
+   * in publish order; a handler that throws does not affect the others.
+   */
   subscribe(channel: string, onMessage: (message: string) => void): Promise<Unsubscribe>;
 
-  /** Stores a new snapshot under the next version, then announces it; returns the version. */
+  /**
+   * Stores a new snapshot under the next version, then announces it on
+   * `hotChannels.snapshotChanged` (payload: the version); returns the version.
+   */
   putSnapshot(build: (version: number) => string): Promise<number>;
   getSnapshot(): Promise<{ version: number; json: string } | null>;
   getSnapshotVersion(): Promise<number>;

@@ -1,0 +1,78 @@
+import { Redis, type RedisOptions } from 'ioredis';
+
+/** How long a command issued before the very first connection waits for it (boot only). */
+const STARTUP_WAIT_MS = 1_000;
+
+/**
+ * ioredis options for every hot-store connection. The request path must never hang on Redis:
+ *
+ * - `enableOfflineQueue: false` — while disconnected, a command rejects at once instead of
+ *   waiting in an in-memory queue for a reconnect that may take minutes; the proxy then falls
+ *   back (serves from its snapshot, spools usage events).
+ * - `maxRetriesPerRequest: 0` — a command in flight when the connection drops rejects at once
+ *   and is not replayed on the next connection. Replaying is unsafe here anyway: `admit` and
+ *   `incr` are not idempotent, and a reply lost after the server applied them would count twice.
+ * - `retryStrategy` keeps reconnecting forever, at most a second apart, so service resumes by
+ *   itself soon after Redis returns (`isReady()` flips back).
+ */
+export function connectionOptions(lazyConnect: boolean): RedisOptions {
+  return {
+    lazyConnect,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    connectTimeout: 2_000,
+    retryStrategy: (attempt: number) => Math.min(attempt * 100, 1_000),
+  };
+}
+
+/**
+ * One ioredis connection plus the one wait the offline queue used to provide: commands issued
+ * right after construction (or on a lazy connection) wait up to STARTUP_WAIT_MS for the outcome
+ * of the first connection attempt, so callers need not await a "ready" event. After that first
+ * attempt (success or failure) nothing ever waits: commands fail fast while disconnected.
+ */
+export class GatedConnection {
+  private firstAttemptSettled = false;
+  private readonly firstAttempt: Promise<void>;
+
+  constructor(readonly redis: Redis) {
+    // Without a listener ioredis prints every connection error; callers learn of outages from
+    // rejected commands and isReady() instead.
+    redis.on('error', () => {});
+    this.firstAttempt = new Promise<void>((resolve) => {
+      const settle = (): void => {
+        this.firstAttemptSettled = true;
+        for (const event of ['ready', 'error', 'close', 'end']) redis.off(event, settle);
+        resolve();
+      };
+      for (const event of ['ready', 'error', 'close', 'end']) redis.once(event, settle);
+    });
+  }
+
+  /** The connection, once it is usable or known not to be (then its commands reject at once). */
+  async use(): Promise<Redis> {
+    const redis = this.redis;
+    if (redis.status === 'ready' || this.firstAttemptSettled) return redis;
+    if (redis.status === 'wait') redis.connect().catch(() => {});
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, STARTUP_WAIT_MS)));
+    await Promise.race([this.firstAttempt, timeout]);
+    clearTimeout(timer);
+    return redis;
+  }
+
+  /** Closes the connection: politely when it is up, at once otherwise (or when `now`). */
+  async close(now = false): Promise<void> {
+    const redis = this.redis;
+    if (redis.status === 'end') return;
+    if (!now && redis.status === 'ready') {
+      try {
+        await redis.quit();
+        return;
+      } catch {
+        // fall through to a hard disconnect
+      }
+    }
+    redis.disconnect();
+  }
+}
