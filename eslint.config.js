@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const proxyForbidden = [
   { group: ['@mikro-orm/*', '@mikro-orm/**'], message: 'apps/proxy is the hot path: it never talks to MySQL. Read the config snapshot from the hot store instead.' },
   { group: ['type-graphql', '@apollo/server', '@apollo/server/*', 'graphql', 'graphql-ws'], message: 'apps/proxy is the hot path: no GraphQL here. The control plane owns the API.' },
-  { group: ['@relay/db', '@relay/db/*'], message: 'apps/proxy never imports the DB entities (they pull in MikroORM).' },
+  { group: ['@relay/db', '@relay/db/*'], message: 'apps/proxy is the hot path: it never imports the DB entities (they pull in MikroORM).' },
 ];
 
 export default tseslint.config(
