@@ -1,0 +1,24 @@
+import { gql } from 'urql';
+
+/** An API key as its owner sees it (the secret itself is never readable after creation). */
+export const API_KEY_FIELDS = gql`
+  fragment ApiKeyFields on ApiKey {
+    id
+    name
+    keyPrefix
+    enabled
+    allowedPlatforms
+    allowedModels
+    rpm
+    tpm
+    concurrency
+    dailyCostLimit
+    totalCostLimit
+    expiresAt
+    requestCount
+    tokensUsed
+    costUsed
+    lastUsedAt
+    createdAt
+  }
+`;

@@ -1,0 +1,24 @@
+import { gql } from 'urql';
+
+/** One request as a user may see it: rated costs only, never base cost or price rate. */
+export const USAGE_RECORD_FIELDS = gql`
+  fragment UsageRecordFields on UsageRecord {
+    requestId
+    createdAt
+    model
+    platform
+    apiKeyId
+    stream
+    status
+    inputTokens
+    outputTokens
+    cacheCreationInputTokens
+    cacheReadInputTokens
+    totalTokens
+    inputCost
+    outputCost
+    totalCost
+    latencyMs
+    firstTokenMs
+  }
+`;

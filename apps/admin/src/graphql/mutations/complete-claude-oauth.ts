@@ -1,0 +1,12 @@
+import { gql } from 'urql';
+import { ACCOUNT_FIELDS } from '../fragments/account-fields.ts';
+
+/** Step 2: exchanges the pasted code and creates the account. */
+export const COMPLETE_CLAUDE_OAUTH_MUTATION = gql`
+  mutation CompleteClaudeOAuth($sessionId: String!, $code: String!, $account: ClaudeAccountInput!) {
+    completeClaudeOAuth(sessionId: $sessionId, code: $code, account: $account) {
+      ...AccountFields
+    }
+  }
+  ${ACCOUNT_FIELDS}
+`;

@@ -1,0 +1,7 @@
+import { gql } from 'urql';
+
+export const DELETE_ACCOUNT_MUTATION = gql`
+  mutation DeleteAccount($id: ID!) {
+    deleteAccount(id: $id)
+  }
+`;

@@ -1,0 +1,11 @@
+import { gql } from 'urql';
+import { MODEL_PRICE_FIELDS } from '../fragments/model-price-fields.ts';
+
+export const UPSERT_MODEL_PRICE_MUTATION = gql`
+  mutation UpsertModelPrice($input: ModelPriceInput!) {
+    upsertModelPrice(input: $input) {
+      ...ModelPriceFields
+    }
+  }
+  ${MODEL_PRICE_FIELDS}
+`;

@@ -1,0 +1,15 @@
+import { gql } from 'urql';
+import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
+
+/** Admin: one key's request log, newest first. */
+export const API_KEY_LOGS_QUERY = gql`
+  query ApiKeyLogs($apiKeyId: ID!, $page: PageInput) {
+    apiKeyLogs(apiKeyId: $apiKeyId, page: $page) {
+      total
+      items {
+        ...UsageRecordFields
+      }
+    }
+  }
+  ${USAGE_RECORD_FIELDS}
+`;

@@ -1,0 +1,12 @@
+import { gql } from 'urql';
+import { API_KEY_FIELDS } from '../fragments/api-key-fields.ts';
+
+/** The caller's own keys with their usage counters. */
+export const MY_API_KEYS_QUERY = gql`
+  query MyApiKeys {
+    myApiKeys {
+      ...ApiKeyFields
+    }
+  }
+  ${API_KEY_FIELDS}
+`;

@@ -1,0 +1,15 @@
+import { gql } from 'urql';
+import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
+
+/** The caller's requests, one server page at a time. */
+export const USAGE_RECORDS_QUERY = gql`
+  query UsageRecords($filter: UsageRecordFilter, $page: PageInput) {
+    usageRecords(filter: $filter, page: $page) {
+      total
+      items {
+        ...UsageRecordFields
+      }
+    }
+  }
+  ${USAGE_RECORD_FIELDS}
+`;

@@ -1,0 +1,15 @@
+import { gql } from 'urql';
+
+/** Admin: one user's usage totals. */
+export const USER_USAGE_SUMMARY_QUERY = gql`
+  query UserUsageSummary($userId: ID!) {
+    userUsageSummary(userId: $userId) {
+      totalRequests
+      totalTokens
+      todayRequests
+      todayTokens
+      todayCost
+      totalCost
+    }
+  }
+`;

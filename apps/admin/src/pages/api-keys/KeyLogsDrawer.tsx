@@ -1,0 +1,35 @@
+// Admin drawer: one API key's requests, newest first, paged on the server.
+import { useState } from 'react';
+import { useQuery } from 'urql';
+import { API_KEY_LOGS_QUERY } from '../../graphql/queries/api-key-logs.ts';
+import type { AdminApiKey, Paged, UsageRecord } from '../../graphql/types.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { Drawer } from '../../ui/Dialog.tsx';
+import { EmptyState } from '../../ui/States.tsx';
+import { Table } from '../../ui/Table.tsx';
+import { usageRecordColumns } from '../usage/usage-record-columns.tsx';
+
+const PAGE_SIZE = 25;
+
+export function KeyLogsDrawer({ apiKey, onClose }: { apiKey: AdminApiKey; onClose(): void }) {
+  const { t } = useI18n();
+  const [offset, setOffset] = useState(0);
+  const [{ data, error, fetching }, refetch] = useQuery<{ apiKeyLogs: Paged<UsageRecord> }>({
+    query: API_KEY_LOGS_QUERY,
+    variables: { apiKeyId: apiKey.id, page: { offset, limit: PAGE_SIZE } },
+  });
+  return (
+    <Drawer open title={t('apiKeys.logsTitle', { name: apiKey.name, owner: apiKey.owner.username })} onClose={onClose} testId="key-logs-drawer">
+      <Table
+        columns={usageRecordColumns(t, { compact: true })}
+        rows={data?.apiKeyLogs.items}
+        rowKey={(r) => r.requestId}
+        loading={fetching}
+        error={error}
+        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+        paging={{ offset, limit: PAGE_SIZE, total: data?.apiKeyLogs.total ?? 0, onChange: setOffset }}
+        empty={<EmptyState title={t('apiKeys.noLogs')} />}
+      />
+    </Drawer>
+  );
+}

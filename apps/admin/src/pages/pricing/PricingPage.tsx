@@ -1,0 +1,186 @@
+// Model prices (admin): an editable table in USD per million tokens. A row switches to inputs in
+// place; '*' is the default price used for models without their own row.
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { MODEL_PRICES_QUERY } from '../../graphql/queries/model-prices.ts';
+import { UPSERT_MODEL_PRICE_MUTATION } from '../../graphql/mutations/upsert-model-price.ts';
+import { DELETE_MODEL_PRICE_MUTATION } from '../../graphql/mutations/delete-model-price.ts';
+import { PLATFORM_ENUMS, type ModelPrice, type PlatformEnum } from '../../graphql/types.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import type { MessageKey } from '../../i18n/en.ts';
+import { Button } from '../../ui/Button.tsx';
+import { Card, PageHeader } from '../../ui/Card.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { Input } from '../../ui/Field.tsx';
+import { ErrorState, Skeleton, EmptyState } from '../../ui/States.tsx';
+import { useToast } from '../../ui/Toast.tsx';
+import { errorMessage } from '../../ui/error-message.ts';
+import { formatUsd } from '../../ui/format.ts';
+import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
+
+type PriceField = 'model' | 'input' | 'output' | 'cacheWrite' | 'cacheRead';
+type Draft = Record<PriceField, string> & { platform: string };
+const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
+
+/** Validates a price row: model required, each price a non-negative USD decimal (≤ 6 decimals). */
+export function validatePriceDraft(d: Draft): Partial<Record<PriceField, MessageKey>> {
+  const errors: Partial<Record<PriceField, MessageKey>> = {};
+  if (!d.model.trim()) errors.model = 'validation.required';
+  else if (d.model.trim().length > 128) errors.model = 'validation.tooLong';
+  for (const f of PRICE_FIELDS) if (!/^\d{1,7}(\.\d{1,6})?$/.test(d[f].trim())) errors[f] = 'validation.price';
+  return errors;
+}
+
+function draftOf(p: ModelPrice | null): Draft {
+  return p
+    ? { model: p.model, platform: p.platform ?? '', input: p.input, output: p.output, cacheWrite: p.cacheWrite, cacheRead: p.cacheRead }
+    : { model: '', platform: '', input: '0', output: '0', cacheWrite: '0', cacheRead: '0' };
+}
+
+function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone(): void; onCancel(): void }) {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [draft, setDraft] = useState<Draft>(() => draftOf(price));
+  const [errors, setErrors] = useState<Partial<Record<PriceField, MessageKey>>>({});
+  const [{ fetching }, upsert] = useMutation(UPSERT_MODEL_PRICE_MUTATION);
+  const set = (f: keyof Draft) => (v: string) => setDraft((d) => ({ ...d, [f]: v }));
+  async function save() {
+    const found = validatePriceDraft(draft);
+    setErrors(found);
+    if (Object.keys(found).length) return;
+    const input = { model: draft.model.trim(), platform: draft.platform || null, ...Object.fromEntries(PRICE_FIELDS.map((f) => [f, draft[f].trim()])) };
+    const result = await upsert({ input });
+    if (result.error) return toast.show(errorMessage(result.error, t), 'error');
+    toast.show(t('pricing.saved', { model: input.model }));
+    onDone();
+  }
+  const err = (f: PriceField) => (errors[f] ? t(errors[f]!) : null);
+  return (
+    <tr className="row-editing" data-testid={price ? `price-edit-${price.id}` : 'price-new'}>
+      <td>
+        <Input value={draft.model} onValue={set('model')} disabled={!!price} placeholder="claude-sonnet-4-5" error={err('model')} aria-label={t('pricing.model')} testId="price-model" />
+      </td>
+      <td>
+        <select className="input select" value={draft.platform} disabled={!!price} onChange={(e) => set('platform')(e.target.value)} aria-label={t('pricing.platform')}>
+          <option value="">{t('pricing.anyPlatform')}</option>
+          {PLATFORM_ENUMS.map((p) => (
+            <option key={p} value={p}>
+              {t(platformLabelKey(p))}
+            </option>
+          ))}
+        </select>
+      </td>
+      {PRICE_FIELDS.map((f) => (
+        <td key={f}>
+          <Input value={draft[f]} onValue={set(f)} inputMode="decimal" error={err(f)} aria-label={t(`pricing.${f}`)} testId={`price-${f}`} />
+        </td>
+      ))}
+      <td className="nowrap" style={{ textAlign: 'right' }}>
+        <Button size="sm" variant="primary" loading={fetching} onClick={() => void save()} testId="price-save">
+          {t('common.save')}
+        </Button>
+        <Button size="sm" variant="ghost" onClick={onCancel}>
+          {t('common.cancel')}
+        </Button>
+      </td>
+    </tr>
+  );
+}
+
+export function PricingPage() {
+  const { t } = useI18n();
+  const toast = useToast();
+  const [{ data, error, fetching }, refetch] = useQuery<{ modelPrices: ModelPrice[] }>({ query: MODEL_PRICES_QUERY });
+  const [editingId, setEditingId] = useState<string | 'new' | null>(null);
+  const [filter, setFilter] = useState('');
+  const [deleting, setDeleting] = useState<ModelPrice | null>(null);
+  const [deleteState, deletePrice] = useMutation(DELETE_MODEL_PRICE_MUTATION);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  const rows = useMemo(
+    () => (data?.modelPrices ?? []).filter((p) => p.model.toLowerCase().includes(filter.trim().toLowerCase())).sort((a, b) => (a.model === '*' ? -1 : b.model === '*' ? 1 : a.model.localeCompare(b.model))),
+    [data, filter],
+  );
+  const done = () => {
+    setEditingId(null);
+    reload();
+  };
+
+  async function confirmDelete() {
+    if (!deleting) return;
+    const result = await deletePrice({ id: deleting.id });
+    if (result.error) return toast.show(errorMessage(result.error, t), 'error');
+    toast.show(t('pricing.deleted'));
+    setDeleting(null);
+    reload();
+  }
+
+  let body;
+  if (error && !data) body = <ErrorState error={error} onRetry={reload} />;
+  else if (!data && fetching) body = <Skeleton rows={6} />;
+  else if (rows.length === 0 && editingId !== 'new') body = <EmptyState title={t('pricing.empty')} />;
+  else
+    body = (
+      <div className="table-scroll">
+        <table className="table table-editable" data-testid="prices-table">
+          <thead>
+            <tr>
+              <th>{t('pricing.model')}</th>
+              <th>{t('pricing.platform')}</th>
+              {PRICE_FIELDS.map((f) => (
+                <th key={f} style={{ textAlign: 'right' }}>
+                  {t(`pricing.${f}`)}
+                </th>
+              ))}
+              <th />
+            </tr>
+          </thead>
+          <tbody>
+            {editingId === 'new' && <EditRow price={null} onDone={done} onCancel={() => setEditingId(null)} />}
+            {rows.map((p) =>
+              editingId === p.id ? (
+                <EditRow key={p.id} price={p} onDone={done} onCancel={() => setEditingId(null)} />
+              ) : (
+                <tr key={p.id} data-testid={`row-${p.id}`}>
+                  <td className="mono">{p.model === '*' ? <span title={t('pricing.defaultHint')}>* ({t('pricing.default')})</span> : p.model}</td>
+                  <td>{p.platform ? t(platformLabelKey(p.platform as PlatformEnum)) : <span className="muted">{t('pricing.anyPlatform')}</span>}</td>
+                  {PRICE_FIELDS.map((f) => (
+                    <td key={f} style={{ textAlign: 'right' }} className="mono">
+                      {formatUsd(p[f])}
+                    </td>
+                  ))}
+                  <td className="row-actions">
+                    <Button size="sm" variant="ghost" onClick={() => setEditingId(p.id)} testId={`price-edit-btn-${p.id}`}>
+                      {t('common.edit')}
+                    </Button>
+                    {p.model !== '*' && (
+                      <Button size="sm" variant="ghost" className="text-danger" onClick={() => setDeleting(p)}>
+                        {t('common.delete')}
+                      </Button>
+                    )}
+                  </td>
+                </tr>
+              ),
+            )}
+          </tbody>
+        </table>
+      </div>
+    );
+
+  return (
+    <div className="page" data-testid="page-pricing">
+      <PageHeader
+        title={t('pricing.title')}
+        description={t('pricing.description')}
+        actions={
+          <Button variant="primary" onClick={() => setEditingId('new')} testId="price-create">
+            {t('pricing.add')}
+          </Button>
+        }
+      />
+      <Card title={t('pricing.unit')} actions={<Input placeholder={t('pricing.filter')} aria-label={t('pricing.filter')} value={filter} onValue={setFilter} />}>
+        {body}
+      </Card>
+      {deleting && <ConfirmDialog title={t('pricing.deleteTitle')} message={t('pricing.deleteConfirm', { model: deleting.model })} busy={deleteState.fetching} onConfirm={() => void confirmDelete()} onClose={() => setDeleting(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,74 @@
+// Usage building blocks shared by the dashboard and the usage page.
+import { useQuery } from 'urql';
+import { USAGE_SUMMARY_QUERY } from '../../graphql/queries/usage-summary.ts';
+import { DAILY_USAGE_QUERY } from '../../graphql/queries/daily-usage.ts';
+import { USAGE_BY_MODEL_QUERY } from '../../graphql/queries/usage-by-model.ts';
+import type { DailyUsage, ModelUsage, UsageSummary } from '../../graphql/types.ts';
+import { useI18n } from '../../i18n/I18nProvider.tsx';
+import { StatCard } from '../../ui/Card.tsx';
+import { BarChart, LineChart } from '../../ui/Chart.tsx';
+import { EmptyState, ErrorState, Skeleton } from '../../ui/States.tsx';
+import { formatNumber, formatShare, formatUsd } from '../../ui/format.ts';
+import { usdToPlot } from '../../ui/chart-scale.ts';
+
+/** Four key figures: requests, tokens, today's cost, total cost. */
+export function UsageSummaryCards() {
+  const { t } = useI18n();
+  const [{ data, error, fetching }, refetch] = useQuery<{ usageSummary: UsageSummary }>({ query: USAGE_SUMMARY_QUERY });
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  const s = data?.usageSummary;
+  const value = (v: string) => (fetching && !s ? <span className="skeleton-inline" /> : v);
+  return (
+    <div className="stat-grid" data-testid="usage-summary">
+      <StatCard label={t('usage.totalRequests')} value={value(formatNumber(s?.totalRequests))} hint={s ? t('usage.today', { value: formatNumber(s.todayRequests) }) : undefined} testId="stat-requests" />
+      <StatCard label={t('usage.totalTokens')} value={value(formatNumber(s?.totalTokens, true))} hint={s ? t('usage.today', { value: formatNumber(s.todayTokens, true) }) : undefined} testId="stat-tokens" />
+      <StatCard label={t('usage.todayCost')} value={value(formatUsd(s?.todayCost))} testId="stat-today-cost" />
+      <StatCard label={t('usage.totalCost')} value={value(formatUsd(s?.totalCost))} testId="stat-total-cost" />
+    </div>
+  );
+}
+
+/** Fills days with no traffic so the chart's x axis is continuous. */
+export function fillDays(rows: readonly DailyUsage[], from: string, to: string): DailyUsage[] {
+  const byDate = new Map(rows.map((r) => [r.day, r]));
+  const out: DailyUsage[] = [];
+  const start = new Date(from + 'T00:00:00Z');
+  const end = new Date(to + 'T00:00:00Z');
+  for (let d = start; d <= end && out.length < 400; d = new Date(d.getTime() + 86_400_000)) {
+    const key = d.toISOString().slice(0, 10);
+    out.push(byDate.get(key) ?? { day: key, requests: 0, totalTokens: 0, cost: '0' });
+  }
+  return out;
+}
+
+export function useDailyUsage(from: string, to: string) {
+  return useQuery<{ dailyUsage: DailyUsage[] }>({ query: DAILY_USAGE_QUERY, variables: { from, to } });
+}
+
+export function useUsageByModel(from: string, to: string) {
+  return useQuery<{ usageByModel: ModelUsage[] }>({ query: USAGE_BY_MODEL_QUERY, variables: { from, to } });
+}
+
+/** Daily cost line chart for a date range. */
+export function DailyCostChart({ from, to, metric = 'cost' }: { from: string; to: string; metric?: 'cost' | 'requests' | 'tokens' }) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }, refetch] = useDailyUsage(from, to);
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!data && fetching) return <Skeleton rows={5} />;
+  const days = fillDays(data?.dailyUsage ?? [], from, to);
+  if (!days.some((d) => d.requests > 0)) return <EmptyState title={t('usage.noData')} description={t('usage.noDataHint')} />;
+  const points = days.map((d) => ({ label: d.day, value: metric === 'cost' ? usdToPlot(d.cost) : metric === 'requests' ? d.requests : d.totalTokens }));
+  const format = metric === 'cost' ? (v: number) => '$' + (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : (v: number) => formatNumber(v, true);
+  return <LineChart points={points} format={format} testId="daily-chart" />;
+}
+
+/** Cost per model as bars with the share of total cost. */
+export function ModelShareChart({ from, to, limit = 8 }: { from: string; to: string; limit?: number }) {
+  const { t } = useI18n();
+  const [{ data, error, fetching }, refetch] = useUsageByModel(from, to);
+  if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
+  if (!data && fetching) return <Skeleton rows={4} />;
+  const rows = [...(data?.usageByModel ?? [])].sort((a, b) => usdToPlot(b.cost) - usdToPlot(a.cost)).slice(0, limit);
+  if (rows.length === 0) return <EmptyState title={t('usage.noData')} />;
+  return <BarChart points={rows.map((r) => ({ label: r.model, value: usdToPlot(r.cost), detail: `${formatUsd(r.cost)} · ${formatShare(r.costShare)}` }))} testId="model-chart" />;
+}
