@@ -1,0 +1,27 @@
+import type { ControlPlane } from './server.ts';
+import { ProxyEventsConsumer } from './modules/proxy-events/proxy-events.consumer.ts';
+import { startUsageJobs } from './modules/usage/usage.jobs.ts';
+
+/** Background work of a control-plane process; `close()` stops it. */
+export interface BackgroundJobs {
+  close(): Promise<void>;
+}
+
+/**
+ * Publishes the config snapshot at boot (so proxies can serve from the current database) and starts
+ * the consumers of the proxies' streams. New consumers (e.g. the usage ingester) start here too.
+ */
+export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJobs> {
+  const { orm, store, snapshots, logger } = cp.services;
+  const version = await snapshots.requestRebuild();
+  logger.info({ version }, 'config snapshot published');
+  const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
+  await proxyEvents.start();
+  const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
+  return {
+    async close() {
+      await proxyEvents.close();
+      await usage.close();
+    },
+  };
+}

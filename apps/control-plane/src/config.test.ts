@@ -1,0 +1,88 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, EnvReader } from '@relay/core';
+import { CONTROL_PLANE_VARIABLES, loadControlPlaneConfig } from './config.ts';
+import { resolveSecrets } from './secrets.ts';
+import { printAppSchema, SCHEMA_FILE } from './emit-schema.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../../..');
+const tsx = join(root, 'node_modules/.bin/tsx');
+const load = (env: Record<string, string>) => loadControlPlaneConfig(new EnvReader(env));
+
+function configErrorOf(env: Record<string, string>): ConfigError {
+  try {
+    load(env);
+  } catch (e) {
+    if (e instanceof ConfigError) return e;
+    throw e;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('control-plane config', () => {
+  it('has documented defaults', () => {
+    const c = load({});
+    expect(c).toMatchObject({ port: 8080, logLevel: 'info', usageTimezone: 'UTC', sessionTtlHours: 168, maxApiKeysPerUser: 10, maxPriceRate: 1_000_000, loginRateLimit: 10, loginRateWindowMinutes: 15, graphqlMaxDepth: 10, graphqlMaxCost: 5000, hotStorePrefix: '' });
+    expect(c.databaseUrl).toBeUndefined();
+    const names = CONTROL_PLANE_VARIABLES.map((v) => v.name);
+    for (const n of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'USAGE_TIMEZONE', 'MAX_PRICE_RATE', 'GRAPHQL_MAX_COST', 'CLAUDE_OAUTH_TOKEN_URL']) expect(names).toContain(n);
+  });
+
+  it('names the variable at fault', () => {
+    expect(configErrorOf({ DATABASE_URL: 'postgres://x' }).variable).toBe('DATABASE_URL');
+    expect(configErrorOf({ REDIS_URL: 'http://x' }).variable).toBe('REDIS_URL');
+    expect(configErrorOf({ USAGE_TIMEZONE: 'Mars/Base' }).variable).toBe('USAGE_TIMEZONE');
+    expect(configErrorOf({ MAX_PRICE_RATE: '1.00001' }).variable).toBe('MAX_PRICE_RATE');
+    expect(configErrorOf({ PORT: 'eighty' }).variable).toBe('PORT');
+    // Production mode needs shared secrets: generated ones would differ per process.
+    expect(configErrorOf({ DATABASE_URL: 'mysql://root@db/relay' }).variable).toBe('ENCRYPTION_KEY');
+    expect(configErrorOf({ DATABASE_URL: 'mysql://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32) }).variable).toBe('API_KEY_SECRET');
+    expect(load({ DATABASE_URL: 'mariadb://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32), API_KEY_SECRET: 's'.repeat(32) }).databaseUrl).toBe('mariadb://root@db/relay');
+  });
+
+  it('generates embedded-mode secrets once, in DATA_DIR/secrets.json with mode 0600', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-secrets-'));
+    try {
+      const first = resolveSecrets({ dataDir: dir });
+      const second = resolveSecrets({ dataDir: dir });
+      expect(second).toEqual(first);
+      expect(first.encryptionKey).toMatch(/^[0-9a-f]{64}$/);
+      expect(statSync(join(dir, 'secrets.json')).mode & 0o777).toBe(0o600);
+      expect(resolveSecrets({ dataDir: dir, apiKeySecret: 'given-secret-value-123' }).apiKeySecret).toBe('given-secret-value-123');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('main.ts with a bad DATABASE_URL prints one line naming it and exits non-zero', () => {
+    const r = spawnSync(tsx, [join(here, 'main.ts')], { env: { ...process.env, DATABASE_URL: 'postgres://x' }, encoding: 'utf8', timeout: 30_000 });
+    expect(r.status).not.toBe(0);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/DATABASE_URL/);
+    expect(r.stdout).toBe('');
+  });
+});
+
+describe('schema.graphql', () => {
+  it('matches the code (pnpm schema:check passes) and the check fails on a stale file', async () => {
+    expect(readFileSync(SCHEMA_FILE, 'utf8')).toBe(await printAppSchema());
+    const ok = spawnSync(tsx, [join(here, 'emit-schema.ts'), '--check'], { encoding: 'utf8', timeout: 60_000 });
+    expect(ok.status, ok.stderr).toBe(0);
+    const dir = mkdtempSync(join(tmpdir(), 'relay-schema-'));
+    try {
+      const stale = join(dir, 'schema.graphql');
+      writeFileSync(stale, readFileSync(SCHEMA_FILE, 'utf8').replace('type User {', 'type User {\n  removedField: String\n'));
+      const bad = spawnSync(tsx, [join(here, 'emit-schema.ts'), '--check', '--file', stale], { encoding: 'utf8', timeout: 60_000 });
+      expect(bad.status).toBe(1);
+      expect(bad.stderr).toMatch(/out of date.*pnpm schema/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { randomBytes } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/core';
+import { Account } from '@relay/db';
+import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
+import type { HotStore, StreamEntry } from '@relay/hot-store';
+import type { Logger } from '@relay/core/logger';
+import { AuditService } from '../audit/audit.service.ts';
+import type { SnapshotPublisher } from '../snapshot/snapshot.publisher.ts';
+
+const BATCH = 50;
+const BLOCK_MS = 500;
+/** Entries a crashed consumer left unacknowledged this long are taken over. */
+const STALE_MS = 30_000;
+
+/** Parses one stream entry; null for anything malformed (acknowledged and dropped, with a warning). */
+export function parseProxyEvent(payload: string): ProxyEvent | null {
+  try {
+    const e = JSON.parse(payload) as ProxyEvent;
+    if (typeof e?.accountId !== 'string' || !/^\d+$/.test(e.accountId) || typeof e.at !== 'number') return null;
+    if (e.type === 'account.status' && ['ACTIVE', 'DISABLED', 'ERROR'].includes(e.status) && typeof e.reason === 'string') return e;
+    if (e.type === 'account.credentials' && typeof e.credentials === 'string' && e.credentials.startsWith('v1.')) return e;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Persists what proxies learn and must outlive them (an account put in ERROR after repeated auth
+ * failures, refreshed OAuth credentials), read from the proxy-event stream with a consumer group so
+ * that several control planes share the work and a crash loses nothing. After each batch the
+ * snapshot is republished so every proxy sees the change.
+ */
+export class ProxyEventsConsumer {
+  private readonly consumer = `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  private stopped = false;
+  private loop: Promise<void> | null = null;
+  private lastClaim = 0;
+
+  constructor(
+    private readonly deps: { orm: MikroORM; store: HotStore; snapshots: SnapshotPublisher; logger: Logger },
+  ) {}
+
+  async start(): Promise<void> {
+    await this.deps.store.ensureGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP);
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const { store, logger } = this.deps;
+    while (!this.stopped) {
+      try {
+        let entries: StreamEntry[] = [];
+        if (Date.now() - this.lastClaim > STALE_MS) {
+          this.lastClaim = Date.now();
+          entries = await store.claimStale(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, STALE_MS, BATCH);
+        }
+        if (entries.length === 0) entries = await store.readGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, BATCH, BLOCK_MS);
+        if (this.stopped || entries.length === 0) continue;
+        await this.applyBatch(entries);
+      } catch (err) {
+        if (this.stopped) break;
+        logger.warn({ err }, 'proxy-event consumer: store error, retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /** Applies a batch, acknowledges it, and republishes the snapshot once. */
+  async applyBatch(entries: StreamEntry[]): Promise<void> {
+    const { orm, store, snapshots, logger } = this.deps;
+    const em = orm.em.fork();
+    const audit = new AuditService({ em, user: undefined, ip: null });
+    let changed = false;
+    for (const entry of entries) {
+      const event = parseProxyEvent(entry.payload);
+      if (!event) {
+        logger.warn({ id: entry.id }, 'proxy-event consumer: dropping a malformed event');
+        continue;
+      }
+      const account = await em.findOne(Account, { id: Number(event.accountId) });
+      if (!account) continue;
+      if (event.type === 'account.status') {
+        // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
+        if (event.at < account.updatedAt.getTime() || account.status === event.status) continue;
+        const before = { status: account.status, statusReason: account.statusReason };
+        account.status = event.status;
+        account.statusReason = event.reason.slice(0, 2000);
+        await em.flush();
+        await audit.record({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
+      } else {
+        account.credentials = event.credentials;
+        await em.flush();
+        await audit.record({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+      }
+      changed = true;
+    }
+    await store.ack(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, entries.map((e) => e.id));
+    if (changed) await snapshots.requestRebuild();
+  }
+
+  /** Stops after the current read (at most one block interval). */
+  async close(): Promise<void> {
+    this.stopped = true;
+    await this.loop;
+  }
+}

@@ -1,0 +1,85 @@
+import type { EntityManager } from '@mikro-orm/core';
+import { Account, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, User } from '@relay/db';
+import {
+  micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
+  type SnapshotPrice, type SnapshotUser,
+} from '@relay/core';
+
+/** The snapshot minus its version (the store assigns that when it is stored). */
+export type SnapshotBody = Omit<ConfigSnapshot, 'version'>;
+
+function priceOf(p: ModelPrice): PriceMicro {
+  return { input: micro(p.input), output: micro(p.output), cacheWrite: micro(p.cacheWrite), cacheRead: micro(p.cacheRead) };
+}
+
+/**
+ * Reads everything a proxy needs from the database into one snapshot body. Account credentials
+ * and egress proxies stay SecretBox ciphertext: proxies decrypt them with their own key.
+ */
+export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> {
+  const [users, keys, accounts, prices] = await Promise.all([
+    em.find(User, {}, { orderBy: { id: 'asc' } }),
+    em.find(ApiKey, {}, { orderBy: { id: 'asc' } }),
+    em.find(Account, {}, { orderBy: { id: 'asc' } }),
+    em.find(ModelPrice, {}, { orderBy: { id: 'asc' } }),
+  ]);
+
+  const snapshotUsers: Record<string, SnapshotUser> = {};
+  for (const u of users) {
+    snapshotUsers[String(u.id)] = { id: String(u.id), username: u.username, status: u.status, priceRate: parseRate(u.priceRate) };
+  }
+
+  const snapshotKeys: Record<string, SnapshotKey> = {};
+  for (const k of keys) {
+    snapshotKeys[k.keyHash] = {
+      id: String(k.id),
+      userId: String(k.user.id),
+      name: k.name,
+      enabled: k.enabled,
+      expiresAt: k.expiresAt ? k.expiresAt.getTime() : null,
+      allowedPlatforms: k.allowedPlatforms,
+      allowedModels: k.allowedModels,
+      rpm: k.rpm,
+      tpm: k.tpm,
+      concurrency: k.concurrency,
+      dailyCostLimit: k.dailyCostLimit === null ? null : micro(k.dailyCostLimit),
+      totalCostLimit: k.totalCostLimit === null ? null : micro(k.totalCostLimit),
+      costUsed: micro(k.costUsed),
+    };
+  }
+
+  const snapshotAccounts: SnapshotAccount[] = accounts.map((a) => ({
+    id: String(a.id),
+    name: a.name,
+    platform: a.platform,
+    status: a.status,
+    schedulable: a.schedulable,
+    priority: a.priority,
+    baseUrl: a.baseUrl,
+    credentials: a.credentials,
+    supportedModels: a.supportedModels,
+    modelMapping: a.modelMapping ?? {},
+    concurrency: a.concurrency,
+    egressProxy: a.egressProxy,
+    settings: a.settings ?? {},
+  }));
+
+  let defaultPrice: PriceMicro | null = null;
+  const snapshotPrices: SnapshotPrice[] = [];
+  for (const p of prices) {
+    if (p.model === DEFAULT_PRICE_MODEL) {
+      if (p.platform === null) defaultPrice = priceOf(p);
+      continue;
+    }
+    snapshotPrices.push({ model: p.model, platform: p.platform, price: priceOf(p) });
+  }
+
+  return {
+    generatedAt: new Date().toISOString(),
+    keys: snapshotKeys,
+    users: snapshotUsers,
+    accounts: snapshotAccounts,
+    prices: snapshotPrices,
+    defaultPrice,
+  };
+}

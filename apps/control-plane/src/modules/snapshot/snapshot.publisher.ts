@@ -1,0 +1,85 @@
+import type { MikroORM } from '@mikro-orm/core';
+import type { HotStore } from '@relay/hot-store';
+import type { Logger } from '@relay/core/logger';
+import { compileSnapshot } from './snapshot.compile.ts';
+
+const RETRY_MS = 1000;
+
+/**
+ * Compiles the proxies' ConfigSnapshot from the database and stores it in the hot store (the
+ * store announces the new version on pub/sub). Bursts of changes coalesce: at most one rebuild
+ * runs and at most one waits behind it, and every caller's promise resolves only once a snapshot
+ * read *after* its change was published — so a mutation that awaits it is in force on every proxy
+ * when it returns.
+ */
+export class SnapshotPublisher {
+  private inFlight: Promise<number> | null = null;
+  private queued: Promise<number> | null = null;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** Version of the last snapshot this publisher stored (0 before the first). */
+  lastVersion = 0;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly store: HotStore,
+    private readonly logger: Logger,
+  ) {}
+
+  /**
+   * Asks for a rebuild reflecting everything committed so far. Resolves with the published
+   * version, or -1 when publishing failed (logged, retried in the background): the database change
+   * itself stands, and proxies pick it up with the retry.
+   */
+  requestRebuild(): Promise<number> {
+    if (this.closed) return Promise.resolve(-1);
+    if (this.queued) return this.queued;
+    if (this.inFlight) {
+      // The running build may have read the database before the caller's change: queue one more.
+      this.queued = this.inFlight.then(() => {
+        this.queued = null;
+        return this.start();
+      });
+      return this.queued;
+    }
+    return this.start();
+  }
+
+  private start(): Promise<number> {
+    const run = this.publish().finally(() => {
+      if (this.inFlight === run) this.inFlight = null;
+    });
+    this.inFlight = run;
+    return run;
+  }
+
+  private async publish(): Promise<number> {
+    try {
+      const body = await compileSnapshot(this.orm.em.fork());
+      const version = await this.store.putSnapshot((v) => JSON.stringify({ version: v, ...body }));
+      this.lastVersion = version;
+      this.logger.debug({ version, keys: Object.keys(body.keys).length, accounts: body.accounts.length }, 'config snapshot published');
+      return version;
+    } catch (err) {
+      this.logger.error({ err }, 'publishing the config snapshot failed; retrying');
+      this.scheduleRetry();
+      return -1;
+    }
+  }
+
+  private scheduleRetry(): void {
+    if (this.retryTimer || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      void this.requestRebuild();
+    }, RETRY_MS);
+    this.retryTimer.unref();
+  }
+
+  /** Stops retries and waits for a running build. */
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    await Promise.allSettled([this.inFlight, this.queued]);
+  }
+}

@@ -1,0 +1,93 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeUsageEvent, hotKeys, type UsageEvent } from '@relay/core';
+import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
+// Relative import: @relay/proxy already depends on the testkit, so a package dependency would be a cycle.
+import { createProxyInternals, type ProxyInternals } from '../../../apps/proxy/src/index.ts';
+import type { ProxyConfig } from '../../../apps/proxy/src/config.ts';
+import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
+import { uniqueSuffix } from './services.ts';
+
+/** Proxy config for tests: short timeouts, no file spool, silent. */
+export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
+  return {
+    port: 0, apiKeySecret: TEST_API_KEY_SECRET, encryptionKey: TEST_ENCRYPTION_KEY, maxBodyBytes: 1024 * 1024,
+    connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000, logLevel: 'silent',
+    usageTimezone: 'UTC', spoolMaxEvents: 10_000, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, ...over,
+  };
+}
+
+export interface TestProxy {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  proxy: ProxyInternals;
+  store: HotStore;
+  /** Publishes a new snapshot and resolves once the running proxy has it in force. */
+  publish(spec: SnapshotSpec): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * A proxy on an ephemeral port over a given store, a Redis store (unique prefix) or a fresh
+ * MemoryHotStore, with `spec` published and loaded before it returns.
+ */
+export async function startTestProxy(opts: { store?: HotStore; redisUrl?: string; spec: SnapshotSpec; config?: Partial<ProxyConfig> }): Promise<TestProxy> {
+  const ownStore = !opts.store;
+  const store = opts.store ?? (opts.redisUrl ? createHotStore({ redisUrl: opts.redisUrl, prefix: `test:${uniqueSuffix()}:` }) : new MemoryHotStore());
+  const version = await publishSnapshot(store, opts.spec);
+  const proxy = await createProxyInternals({ store, config: testProxyConfig(opts.config) });
+  await proxy.runtime.snapshots.waitForVersion(version);
+  const server: Server = createServer(proxy.handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    proxy,
+    store,
+    async publish(spec) {
+      const v = await publishSnapshot(store, spec);
+      await proxy.runtime.snapshots.waitForVersion(v);
+      return v;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+      await proxy.close();
+      if (ownStore) await store.close();
+    },
+  };
+}
+
+/** Reads usage events off the usage stream through a consumer group of its own. */
+export interface UsageReader {
+  /** Resolves with the next `n` events (waits up to timeoutMs). */
+  next(n: number, timeoutMs?: number): Promise<UsageEvent[]>;
+  /** Events currently available without waiting (0 when none arrived). */
+  drain(): Promise<UsageEvent[]>;
+}
+
+/** A reader that sees every usage event published from now on. */
+export async function usageReader(store: HotStore): Promise<UsageReader> {
+  const group = `test-${uniqueSuffix()}`;
+  await store.ensureGroup(hotKeys.usageStream, group);
+  const read = async (count: number, blockMs: number) => {
+    const entries = await store.readGroup(hotKeys.usageStream, group, 'c1', count, blockMs);
+    if (entries.length) await store.ack(hotKeys.usageStream, group, entries.map((e) => e.id));
+    return entries.map((e) => decodeUsageEvent(e.payload));
+  };
+  // The group starts at the beginning of the stream: skip what earlier requests published.
+  while ((await read(10_000, 1)).length > 0);
+  return {
+    async next(n, timeoutMs = 5000) {
+      const out: UsageEvent[] = [];
+      const deadline = Date.now() + timeoutMs;
+      while (out.length < n) {
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`expected ${n} usage events, got ${out.length}`);
+        out.push(...(await read(n - out.length, Math.min(left, 1000))));
+      }
+      return out;
+    },
+    drain: () => read(10_000, 1),
+  };
+}
