@@ -1,6 +1,7 @@
 import type { ControlPlane } from './server.ts';
 import { ProxyEventsConsumer } from './modules/proxy-events/proxy-events.consumer.ts';
 import { startUsageJobs } from './modules/usage/usage.jobs.ts';
+import { startClaudeTokenRefresher } from './modules/oauth/oauth.refresher.ts';
 
 /** Background work of a control-plane process; `close()` stops it. */
 export interface BackgroundJobs {
@@ -18,8 +19,11 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
+  // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).
+  const refresher = startClaudeTokenRefresher(cp.services);
   return {
     async close() {
+      await refresher.close();
       await proxyEvents.close();
       await usage.close();
     },

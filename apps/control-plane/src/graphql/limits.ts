@@ -75,13 +75,21 @@ export function assertCostWithinLimit(opts: {
 }): void {
   const op = getOperationAST(opts.document, opts.operationName ?? undefined);
   if (!op) return;
-  const cost = getComplexity({
-    schema: opts.schema,
-    query: opts.document,
-    operationName: opts.operationName ?? undefined,
-    variables: opts.variables ?? {},
-    estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
-  });
+  let cost: number;
+  try {
+    cost = getComplexity({
+      schema: opts.schema,
+      query: opts.document,
+      operationName: opts.operationName ?? undefined,
+      variables: opts.variables ?? {},
+      estimators: [fieldExtensionsEstimator(), simpleEstimator({ defaultComplexity: 1 })],
+    });
+  } catch {
+    // Variables that do not coerce (an unknown enum value, a wrong type) make the estimator throw a
+    // code-less error that Apollo would turn into a 500. Leave them to the normal variable coercion,
+    // which answers BAD_USER_INPUT naming the variable; nothing has executed yet.
+    return;
+  }
   if (cost > opts.maxCost) {
     throw new GraphQLError(`Query is too expensive: estimated cost ${cost} exceeds the limit of ${opts.maxCost}`, {
       extensions: { code: ErrorCode.LIMIT_EXCEEDED, cost, maxCost: opts.maxCost, http: { status: 400 } },

@@ -1,0 +1,146 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import { ApiKey, RequestLog, User } from '@relay/db';
+import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '@relay/core';
+import { requireUser, type AppContext, type AuthUser } from '../../graphql/context.ts';
+import { errors } from '../../graphql/errors.ts';
+import type { Page } from '../../graphql/pagination.ts';
+import { toPlatform } from '../accounts/platform.enum.ts';
+import type { ApiKeyFilter, CreateApiKeyInput, UpdateApiKeyInput } from './api-keys.inputs.ts';
+
+type LimitFields = Pick<CreateApiKeyInput, 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt'>;
+
+/** The audit image of a key: name, limits and prefix, never the hash. */
+function auditImage(k: ApiKey): Record<string, unknown> {
+  return {
+    name: k.name, keyPrefix: k.keyPrefix, userId: k.user.id, enabled: k.enabled, allowedPlatforms: k.allowedPlatforms, allowedModels: k.allowedModels,
+    rpm: k.rpm, tpm: k.tpm, concurrency: k.concurrency, dailyCostLimit: k.dailyCostLimit, totalCostLimit: k.totalCostLimit, expiresAt: k.expiresAt,
+  };
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/**
+ * API keys. Users manage their own keys (another user's key id is NOT_FOUND, so its existence never
+ * leaks); admins may act on any key. Every change is audited and republished to the proxies.
+ */
+export class ApiKeysService {
+  constructor(private readonly ctx: AppContext) {}
+
+  private get caller(): AuthUser {
+    return requireUser(this.ctx);
+  }
+
+  async listOwn(): Promise<ApiKey[]> {
+    return this.ctx.em.find(ApiKey, { user: this.caller.id }, { orderBy: { id: 'asc' }, populate: ['user'] });
+  }
+
+  /** A key the caller may manage: their own, or any for an admin. */
+  async getManaged(id: number): Promise<ApiKey> {
+    const where: FilterQuery<ApiKey> = this.caller.role === 'ADMIN' ? { id } : { id, user: this.caller.id };
+    const key = await this.ctx.em.findOne(ApiKey, where, { populate: ['user'] });
+    if (!key) throw errors.notFound('API key', id);
+    return key;
+  }
+
+  /** Checks and normalises the limit fields present in `input` and applies them to `key`. */
+  private applyLimits(key: ApiKey, input: LimitFields): void {
+    if (input.dailyCostLimit !== undefined && input.dailyCostLimit !== null && input.dailyCostLimit < 0) throw errors.badInput('dailyCostLimit', 'must not be negative');
+    if (input.totalCostLimit !== undefined && input.totalCostLimit !== null && input.totalCostLimit < 0) throw errors.badInput('totalCostLimit', 'must not be negative');
+    if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw errors.badInput('expiresAt', 'must be in the future');
+    if (input.allowedPlatforms !== undefined) {
+      const list = [...new Set((input.allowedPlatforms ?? []).map(toPlatform))];
+      key.allowedPlatforms = list.length ? list : null;
+    }
+    if (input.allowedModels !== undefined) {
+      const list = [...new Set((input.allowedModels ?? []).map((m) => m.trim()).filter(Boolean))];
+      key.allowedModels = list.length ? list : null;
+    }
+    if (input.rpm !== undefined) key.rpm = input.rpm ?? null;
+    if (input.tpm !== undefined) key.tpm = input.tpm ?? null;
+    if (input.concurrency !== undefined) key.concurrency = input.concurrency ?? null;
+    if (input.dailyCostLimit !== undefined) key.dailyCostLimit = input.dailyCostLimit ?? null;
+    if (input.totalCostLimit !== undefined) key.totalCostLimit = input.totalCostLimit ?? null;
+    if (input.expiresAt !== undefined) key.expiresAt = input.expiresAt ?? null;
+  }
+
+  /** Creates a key for the caller; returns the full key, which is not stored anywhere. */
+  async create(input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
+    const user = await this.ctx.em.findOne(User, { id: this.caller.id });
+    if (!user) throw errors.unauthenticated();
+    const limit = user.maxApiKeys ?? this.ctx.services.config.maxApiKeysPerUser;
+    const count = await this.ctx.em.count(ApiKey, { user: user.id });
+    if (count >= limit) throw errors.limitExceeded(`You can have at most ${limit} API keys; delete one first`, { limit });
+    const name = input.name.trim();
+    if (!name) throw errors.badInput('name', 'must not be empty');
+    const secret = generateApiKey();
+    const apiKey = this.ctx.em.create(ApiKey, {
+      user,
+      name,
+      keyHash: hashApiKey(secret, this.ctx.services.secrets.apiKeySecret),
+      keyPrefix: apiKeyDisplayPrefix(secret),
+      enabled: true,
+    });
+    this.applyLimits(apiKey, input);
+    await this.ctx.em.flush();
+    await this.ctx.audit.record({ action: 'api_key.create', targetType: 'api_key', targetId: apiKey.id, after: auditImage(apiKey) });
+    await this.ctx.services.snapshots.requestRebuild();
+    return { key: secret, apiKey };
+  }
+
+  async update(id: number, input: UpdateApiKeyInput): Promise<ApiKey> {
+    const key = await this.getManaged(id);
+    const before = auditImage(key);
+    if (input.name !== undefined && input.name !== null) {
+      if (!input.name.trim()) throw errors.badInput('name', 'must not be empty');
+      key.name = input.name.trim();
+    }
+    this.applyLimits(key, input);
+    await this.ctx.em.flush();
+    await this.ctx.audit.record({ action: 'api_key.update', targetType: 'api_key', targetId: id, before, after: auditImage(key) });
+    await this.ctx.services.snapshots.requestRebuild();
+    return key;
+  }
+
+  async setEnabled(id: number, enabled: boolean): Promise<ApiKey> {
+    const key = await this.getManaged(id);
+    const before = { enabled: key.enabled };
+    key.enabled = enabled;
+    await this.ctx.em.flush();
+    await this.ctx.audit.record({ action: 'api_key.set_enabled', targetType: 'api_key', targetId: id, before, after: { enabled } });
+    await this.ctx.services.snapshots.requestRebuild();
+    return key;
+  }
+
+  async delete(id: number): Promise<boolean> {
+    const key = await this.getManaged(id);
+    const before = auditImage(key);
+    await this.ctx.em.nativeDelete(ApiKey, { id });
+    this.ctx.em.clear();
+    await this.ctx.audit.record({ action: 'api_key.delete', targetType: 'api_key', targetId: id, before });
+    await this.ctx.services.snapshots.requestRebuild();
+    return true;
+  }
+
+  /** Every user's keys (admins), with their owners. */
+  async listAll(filter: ApiKeyFilter | null | undefined, page: { offset: number; limit: number }, userId: number | null): Promise<Page<ApiKey>> {
+    const where: FilterQuery<ApiKey> = {};
+    if (userId !== null) where.user = userId;
+    if (filter?.enabled !== undefined && filter?.enabled !== null) where.enabled = filter.enabled;
+    if (filter?.search) {
+      const like = `%${escapeLike(filter.search)}%`;
+      where.$or = [{ name: { $like: like } }, { keyPrefix: { $like: like } }];
+    }
+    const [items, total] = await this.ctx.em.findAndCount(ApiKey, where, { orderBy: { id: 'asc' }, offset: page.offset, limit: page.limit, populate: ['user'] });
+    return { items, total };
+  }
+
+  /** The request log of one key, newest first. */
+  async logs(apiKeyId: number, page: { offset: number; limit: number }): Promise<Page<RequestLog>> {
+    const [items, total] = await this.ctx.em.findAndCount(RequestLog, { apiKeyId }, {
+      orderBy: { createdAt: 'desc', id: 'desc' }, offset: page.offset, limit: page.limit,
+    });
+    return { items, total };
+  }
+}

@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { Account } from '@relay/db';
+import { hotKeys, type AccountCredentials } from '@relay/core';
+import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/proxy/upstreams/claude-oauth/token-refresher';
+import type { AppServices } from '../../graphql/context.ts';
+import { AuditService } from '../audit/audit.service.ts';
+import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
+
+/** Accounts whose access token expires within this window are refreshed. */
+export const REFRESH_WITHIN_MS = 10 * 60_000;
+const DEFAULT_INTERVAL_MS = 60_000;
+/** Same lock TTL as the proxy's refresher: long enough for one token call. */
+const LOCK_TTL_MS = 30_000;
+
+export type RefreshOutcome = 'refreshed' | 'fresh' | 'locked' | 'no-refresh-token' | 'failed' | 'gone';
+
+/**
+ * Control-plane side refresher for CLAUDE_OAUTH accounts: every interval it refreshes the tokens
+ * that expire within ten minutes, so a quiet account never lapses. It takes the same hot-store
+ * lock as the proxies (`hotKeys.accountRefreshLock`), re-reads the account inside the lock, and
+ * reuses credentials a proxy already refreshed — so across every process one refresh happens per
+ * expiry. New credentials are stored encrypted, shared with proxies under the proxies' shared
+ * credentials key (the old refresh token stops working once rotated), audited, and published.
+ */
+export class ClaudeTokenRefresher {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly services: AppServices,
+    private readonly opts: { intervalMs?: number; refreshWithinMs?: number } = {},
+  ) {}
+
+  /** Runs a pass now and then every interval (timer unref'd). */
+  start(): void {
+    const tick = () => {
+      if (this.closed || this.running) return;
+      this.running = this.runOnce()
+        .catch((err) => this.services.logger.warn({ err }, 'claude token refresher: pass failed'))
+        .finally(() => (this.running = null));
+    };
+    tick();
+    this.timer = setInterval(tick, this.opts.intervalMs ?? DEFAULT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One pass over the active CLAUDE_OAUTH accounts; returns how many were refreshed. */
+  async runOnce(): Promise<number> {
+    const em = this.services.orm.em.fork();
+    const accounts = await em.find(Account, { platform: 'claude-oauth', status: 'ACTIVE' });
+    let refreshed = 0;
+    for (const a of accounts) {
+      const creds = this.decrypt(a);
+      if (!creds || !this.expiresSoon(creds)) continue;
+      if ((await this.refreshAccount(a.id)) === 'refreshed') refreshed++;
+    }
+    return refreshed;
+  }
+
+  private decrypt(a: Account): OAuthCredentials | null {
+    try {
+      const c = this.services.secretBox.decryptJson<AccountCredentials>(a.credentials);
+      return c.kind === 'oauth' ? c : null;
+    } catch {
+      return null;
+    }
+  }
+
+  private expiresSoon(c: OAuthCredentials): boolean {
+    return c.refreshToken !== null && c.expiresAt !== null && c.expiresAt - Date.now() <= (this.opts.refreshWithinMs ?? REFRESH_WITHIN_MS);
+  }
+
+  /**
+   * Refreshes one account if its token still expires soon once the lock is held. 'locked' means
+   * another process holds the lock (and is refreshing it).
+   */
+  async refreshAccount(accountId: number): Promise<RefreshOutcome> {
+    const { store, logger } = this.services;
+    const lock = hotKeys.accountRefreshLock(String(accountId));
+    const owner = randomBytes(8).toString('hex');
+    if (!(await store.setIfAbsent(lock, owner, LOCK_TTL_MS))) return 'locked';
+    try {
+      // Re-read inside the lock: the holder before us may have refreshed it already.
+      const em = this.services.orm.em.fork();
+      const account = await em.findOne(Account, { id: accountId });
+      if (!account) return 'gone';
+      const current = this.decrypt(account);
+      if (!current || current.refreshToken === null) return 'no-refresh-token';
+      if (!this.expiresSoon(current)) return 'fresh';
+
+      let next = await this.sharedFromProxy(accountId);
+      const source = next ? 'proxy' : 'token-endpoint';
+      if (!next) {
+        try {
+          next = await refreshOAuthTokens(
+            { tokenUrl: account.settings?.tokenUrl ?? this.services.config.claudeOAuth.tokenUrl, clientId: account.settings?.clientId ?? CLAUDE_OAUTH_CLIENT_ID },
+            current.refreshToken,
+          );
+        } catch (err) {
+          await this.recordFailure(em, account, err);
+          return 'failed';
+        }
+      }
+      const box = this.services.secretBox.encryptJson(next);
+      account.credentials = box;
+      await em.flush();
+      if (source === 'token-endpoint') {
+        const ttl = Math.max(1000, (next.expiresAt ?? Date.now() + 3600_000) - Date.now());
+        await store.set(sharedCredentialsKey(String(accountId)), box, ttl);
+      }
+      await new AuditService({ em, user: undefined, ip: null }).record({
+        action: 'account.credentials_refreshed', targetType: 'account', targetId: accountId,
+        after: { source, tokenExpiresAt: next.expiresAt === null ? null : new Date(next.expiresAt).toISOString() },
+      });
+      await this.services.snapshots.requestRebuild();
+      logger.info({ accountId, source }, 'claude oauth token refreshed');
+      return 'refreshed';
+    } finally {
+      await store.delIfEquals(lock, owner).catch(() => undefined);
+    }
+  }
+
+  /** Credentials a proxy refreshed and shared but the control plane has not persisted yet. */
+  private async sharedFromProxy(accountId: number): Promise<OAuthCredentials | null> {
+    const v = await this.services.store.get(sharedCredentialsKey(String(accountId)));
+    if (!v) return null;
+    try {
+      const c = this.services.secretBox.decryptJson<AccountCredentials>(v);
+      return c.kind === 'oauth' && !this.expiresSoon(c) ? c : null;
+    } catch {
+      return null;
+    }
+  }
+
+  /** A refused refresh token takes the account out of service with the reason; a network error is only logged. */
+  private async recordFailure(em: AppServices['orm']['em'], account: Account, err: unknown): Promise<void> {
+    const refused = err instanceof OAuthEndpointError && err.status >= 400 && err.status < 500;
+    this.services.logger.warn({ accountId: account.id, status: err instanceof OAuthEndpointError ? err.status : undefined }, 'claude oauth token refresh failed');
+    if (!refused) return;
+    const before = { status: account.status, statusReason: account.statusReason };
+    account.status = 'ERROR';
+    account.statusReason = `OAuth refresh refused: ${(err as Error).message}`;
+    await em.flush();
+    await new AuditService({ em, user: undefined, ip: null }).record({
+      action: 'account.status_from_refresh', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason },
+    });
+    await this.services.snapshots.requestRebuild();
+  }
+}
+
+/** Starts the refresher for a control plane's services (call from the background jobs). */
+export function startClaudeTokenRefresher(services: AppServices, opts?: { intervalMs?: number }): ClaudeTokenRefresher {
+  const r = new ClaudeTokenRefresher(services, opts);
+  r.start();
+  return r;
+}

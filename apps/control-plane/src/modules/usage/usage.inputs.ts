@@ -1,0 +1,90 @@
+import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { DateTimeScalar } from '../../graphql/scalars.ts';
+
+/**
+ * Whose usage a query reads. Design: every usage query reads the CALLER's own usage unless told
+ * otherwise — an admin passes `userId` for one user, or `scope: PLATFORM` for everyone. A user may
+ * pass their own userId; anything wider gives FORBIDDEN. `apiKeyId` narrows to one key: for an
+ * admin, that key's usage whoever owns it; for a user, only within their own usage (another
+ * user's key simply matches nothing).
+ */
+export enum UsageScope {
+  MINE = 'MINE',
+  PLATFORM = 'PLATFORM',
+}
+registerEnumType(UsageScope, {
+  name: 'UsageScope',
+  description: 'Whose usage to read when no userId is given.',
+  valuesConfig: {
+    MINE: { description: 'The caller\'s own usage (the default).' },
+    PLATFORM: { description: 'Every user\'s usage together (admins only).' },
+  },
+});
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const MONTH = /^\d{4}-\d{2}$/;
+
+@ArgsType()
+export class UsageScopeArgs {
+  @Field(() => UsageScope, { defaultValue: UsageScope.MINE, description: 'Whose usage when userId is not given (PLATFORM: admins only).' })
+  scope: UsageScope = UsageScope.MINE;
+
+  @Field(() => ID, { nullable: true, description: 'Only this user\'s usage (admins; users may give only their own id).' })
+  @IsOptional()
+  userId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only usage through this API key.' })
+  @IsOptional()
+  apiKeyId?: string | null;
+}
+
+@ArgsType()
+export class UsageRangeArgs extends UsageScopeArgs {
+  @Field(() => String, { description: 'First day, YYYY-MM-DD in USAGE_TIMEZONE.' })
+  @Matches(DAY, { message: 'from must be a day YYYY-MM-DD' })
+  from!: string;
+
+  @Field(() => String, { description: 'Last day (inclusive), YYYY-MM-DD in USAGE_TIMEZONE.' })
+  @Matches(DAY, { message: 'to must be a day YYYY-MM-DD' })
+  to!: string;
+}
+
+@ArgsType()
+export class MonthlyUsageArgs extends UsageScopeArgs {
+  @Field(() => String, { description: 'The month, YYYY-MM in USAGE_TIMEZONE.' })
+  @Matches(MONTH, { message: 'month must be YYYY-MM' })
+  month!: string;
+}
+
+@InputType({ description: 'Narrows usage records; every field is optional and they combine with AND.' })
+export class UsageRecordFilter {
+  @Field(() => UsageScope, { nullable: true, description: 'Whose records when userId is not given (default MINE; PLATFORM: admins only).' })
+  @IsOptional()
+  scope?: UsageScope | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only this user\'s requests (admins; users may give only their own id).' })
+  @IsOptional()
+  userId?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only requests made with this API key.' })
+  @IsOptional()
+  apiKeyId?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Only requests for this model (as the client asked).' })
+  @IsOptional()
+  @MaxLength(128)
+  model?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only requests answered with this HTTP status.' })
+  @IsOptional()
+  status?: number | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived at or after this time.' })
+  @IsOptional()
+  since?: Date | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived before this time.' })
+  @IsOptional()
+  until?: Date | null;
+}

@@ -1,0 +1,131 @@
+/**
+ * Test helpers for the usage module: usage events priced with @relay/core's computeCost, a
+ * database (SQLite file or a scratch MariaDB database) with the schema, and a user with an API key.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { MikroORM } from '@mikro-orm/core';
+import { computeCost, hotKeys, micro, newRequestId, parseRate, type ModelPrice, type UsageEvent } from '@relay/core';
+import { ApiKey, createOrm, createScratchDatabase, upgradeSchema, User } from '@relay/db';
+import { createHotStore, type HotStore } from '@relay/hot-store';
+import { testDatabaseUrl, uniqueSuffix } from '@relay/testkit';
+
+export const TEST_PRICE: ModelPrice = { input: micro(3_000_000), output: micro(15_000_000), cacheWrite: micro(3_750_000), cacheRead: micro(300_000) };
+
+/** A finished request of `userId`/`apiKeyId` with costs computed from tokens, price and rate. */
+export function usageEvent(over: Partial<UsageEvent> & { userId: string; apiKeyId: string; rate?: string }): UsageEvent {
+  const tokens = {
+    inputTokens: over.inputTokens ?? 1200,
+    outputTokens: over.outputTokens ?? 345,
+    cacheCreationInputTokens: over.cacheCreationInputTokens ?? 100,
+    cacheReadInputTokens: over.cacheReadInputTokens ?? 2000,
+  };
+  const price = over.price ?? TEST_PRICE;
+  const rate = parseRate(over.rate ?? '1.5');
+  const c = computeCost(tokens, price, rate);
+  const now = Date.now();
+  const { rate: _rate, ...rest } = over;
+  return {
+    v: 1,
+    requestId: newRequestId(),
+    startedAt: now - 800,
+    finishedAt: now,
+    accountId: '1',
+    platform: 'claude-console',
+    model: 'claude-sonnet-4-5',
+    upstreamModel: 'claude-sonnet-4-5',
+    endpoint: '/v1/messages',
+    clientFormat: 'anthropic',
+    stream: true,
+    status: 200,
+    errorType: null,
+    ...tokens,
+    price,
+    priceRate: rate,
+    baseInputCost: c.base.inputCost,
+    baseOutputCost: c.base.outputCost,
+    baseTotalCost: c.base.totalCost,
+    inputCost: c.rated.inputCost,
+    outputCost: c.rated.outputCost,
+    totalCost: c.rated.totalCost,
+    latencyMs: 800,
+    firstTokenMs: 120,
+    clientIp: '127.0.0.1',
+    userAgent: 'test',
+    attempts: 1,
+    ...rest,
+  };
+}
+
+export interface TestBackend {
+  name: string;
+  orm: MikroORM;
+  store: HotStore;
+  close(): Promise<void>;
+}
+
+/** Deletes the stream and every usage counter key the rollups imply (tests' Redis cleanup). */
+async function deleteUsageKeys(orm: MikroORM, store: HotStore): Promise<void> {
+  const rows = await orm.em.fork().getConnection().execute<{ day: string; user_id: number; api_key_id: number }[]>(
+    'select distinct `day`, `user_id`, `api_key_id` from `usage_daily`',
+  );
+  const keys = new Set<string>([hotKeys.usageStream]);
+  for (const r of rows) {
+    const u = String(r.user_id);
+    for (const k of [hotKeys.usageTotal(u), hotKeys.usageDaily(u, r.day), hotKeys.usageMonthly(u, r.day.slice(0, 7)), hotKeys.usageApiKey(String(r.api_key_id)), hotKeys.costTotal(u), hotKeys.costDaily(u, r.day)]) keys.add(k);
+  }
+  for (const k of keys) await store.del(k);
+}
+
+/** SQLite + memory store, or a scratch MariaDB database + Redis under a unique prefix. */
+export async function openBackend(kind: 'sqlite' | 'mysql', redisUrl?: string): Promise<TestBackend & { prefix: string }> {
+  const prefix = `test:usage:${uniqueSuffix()}:`;
+  if (kind === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'relay-usage-'));
+    const orm = await createOrm({ sqlitePath: join(dir, 'relay.db') });
+    await upgradeSchema(orm);
+    const store = createHotStore({});
+    return {
+      name: 'sqlite+memory', orm, store, prefix,
+      async close() {
+        await store.close();
+        await orm.close(true);
+        rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const scratch = await createScratchDatabase(testDatabaseUrl()!, `relay_test_${uniqueSuffix()}`);
+  const orm = await createOrm({ databaseUrl: scratch.url });
+  await upgradeSchema(orm);
+  const store = createHotStore({ redisUrl, prefix });
+  return {
+    name: 'mariadb+redis', orm, store, prefix,
+    async close() {
+      await deleteUsageKeys(orm, store);
+      await store.close();
+      await orm.close(true);
+      await scratch.drop();
+    },
+  };
+}
+
+/** Creates a user (with the given role) and one API key; returns their ids as event strings. */
+export async function createUserWithKey(orm: MikroORM, username = `u${uniqueSuffix()}`, role: 'ADMIN' | 'USER' = 'USER'): Promise<{ userId: string; apiKeyId: string }> {
+  const em = orm.em.fork();
+  const user = em.create(User, { username, passwordHash: 'scrypt$x', role, status: 'ACTIVE', priceRate: '1.5000' });
+  const key = em.create(ApiKey, { user, name: 'k', keyHash: uniqueSuffix().padEnd(64, '0').slice(0, 64), keyPrefix: 'sk-test' });
+  await em.flush();
+  return { userId: String(user.id), apiKeyId: String(key.id) };
+}
+
+/** Resolves once `check` returns a truthy value (polled every 20 ms), or fails after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 5000): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > until) throw new Error('waitFor: timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
