@@ -1,0 +1,87 @@
+// Upstream accounts (admin): the list, the per-platform create form, the Test dialog and the
+// Claude OAuth flow (1 open the authorize URL, 2 paste the code, 3 done).
+import { expect, type Locator } from '@playwright/test';
+import { BasePage } from './base-page.ts';
+
+export interface ApiKeyAccountForm {
+  name: string;
+  /** Option value of the platform select, e.g. 'OPENAI'. */
+  platform: string;
+  baseUrl: string;
+  apiKey: string;
+  models?: string;
+}
+
+export class AccountsPage extends BasePage {
+  readonly path = '/accounts';
+  readonly id = 'accounts';
+
+  get table(): Locator {
+    return this.page.getByTestId('accounts-table');
+  }
+
+  get form(): Locator {
+    return this.page.getByTestId('account-form');
+  }
+
+  /** The table row showing the account with this name. */
+  row(name: string): Locator {
+    return this.table.locator('tr[data-testid^="row-"]').filter({ hasText: name });
+  }
+
+  /** Fills the create form for an API-key platform and saves; waits for the row to appear. */
+  async createAccount(values: ApiKeyAccountForm): Promise<void> {
+    await this.page.getByTestId('account-create').click();
+    await expect(this.form).toBeVisible();
+    await this.page.getByTestId('account-name').fill(values.name);
+    await this.page.getByTestId('account-platform').selectOption(values.platform);
+    await this.page.getByTestId('account-baseUrl').fill(values.baseUrl);
+    await this.page.getByTestId('account-apiKey').fill(values.apiKey);
+    if (values.models) await this.page.getByTestId('account-models').fill(values.models);
+    await this.page.getByTestId('account-save').click();
+    await expect(this.form).toBeHidden();
+    await expect(this.row(values.name)).toBeVisible();
+  }
+
+  /** Opens the Test dialog of an account, runs it with the model and returns the result panel. */
+  async testAccount(name: string, model: string): Promise<{ status: Locator; latency: Locator; text: Locator }> {
+    const row = this.row(name);
+    await row.locator('[data-testid^="test-"]').click();
+    const dialog = this.page.getByTestId('test-dialog');
+    await expect(dialog).toBeVisible();
+    await dialog.getByTestId('test-model').fill(model);
+    await dialog.getByTestId('test-run').click();
+    await expect(dialog.getByTestId('test-result')).toBeVisible();
+    return { status: dialog.getByTestId('test-status'), latency: dialog.getByTestId('test-latency'), text: dialog.getByTestId('test-text') };
+  }
+
+  /** The OAuth dialog: step indicator and fields. */
+  get oauthDialog(): Locator {
+    return this.page.getByTestId('oauth-dialog');
+  }
+
+  /** The state of OAuth step n: 'done' | 'current' | 'todo' (from the step's class). */
+  async oauthStepState(n: 1 | 2 | 3): Promise<string> {
+    const cls = (await this.oauthDialog.getByTestId(`oauth-step-${n}`).getAttribute('class')) ?? '';
+    return /step-(done|current|todo)/.exec(cls)?.[1] ?? 'unknown';
+  }
+
+  /** Step 1: opens the dialog, generates the authorize URL and returns it as shown in the page. */
+  async startClaudeOAuth(): Promise<string> {
+    await this.page.getByTestId('account-oauth').click();
+    await expect(this.oauthDialog).toBeVisible();
+    await this.oauthDialog.getByTestId('oauth-generate').click();
+    const urlField = this.oauthDialog.getByTestId('oauth-url');
+    await expect(urlField).toHaveValue(/^https?:\/\//);
+    return urlField.inputValue();
+  }
+
+  /** Step 2: names the account, pastes the code and completes; waits for step 3. */
+  async completeClaudeOAuth(name: string, code: string): Promise<void> {
+    await this.oauthDialog.getByTestId('oauth-next').click();
+    await this.oauthDialog.getByTestId('oauth-name').fill(name);
+    await this.oauthDialog.getByTestId('oauth-code').fill(code);
+    await this.oauthDialog.getByTestId('oauth-complete').click();
+    await expect(this.oauthDialog.getByTestId('oauth-done')).toBeVisible();
+  }
+}

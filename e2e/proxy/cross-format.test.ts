@@ -1,0 +1,72 @@
+import Anthropic from '@anthropic-ai/sdk';
+import { GoogleGenAI } from '@google/genai';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { expectedCost, KEY, startSdkWorld, type SdkWorld } from './fixtures.ts';
+
+describe('cross-format traffic (translated by the proxy)', () => {
+  let w: SdkWorld;
+  beforeAll(async () => {
+    w = await startSdkWorld();
+  });
+  afterAll(async () => w?.close());
+  beforeEach(async () => {
+    w.mock.reset();
+    await w.usage.drain(); // a failed test must not shift the next one's events
+  });
+
+  it('OpenAI SDK asking for a Claude model is served by the Anthropic account', async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });
+    w.mock.enqueue({ text: 'translated hello', usage: { input: 14, output: 3 } });
+    const r = await client.chat.completions.create({ model: 'claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.choices[0].message.content).toBe('translated hello');
+    expect(w.mock.requests[0].path).toBe('/v1/messages');
+    expect(JSON.stringify(w.mock.requests[0].body.messages)).toContain('"hi"');
+    expect(w.mock.requests[0].body.model).toBe('claude-sonnet-4-20250514');
+    const [ev] = await w.usage.next(1);
+    const usage = { inputTokens: 14, outputTokens: 3, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+    expect(ev).toMatchObject({ ...usage, clientFormat: 'openai', platform: 'claude-console' });
+    expect(ev.totalCost).toBe(expectedCost('claude-sonnet-4-20250514', usage));
+  });
+
+  it('OpenAI SDK stream from the Anthropic account', async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });
+    w.mock.enqueue({ text: 'a b c', chunks: 3, usage: { input: 6, output: 3 } });
+    const stream = await client.chat.completions.create({ model: 'claude-sonnet-4-20250514', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    let text = '';
+    for await (const c of stream) text += c.choices[0]?.delta?.content ?? '';
+    expect(text).toBe('a b c');
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ inputTokens: 6, outputTokens: 3, stream: true });
+  });
+
+  it('Anthropic SDK stream asking for gpt-4o is served by the OpenAI account', async () => {
+    const client = new Anthropic({ apiKey: KEY, baseURL: w.proxy.url, maxRetries: 0 });
+    w.mock.enqueue({ text: 'from openai', chunks: 2, usage: { input: 9, output: 2 } });
+    const final = await client.messages.stream({ model: 'gpt-4o', max_tokens: 20, messages: [{ role: 'user', content: 'hi' }] }).finalMessage();
+    expect(final.content[0]).toMatchObject({ type: 'text', text: 'from openai' });
+    expect(w.mock.requests[0].path).toBe('/v1/chat/completions');
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ inputTokens: 9, outputTokens: 2, platform: 'openai', clientFormat: 'anthropic' });
+  });
+
+  it('OpenAI-format chat on /gemini/v1 served by the Gemini account', async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/gemini/v1`, maxRetries: 0 });
+    w.mock.enqueue({ text: 'gemini via openai', usage: { input: 5, output: 4 } });
+    const r = await client.chat.completions.create({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] });
+    expect(r.choices[0].message.content).toBe('gemini via openai');
+    expect(w.mock.requests[0].path).toBe('/v1beta/models/gemini-2.5-flash:generateContent');
+    await w.usage.next(1);
+  });
+
+  it('Gemini SDK asking for a Claude model is served by the Anthropic account', async () => {
+    const client = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: w.proxy.url } });
+    w.mock.enqueue({ text: 'claude via gemini', chunks: 2 });
+    const stream = await client.models.generateContentStream({ model: 'claude-sonnet-4-20250514', contents: 'hi' });
+    let text = '';
+    for await (const c of stream) text += c.text ?? '';
+    expect(text).toBe('claude via gemini');
+    expect(w.mock.requests[0].body.stream).toBe(true);
+    await w.usage.next(1);
+  });
+});
