@@ -82,6 +82,8 @@ export class RedisHotStore implements HotStore {
   private readonly main: GatedConnection;
   private subscriber: GatedConnection | null = null;
   private readonly channels = new Map<string, ChannelSubscription>();
+  /** UNSUBSCRIBEs still on their way; a new SUBSCRIBE to the same channel waits for them. */
+  private readonly unsubscribing = new Map<string, Promise<void>>();
   private readonly idleBlockers: GatedConnection[] = [];
   private readonly blockers = new Set<GatedConnection>();
   private closed = false;
@@ -256,7 +258,11 @@ export class RedisHotStore implements HotStore {
     const fullChannel = this.prefix + channel;
     let subscription = this.channels.get(fullChannel);
     if (!subscription) {
-      const created: ChannelSubscription = { handlers: new Set(), active: this.subscribeOnServer(fullChannel) };
+      // Without the wait, an UNSUBSCRIBE still in flight could reach Redis after this SUBSCRIBE and
+      // silently cut the new subscription off.
+      const pending = this.unsubscribing.get(fullChannel);
+      const active = pending ? pending.catch(() => {}).then(() => this.subscribeOnServer(fullChannel)) : this.subscribeOnServer(fullChannel);
+      const created: ChannelSubscription = { handlers: new Set(), active };
       this.channels.set(fullChannel, created);
       created.active.catch(() => {
         if (this.channels.get(fullChannel) === created) this.channels.delete(fullChannel);
@@ -277,7 +283,17 @@ export class RedisHotStore implements HotStore {
       current.handlers.delete(handler);
       if (current.handlers.size > 0 || this.channels.get(fullChannel) !== current) return;
       this.channels.delete(fullChannel);
-      if (this.subscriber && !this.closed) await (await this.subscriber.use()).unsubscribe(fullChannel);
+      if (!this.subscriber || this.closed) return;
+      const subscriber = this.subscriber;
+      const done = (async () => {
+        await (await subscriber.use()).unsubscribe(fullChannel);
+      })();
+      this.unsubscribing.set(fullChannel, done);
+      try {
+        await done;
+      } finally {
+        if (this.unsubscribing.get(fullChannel) === done) this.unsubscribing.delete(fullChannel);
+      }
     };
   }
 
