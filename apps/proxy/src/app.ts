@@ -1,0 +1,79 @@
+import Koa, { type Context } from 'koa';
+import { clientErrorBody, newRequestId, type WireFormat } from '@relay/core';
+import { sendJson } from './errors.ts';
+import { authMw, chain, limitsMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
+import { completionHandler, countTokensHandler } from './routes/completions.ts';
+import { healthz, metrics, readyz } from './routes/health.ts';
+import { listGeminiModelsHandler, listModelsHandler } from './routes/models.ts';
+import type { ProxyRuntime } from './runtime.ts';
+
+const MESSAGES_PATHS = new Set(['/v1/messages', '/api/v1/messages', '/claude/v1/messages']);
+const COUNT_TOKENS_PATHS = new Set(['/v1/messages/count_tokens', '/api/v1/messages/count_tokens', '/claude/v1/messages/count_tokens']);
+const CHAT_PATHS = new Set(['/v1/chat/completions', '/gemini/v1/chat/completions', '/gemini/v1/chat']);
+const GEMINI_RE = /^(?:\/gemini)?\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
+const GEMINI_MODELS = new Set(['/v1beta/models', '/gemini/v1beta/models']);
+const PREFIXES = ['/v1/', '/api/v1/messages', '/claude/', '/v1beta/', '/gemini/'];
+const OWN = new Set(['/healthz', '/readyz', '/metrics']);
+
+/** True for paths the proxy serves (so the embedded control plane can route the rest elsewhere). */
+export function proxyHandles(pathname: string): boolean {
+  return OWN.has(pathname) || PREFIXES.some((p) => pathname.startsWith(p)) || pathname === '/v1';
+}
+
+/** The client's format for errors on a path that matched no route. */
+function formatForPath(path: string, ctx: Context): WireFormat {
+  if (path.startsWith('/v1beta') || path.startsWith('/gemini')) return 'gemini';
+  if (path.includes('/messages') || path.startsWith('/claude') || ctx.get('anthropic-version')) return 'anthropic';
+  return 'openai';
+}
+
+/**
+ * The Koa app. Every route is an explicit chain: requestId → parseBody → auth → limits → handler.
+ * Chains are built once here; a request only matches a path and runs its chain.
+ */
+export function createApp(rt: ProxyRuntime): Koa {
+  const app = new Koa({ proxy: true });
+  const completion = (spec: RouteSpec) =>
+    chain(requestIdMw(rt, spec.clientFormat), parseBodyMw(rt, spec), authMw(rt, { requireModel: true }), limitsMw(rt), completionHandler(rt));
+  const messages = completion({ clientFormat: 'anthropic', endpoint: 'messages', route: '/v1/messages' });
+  const chat = completion({ clientFormat: 'openai', endpoint: 'chat', route: '/v1/chat/completions' });
+  const geminiGenerate = completion({ clientFormat: 'gemini', endpoint: 'generate', route: '/v1beta/models/{model}:generateContent', modelFromPath: true });
+  const geminiStream = completion({ clientFormat: 'gemini', endpoint: 'stream_generate', route: '/v1beta/models/{model}:streamGenerateContent', modelFromPath: true });
+  const countTokens = chain(
+    requestIdMw(rt, 'anthropic'),
+    parseBodyMw(rt, { clientFormat: 'anthropic', endpoint: 'count_tokens', route: '/v1/messages/count_tokens' }),
+    authMw(rt, { requireModel: true }),
+    countTokensHandler(rt),
+  );
+  const models = chain(requestIdMw(rt, 'openai'), authMw(rt, { requireModel: false }), listModelsHandler(rt));
+  const geminiModels = chain(requestIdMw(rt, 'gemini'), authMw(rt, { requireModel: false }), listGeminiModelsHandler(rt));
+  const notFound = async (ctx: Context) => {
+    ctx.respond = false;
+    const format = formatForPath(ctx.path, ctx);
+    sendJson(ctx.res, 404, clientErrorBody(format, 'not_found', `No route for ${ctx.method} ${ctx.path}`), { 'x-request-id': newRequestId() });
+  };
+
+  app.use(async (ctx) => {
+    const path = ctx.path;
+    const method = ctx.method;
+    if (method === 'POST') {
+      if (MESSAGES_PATHS.has(path)) return messages(ctx);
+      if (CHAT_PATHS.has(path)) return chat(ctx);
+      if (COUNT_TOKENS_PATHS.has(path)) return countTokens(ctx);
+      const g = GEMINI_RE.exec(path);
+      if (g) {
+        ctx.state.pathModel = g[1];
+        return g[2] === 'streamGenerateContent' ? geminiStream(ctx) : geminiGenerate(ctx);
+      }
+    } else if (method === 'GET') {
+      if (path === '/healthz') return healthz(ctx);
+      if (path === '/readyz') return readyz(rt)(ctx);
+      if (path === '/metrics') return metrics(rt)(ctx);
+      if (path === '/v1/models' || path === '/claude/v1/models') return models(ctx);
+      if (GEMINI_MODELS.has(path)) return geminiModels(ctx);
+    }
+    return notFound(ctx);
+  });
+  app.on('error', () => undefined);
+  return app;
+}

@@ -1,0 +1,125 @@
+import type { WireFormat } from '@relay/core';
+import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
+import { startTestProxy, usageReader, type TestProxy, type UsageReader } from '@relay/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const GOOD = 'sk-relay-good-000000000000000000000000000';
+const DISABLED = 'sk-relay-disabled-0000000000000000000000';
+const EXPIRED = 'sk-relay-expired-00000000000000000000000';
+const NO_MODELS = 'sk-relay-nomodels-0000000000000000000000';
+const NO_PLATFORMS = 'sk-relay-noplatforms-0000000000000000000';
+
+interface FormatCase {
+  format: WireFormat;
+  path: string;
+  model: string;
+  body: (model?: string) => Record<string, unknown>;
+  auth: (key: string) => Record<string, string>;
+  /** Asserts the error envelope is this format's. */
+  envelope: (j: any, status: number) => void;
+}
+
+const cases: FormatCase[] = [
+  {
+    format: 'openai', path: '/v1/chat/completions', model: 'gpt-4o',
+    body: (model) => ({ ...(model ? { model } : {}), messages: [{ role: 'user', content: 'hi' }] }),
+    auth: (k) => ({ authorization: `Bearer ${k}` }),
+    envelope: (j) => expect(j).toEqual({ error: { message: expect.any(String), type: expect.any(String), param: null, code: expect.any(String) } }),
+  },
+  {
+    format: 'anthropic', path: '/v1/messages', model: 'claude-sonnet-4-20250514',
+    body: (model) => ({ ...(model ? { model } : {}), max_tokens: 5, messages: [{ role: 'user', content: 'hi' }] }),
+    auth: (k) => ({ 'x-api-key': k, 'anthropic-version': '2023-06-01' }),
+    envelope: (j) => expect(j).toEqual({ type: 'error', error: { type: expect.any(String), message: expect.any(String) } }),
+  },
+  {
+    format: 'gemini', path: '/v1beta/models/gemini-2.5-flash:generateContent', model: 'gemini-2.5-flash',
+    body: () => ({ contents: [{ role: 'user', parts: [{ text: 'hi' }] }] }),
+    auth: (k) => ({ 'x-goog-api-key': k }),
+    envelope: (j, status) => expect(j).toEqual({ error: { code: status, message: expect.any(String), status: expect.any(String) } }),
+  },
+];
+
+describe('bad input per client format', () => {
+  let mock: MockUpstream;
+  let proxy: TestProxy;
+  let usage: UsageReader;
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    const acc = (id: string, platform: 'claude-console' | 'openai' | 'gemini') => ({ id, platform, baseUrl: mock.url, credentials: { kind: 'api-key' as const, apiKey: 'sk-ant-upstream' } });
+    proxy = await startTestProxy({
+      config: { maxBodyBytes: 64 * 1024 },
+      spec: {
+        keys: [
+          { id: 'good', userId: 'u1', key: GOOD, rpm: 1000, dailyCostLimit: '100' },
+          { id: 'disabled', userId: 'u1', key: DISABLED, enabled: false },
+          { id: 'expired', userId: 'u1', key: EXPIRED, expiresAt: Date.now() - 1000 },
+          { id: 'nomodels', userId: 'u1', key: NO_MODELS, allowedModels: ['some-other-model'] },
+          { id: 'noplatforms', userId: 'u1', key: NO_PLATFORMS, allowedPlatforms: ['bedrock'] },
+        ],
+        accounts: [acc('a', 'claude-console'), acc('o', 'openai'), acc('g', 'gemini')],
+        prices: [{ model: 'gpt-4o', price: { input: '1', output: '1' } }, { model: 'claude-sonnet-4-20250514', price: { input: '1', output: '1' } }, { model: 'gemini-2.5-flash', price: { input: '1', output: '1' } }],
+      },
+    });
+    usage = await usageReader(proxy.store);
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await mock.close();
+  });
+
+  describe.each(cases)('$format', (c) => {
+    const bad: { name: string; status: number; send: () => Promise<Response>; skip?: boolean }[] = [
+      { name: 'malformed JSON', status: 400, send: () => fetch(proxy.url + c.path, { method: 'POST', headers: c.auth(GOOD), body: '{"model": ' }) },
+      { name: 'missing model', status: 400, skip: c.format === 'gemini', send: () => post(c.path, c.body(), GOOD) },
+      { name: 'body over the limit', status: 413, send: () => post(c.path, { ...c.body(c.model), pad: 'x'.repeat(70 * 1024) }, GOOD) },
+      { name: 'wrong key', status: 401, send: () => post(c.path, c.body(c.model), 'sk-relay-nope') },
+      { name: 'missing key', status: 401, send: () => fetch(proxy.url + c.path, { method: 'POST', body: JSON.stringify(c.body(c.model)) }) },
+      { name: 'disabled key', status: 401, send: () => post(c.path, c.body(c.model), DISABLED) },
+      { name: 'expired key', status: 401, send: () => post(c.path, c.body(c.model), EXPIRED) },
+      { name: 'model not allowed', status: 403, send: () => post(c.path, c.body(c.model), NO_MODELS) },
+      { name: 'platform not allowed', status: 403, send: () => post(c.path, c.body(c.model), NO_PLATFORMS) },
+      { name: 'unknown path', status: 404, send: () => post(c.path.replace(/(messages|completions|generateContent)$/, 'nope').replace(':nope', '/nope'), c.body(c.model), GOOD) },
+    ];
+    function post(path: string, body: unknown, key: string) {
+      return fetch(proxy.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...c.auth(key) }, body: JSON.stringify(body) });
+    }
+
+    it.each(bad.filter((b) => !b.skip))('$name → $status in the client format, nothing billed, next request served', async (b) => {
+      const before = mock.requests.length;
+      const res = await b.send();
+      expect(res.status).toBe(b.status);
+      c.envelope(await res.json(), b.status);
+      expect(mock.requests.length).toBe(before);
+      expect(await usage.drain()).toEqual([]);
+      const ok = await post(c.path, c.body(c.model), GOOD);
+      expect(ok.status).toBe(200);
+      expect(ok.headers.get('x-request-id')).toMatch(/^req_/);
+      await ok.text();
+      expect(await usage.next(1)).toHaveLength(1);
+    });
+  });
+
+  it('health, readiness and metrics', async () => {
+    expect((await fetch(`${proxy.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${proxy.url}/readyz`)).status).toBe(200);
+    const m = await (await fetch(`${proxy.url}/metrics`)).text();
+    expect(m).toMatch(/relay_proxy_requests_total\{format="openai",status_class="2xx"\} \d+/);
+    expect(m).toMatch(/relay_proxy_requests_total\{format="anthropic",status_class="4xx"\} \d+/);
+    expect(proxy.proxy.handles('/v1/messages')).toBe(true);
+    expect(proxy.proxy.handles('/graphql')).toBe(false);
+  });
+
+  it('model lists in the client format, filtered by the key', async () => {
+    const openai = await (await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${GOOD}` } })).json();
+    expect(openai.object).toBe('list');
+    expect(openai.data.map((m: { id: string }) => m.id)).toEqual(['claude-sonnet-4-20250514', 'gemini-2.5-flash', 'gpt-4o']);
+    const anthropic = await (await fetch(`${proxy.url}/v1/models`, { headers: { 'x-api-key': GOOD, 'anthropic-version': '2023-06-01' } })).json();
+    expect(anthropic.data[0]).toMatchObject({ type: 'model', id: 'claude-sonnet-4-20250514' });
+    const gemini = await (await fetch(`${proxy.url}/v1beta/models?key=${GOOD}`)).json();
+    expect(gemini.models.map((m: { name: string }) => m.name)).toContain('models/gemini-2.5-flash');
+    const restricted = await (await fetch(`${proxy.url}/v1/models`, { headers: { authorization: `Bearer ${NO_MODELS}` } })).json();
+    expect(restricted.data).toEqual([]);
+    expect((await fetch(`${proxy.url}/v1/models`)).status).toBe(401);
+  });
+});

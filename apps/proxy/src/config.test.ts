@@ -1,0 +1,23 @@
+import { ConfigError, EnvReader } from '@relay/core';
+import { describe, expect, it } from 'vitest';
+import { loadProxyConfig } from './config.ts';
+
+const base = { API_KEY_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: 'y'.repeat(32) };
+
+describe('loadProxyConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadProxyConfig(new EnvReader(base));
+    expect(c).toMatchObject({ port: 8081, maxBodyBytes: 10 * 1024 * 1024, usageTimezone: 'UTC', spoolMaxEvents: 100_000, snapshotPollMs: 5000, authFailureThreshold: 3, debugLog: false });
+  });
+  it('names the offending variable', () => {
+    expect(() => loadProxyConfig(new EnvReader({}))).toThrow(ConfigError);
+    expect(() => loadProxyConfig(new EnvReader({}))).toThrow(/API_KEY_SECRET/);
+    expect(() => loadProxyConfig(new EnvReader({ ...base, USAGE_TIMEZONE: 'Mars/Olympus' }))).toThrow(/USAGE_TIMEZONE/);
+    expect(() => loadProxyConfig(new EnvReader({ ...base, MAX_BODY_BYTES: 'lots' }))).toThrow(/MAX_BODY_BYTES/);
+    expect(() => loadProxyConfig(new EnvReader({ ...base, REDIS_URL: 'http://nope' }))).toThrow(/REDIS_URL/);
+  });
+  it('reads overrides', () => {
+    const c = loadProxyConfig(new EnvReader({ ...base, PORT: '9000', USAGE_TIMEZONE: 'Asia/Shanghai', PROXY_DEBUG_LOG: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }));
+    expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379' });
+  });
+});

@@ -1,0 +1,56 @@
+import type { ServerResponse } from 'node:http';
+import { CLIENT_ERRORS, clientErrorBody, type ClientErrorCode, type WireFormat } from '@relay/core';
+
+/**
+ * A client-facing error with a stable code from CLIENT_ERRORS. Its message is shown to the
+ * client; any other thrown error is reported as `internal_error` with a generic message.
+ */
+export class ProxyError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ClientErrorCode,
+    message: string,
+    readonly headers: Record<string, string> = {},
+    /** Status override (e.g. an upstream 4xx relayed in the client's format). */
+    status?: number,
+  ) {
+    super(message);
+    this.name = 'ProxyError';
+    this.status = status ?? CLIENT_ERRORS[code];
+  }
+}
+
+/** Factory: `proxyError('invalid_json', 'Body is not valid JSON')`. */
+export function proxyError(code: ClientErrorCode, message: string, headers?: Record<string, string>): ProxyError {
+  return new ProxyError(code, message, headers);
+}
+
+/** Writes a JSON response with the request id; used for every non-streamed answer. */
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const data = JSON.stringify(body);
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(data) });
+  res.end(data);
+}
+
+/**
+ * The one error writer: the client's own error envelope, unknown messages hidden, nothing
+ * written once headers are out (the stream is just ended), 499 recorded for client aborts.
+ * Returns the status that was (or would have been) sent.
+ */
+export function writeClientError(res: ServerResponse, format: WireFormat, err: unknown, requestId: string): number {
+  const pe = err instanceof ProxyError ? err : null;
+  const status = pe ? pe.status : isClientAbort(err, res) ? 499 : 500;
+  if (res.headersSent || res.destroyed || status === 499) {
+    if (!res.writableEnded) res.end();
+    return status;
+  }
+  const code: ClientErrorCode = pe ? pe.code : 'internal_error';
+  const message = pe ? pe.message : 'Internal error';
+  sendJson(res, status, clientErrorBody(format, code, message), { 'x-request-id': requestId, ...(pe?.headers ?? {}) });
+  return status;
+}
+
+function isClientAbort(err: unknown, res: ServerResponse): boolean {
+  const code = (err as { code?: string } | null)?.code;
+  return res.destroyed || code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}

@@ -1,0 +1,110 @@
+import { dayKey, estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey, type SnapshotUser } from '@relay/core';
+import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
+import { proxyError } from '../errors.ts';
+
+const MINUTE = 60_000;
+const DAY_TTL_MS = 48 * 3600_000;
+/** Output tokens assumed when the body does not say (Anthropic requires max_tokens; OpenAI does not). */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+/** What `admit` reserved, so `settle` can give back exactly the unused part. */
+export interface Reservation {
+  leaseKey: string | null;
+  leaseId: string;
+  tpmKey: string | null;
+  estimatedTokens: number;
+  dayCostKey: string | null;
+  totalCostKey: string | null;
+  estimatedCost: MicroUsd;
+}
+
+export interface AdmitInput {
+  key: SnapshotKey;
+  user: SnapshotUser;
+  /** Price used for the up-front estimate. */
+  price: ModelPrice;
+  bodyBytes: number;
+  maxOutputTokens: number;
+  requestId: string;
+  now: number;
+  timeZone: string;
+  leaseTtlMs: number;
+}
+
+type CheckKind = 'rpm' | 'tpm' | 'concurrency' | 'daily' | 'total';
+
+/**
+ * ONE atomic admission for all of the key's limits: RPM and TPM windows, the concurrency lease,
+ * and the daily/total budget reservations of the estimated cost. Rejections change nothing and
+ * map to 429 (with retry-after) or 402. Keys without limits cost no round trip at all.
+ */
+export async function admit(store: HotStore, input: AdmitInput): Promise<Reservation> {
+  const { key, now } = input;
+  const promptTokens = Math.ceil(input.bodyBytes / 4);
+  const estimatedCost = estimateCost(promptTokens, input.maxOutputTokens, input.price, input.user.priceRate);
+  const r: Reservation = { leaseKey: null, leaseId: input.requestId, tpmKey: null, estimatedTokens: promptTokens, dayCostKey: null, totalCostKey: null, estimatedCost };
+  const checks: AdmissionCheck[] = [];
+  const kinds: CheckKind[] = [];
+  const window = Math.floor(now / MINUTE);
+  if (key.rpm !== null) {
+    checks.push({ kind: 'window', key: hotKeys.keyRpm(key.id, window), windowMs: MINUTE, limit: key.rpm, cost: 1 });
+    kinds.push('rpm');
+  }
+  if (key.tpm !== null) {
+    // A counter per minute (the window is in the key) rather than a window check: settle must be
+    // able to correct it to the actual tokens, and only plain counters take `incr`.
+    r.tpmKey = hotKeys.keyTpm(key.id, window);
+    checks.push({ kind: 'budget', key: r.tpmKey, limit: key.tpm, amount: promptTokens, ttlMs: 2 * MINUTE });
+    kinds.push('tpm');
+  }
+  if (key.concurrency !== null) {
+    r.leaseKey = hotKeys.keyLeases(key.id);
+    checks.push({ kind: 'lease', key: r.leaseKey, limit: key.concurrency, leaseId: r.leaseId, ttlMs: input.leaseTtlMs });
+    kinds.push('concurrency');
+  }
+  if (key.dailyCostLimit !== null) {
+    r.dayCostKey = hotKeys.keyCostDay(key.id, dayKey(now, input.timeZone));
+    checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, ttlMs: DAY_TTL_MS });
+    kinds.push('daily');
+  }
+  if (key.totalCostLimit !== null) {
+    r.totalCostKey = hotKeys.keyCostTotal(key.id);
+    checks.push({ kind: 'budget', key: r.totalCostKey, limit: key.totalCostLimit, amount: estimatedCost, initial: key.costUsed });
+    kinds.push('total');
+  }
+  if (checks.length === 0) return r;
+  const res = await store.admit(checks, now);
+  if (res.ok) return r;
+  const retryMs = kinds[res.failed] === 'tpm' ? (window + 1) * MINUTE - now : res.retryAfterMs;
+  const retryAfter = { 'retry-after': String(Math.max(1, Math.ceil(retryMs / 1000))) };
+  switch (kinds[res.failed]) {
+    case 'rpm':
+      throw proxyError('rate_limited', `Rate limit exceeded: ${key.rpm} requests per minute`, retryAfter);
+    case 'tpm':
+      throw proxyError('rate_limited', `Rate limit exceeded: ${key.tpm} tokens per minute`, retryAfter);
+    case 'concurrency':
+      throw proxyError('concurrency_limited', `Too many concurrent requests (limit ${key.concurrency})`, retryAfter);
+    case 'daily':
+      throw proxyError('budget_exhausted', 'Daily cost limit of this API key reached');
+    case 'total':
+      throw proxyError('budget_exhausted', 'Total cost limit of this API key reached');
+    default:
+      throw proxyError('rate_limited', 'Rate limit exceeded', retryAfter);
+  }
+}
+
+/**
+ * The settlement ops for a finished request: release the lease and correct the estimates to the
+ * actual tokens and cost (one round trip, issued together with the usage publish).
+ */
+export function settleOps(r: Reservation, actualTokens: number, actualCost: MicroUsd): SettleOp[] {
+  const ops: SettleOp[] = [];
+  if (r.leaseKey) ops.push({ kind: 'release', key: r.leaseKey, leaseId: r.leaseId });
+  if (r.tpmKey && actualTokens !== r.estimatedTokens) ops.push({ kind: 'incr', key: r.tpmKey, amount: actualTokens - r.estimatedTokens, ttlMs: 2 * MINUTE });
+  const dc = actualCost - r.estimatedCost;
+  if (dc !== 0) {
+    if (r.dayCostKey) ops.push({ kind: 'incr', key: r.dayCostKey, amount: dc, ttlMs: DAY_TTL_MS });
+    if (r.totalCostKey) ops.push({ kind: 'incr', key: r.totalCostKey, amount: dc });
+  }
+  return ops;
+}

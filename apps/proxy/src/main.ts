@@ -1,0 +1,50 @@
+/**
+ * Standalone proxy process (`pnpm start:proxy`): config from the environment, the Redis hot
+ * store, the Koa data plane on PORT, and a graceful SIGTERM (stop accepting, let streams finish
+ * for up to 10 s).
+ */
+import { createServer } from 'node:http';
+import { ConfigError, EnvReader, loadConfigOrExit } from '@relay/core';
+import { createHotStore } from '@relay/hot-store';
+import { loadProxyConfig } from './config.ts';
+import { createProxyLogger } from './logger.ts';
+import { createProxy } from './proxy.ts';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+const env = new EnvReader();
+const config = loadConfigOrExit(() => {
+  const c = loadProxyConfig(env);
+  if (!c.redisUrl) throw new ConfigError('REDIS_URL', 'a redis:// URL (the standalone proxy shares its hot store)');
+  return c;
+});
+const logger = createProxyLogger(config.logLevel, config.dataDir);
+/** HOT_STORE_PREFIX: key prefix in Redis (tests run several isolated proxies on one Redis). */
+const store = createHotStore({ redisUrl: config.redisUrl, prefix: env.optional('HOT_STORE_PREFIX') });
+const proxy = await createProxy({ store, config, logger });
+const server = createServer(proxy.handler);
+server.keepAliveTimeout = 65_000;
+server.listen(config.port, () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  logger.info({ port }, 'proxy listening');
+  // A parent process (tests) reads this line to learn an ephemeral port.
+  if (process.env.PROXY_ANNOUNCE_PORT) process.stdout.write(`PROXY_PORT=${port}\n`);
+});
+
+let stopping = false;
+async function shutdown(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
+  await Promise.race([closed, grace]);
+  server.closeAllConnections();
+  await proxy.close().catch(() => undefined);
+  await store.close().catch(() => undefined);
+  process.exit(0);
+}
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGINT', () => void shutdown('SIGINT'));

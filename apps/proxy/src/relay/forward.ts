@@ -1,0 +1,263 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { clientErrorBody, hotKeys, PLATFORM_FORMAT, type ClientErrorCode, type SnapshotAccount, type TokenUsage } from '@relay/core';
+import type { SettleOp } from '@relay/hot-store';
+import { request as undiciRequest } from 'undici';
+import type { ProxyState } from '../context.ts';
+import { ProxyError, proxyError, sendJson } from '../errors.ts';
+import { cooldownUntil } from '../routing/cooldown-headers.ts';
+import { selectAccounts, sessionHash } from '../routing/select-account.ts';
+import type { ProxyRuntime } from '../runtime.ts';
+import type { UsageCollector } from '../upstreams/types.ts';
+import type { RequestOutcome } from '../usage/build-event.ts';
+import { pipeJson, pipeStream, readBounded } from './pipe-response.ts';
+
+const ERROR_BODY_LIMIT = 1024 * 1024;
+const TRANSLATE_BODY_LIMIT = 32 * 1024 * 1024;
+const STICKY_TTL_MS = 3600_000;
+
+/** What the relay reports back to the route: the outcome for billing plus lease releases to settle. */
+export interface ForwardOutcome extends RequestOutcome {
+  /** Set when nothing was relayed and the route must answer with this error. */
+  error: ProxyError | null;
+  /** Account lease releases to include in the settle round trip. */
+  settle: SettleOp[];
+}
+
+const ZERO_USAGE: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status === 529 || status >= 500 || status === 401 || status === 403;
+}
+
+/** Maps the last upstream failure to what the client is told when every account failed. */
+function exhaustedError(last: { status: number | null; timeout: boolean } | null): ProxyError {
+  if (!last) return proxyError('no_available_account', 'No upstream account is available for this model right now');
+  if (last.timeout) return proxyError('upstream_timeout', 'The upstream did not answer in time');
+  if (last.status === 429) return proxyError('rate_limited', 'All upstream accounts are rate limited; retry later', { 'retry-after': '60' });
+  if (last.status === 529 || last.status === 503) return proxyError('overloaded', 'Upstream overloaded; retry later');
+  return proxyError('upstream_error', 'Upstream request failed');
+}
+
+function upstreamErrorCode(status: number): ClientErrorCode {
+  if (status === 400 || status === 422) return 'invalid_request';
+  if (status === 404) return 'model_not_found';
+  if (status === 413) return 'request_too_large';
+  if (status === 429) return 'rate_limited';
+  return 'upstream_error';
+}
+
+/**
+ * Chooses accounts and relays the request: failover on connect errors, first-byte timeouts,
+ * 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were sent.
+ * The client hanging up aborts the upstream at once; usage produced so far is reported.
+ */
+export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res: ServerResponse, s: ProxyState): Promise<ForwardOutcome> {
+  const { config, store, health, metrics } = rt;
+  const out: ForwardOutcome = { status: 0, errorType: null, accountId: null, platform: null, upstreamModel: s.model, usage: ZERO_USAGE, attempts: 0, firstTokenMs: null, error: null, settle: [] };
+  const stickyHash = sessionHash(s.body, req.headers);
+  const stickyId = stickyHash ? await store.get(hotKeys.sticky(stickyHash)).catch(() => null) : null;
+  const candidates = selectAccounts({
+    index: s.index, health, key: s.key, model: s.model, clientFormat: s.clientFormat, endpoint: s.endpoint,
+    canTranslate: rt.translation.canTranslate, stickyAccountId: stickyId, now: Date.now(),
+  });
+
+  const ac = new AbortController();
+  let clientGone = false;
+  const onClose = () => {
+    if (!res.writableFinished) {
+      clientGone = true;
+      ac.abort();
+    }
+  };
+  res.on('close', onClose);
+  let totalTimedOut = false;
+  const totalTimer = setTimeout(() => {
+    totalTimedOut = true;
+    ac.abort();
+  }, config.totalTimeoutMs);
+  let last: { status: number | null; timeout: boolean } | null = null;
+  try {
+    for (const account of candidates) {
+      if (clientGone || totalTimedOut) break;
+      const leaseKey = hotKeys.accountLeases(account.id);
+      if (account.concurrency !== null) {
+        const granted = await store.acquireLease(leaseKey, s.requestId, account.concurrency, config.totalTimeoutMs + 30_000).catch(() => false);
+        if (!granted) continue;
+      }
+      const release: SettleOp[] = account.concurrency !== null ? [{ kind: 'release', key: leaseKey, leaseId: s.requestId }] : [];
+      out.attempts++;
+      let attempt: Attempt;
+      try {
+        attempt = await tryAccount(rt, account, req, res, s, ac.signal, out);
+      } catch (e) {
+        if (release.length) void store.settle(release).catch(() => undefined);
+        throw e;
+      }
+      if (attempt.kind === 'retry') {
+        if (release.length) void store.settle(release).catch(() => undefined);
+        metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+        last = { status: attempt.status, timeout: attempt.timeout };
+        continue;
+      }
+      out.settle.push(...release);
+      health.markUsed(account.id, Date.now());
+      if (stickyHash && stickyId !== account.id && attempt.kind === 'done' && out.status < 400) {
+        void store.set(hotKeys.sticky(stickyHash), account.id, STICKY_TTL_MS).catch(() => undefined);
+      }
+      return finish(out, clientGone, totalTimedOut, res);
+    }
+    if (clientGone || totalTimedOut) return finish(out, clientGone, totalTimedOut, res);
+    out.error = exhaustedError(last);
+    out.status = out.error.status;
+    out.errorType = out.error.code;
+    return out;
+  } finally {
+    clearTimeout(totalTimer);
+    res.off('close', onClose);
+  }
+}
+
+/** Final status when the request was cut short: 499 for a client that left, 504 for the total timeout. */
+function finish(out: ForwardOutcome, clientGone: boolean, totalTimedOut: boolean, res: ServerResponse): ForwardOutcome {
+  if (clientGone) {
+    out.status = 499;
+    out.errorType = 'client_closed';
+  } else if (totalTimedOut) {
+    out.status = 504;
+    out.errorType = 'upstream_timeout';
+    if (!res.headersSent) out.error = proxyError('upstream_timeout', 'The request took longer than the total timeout');
+  }
+  return out;
+}
+
+type Attempt = { kind: 'retry'; status: number | null; timeout: boolean } | { kind: 'done' };
+
+/** One upstream call. 'retry' only while the client has received nothing. */
+async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
+  const adapter = rt.adapters[account.platform];
+  const upstreamFormat = PLATFORM_FORMAT[account.platform];
+  const translating = upstreamFormat !== s.clientFormat;
+  const upstreamModel = account.modelMapping[s.model] ?? adapter.defaultModelId?.(s.model) ?? s.model;
+  out.accountId = account.id;
+  out.platform = account.platform;
+  out.upstreamModel = upstreamModel;
+
+  let body = s.body;
+  let rawBody: Buffer | null = s.rawBody;
+  if (translating) {
+    try {
+      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream });
+    } catch (e) {
+      const feature = rt.translation.unsupportedFeature(e);
+      throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
+    }
+    rawBody = null;
+  }
+
+  let upstream;
+  try {
+    const fromSnapshot = s.index.accountCredentials(account);
+    const credentials = adapter.prepareCredentials ? await adapter.prepareCredentials(account, fromSnapshot) : fromSnapshot;
+    const built = await adapter.buildRequest({ account, credentials, endpoint: s.endpoint, clientModel: s.model, upstreamModel, stream: s.stream, body, rawBody, clientHeaders: req.headers });
+    const dispatcher = rt.dispatchers.forAccount(account, s.index.egressProxy(account));
+    upstream = { built, response: await undiciRequest(built.url, {
+      method: built.method, headers: built.headers, body: built.body, dispatcher, signal,
+      headersTimeout: rt.config.firstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
+    }) };
+  } catch (e) {
+    if (signal.aborted) return { kind: 'done' };
+    const timeout = (e as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (e as { code?: string })?.code === 'UND_ERR_CONNECT_TIMEOUT';
+    await rt.health.markCooldown(account.id, cooldownUntil(null, {}, Date.now()), timeout ? 'upstream timeout' : 'connection failed');
+    return { kind: 'retry', status: null, timeout };
+  }
+
+  const { built, response } = upstream;
+  const status = response.statusCode;
+  if (isRetryableStatus(status)) {
+    await response.body.dump().catch(() => undefined);
+    if (status === 401 || status === 403) await rt.health.recordAuthFailure(account.id, status);
+    else await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
+    return { kind: 'retry', status, timeout: false };
+  }
+
+  const collector = adapter.createUsageCollector();
+  const ctype = String(response.headers['content-type'] ?? '');
+  out.status = status;
+  const onFirstByte = () => {
+    if (out.firstTokenMs === null) {
+      out.firstTokenMs = Date.now() - s.startedAt;
+      rt.metrics.ttft.observe(out.firstTokenMs / 1000);
+    }
+  };
+  try {
+    if (status >= 400) {
+      await relayUpstreamError(rt, res, s, response.body, status, ctype, translating || adapter.transcodesStream);
+      out.errorType = `upstream_${status}`;
+    } else if (ctype.includes('text/event-stream') || ctype.includes('amazon.eventstream')) {
+      res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
+      res.flushHeaders();
+      rt.metrics.activeStreams.inc();
+      try {
+        await pipeStream(response.body, res, {
+          decoder: adapter.createDecoder(),
+          usage: collector,
+          raw: !translating && !adapter.transcodesStream && !built.dropEvent,
+          // Translating: the translator needs every upstream event (OpenAI's usage chunk included);
+          // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
+          dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
+          translator: translating
+            ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+            : undefined,
+          onFirstByte,
+        });
+      } finally {
+        rt.metrics.activeStreams.dec();
+      }
+      res.end();
+    } else if (translating) {
+      const raw = await readBounded(response.body, TRANSLATE_BODY_LIMIT);
+      onFirstByte();
+      const parsed = JSON.parse(raw.toString('utf8'));
+      collector.json(parsed);
+      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId }), { 'x-request-id': s.requestId });
+    } else {
+      res.writeHead(status, { 'content-type': ctype || 'application/json', 'x-request-id': s.requestId });
+      await pipeJson(response.body, res, collector, onFirstByte);
+      res.end();
+    }
+  } catch (e) {
+    // After the first byte there is no retry: the client sees the break.
+    if (!signal.aborted) {
+      out.status = 502;
+      out.errorType = (e as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT' ? 'stream_idle_timeout' : 'upstream_stream_error';
+      rt.metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+    }
+    if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
+    else res.destroy();
+  }
+  out.usage = finalUsage(collector, s);
+  return { kind: 'done' };
+}
+
+/** Usage to bill; when the upstream never reported input tokens (aborted early) the prompt estimate stands in. */
+function finalUsage(c: UsageCollector, s: ProxyState): TokenUsage {
+  const u = c.usage();
+  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? Math.ceil(s.rawBody.length / 4) : 0;
+  return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
+}
+
+/** A non-retryable upstream error (400, 404, …): passed through as sent, or re-wrapped in the client's format. */
+async function relayUpstreamError(rt: ProxyRuntime, res: ServerResponse, s: ProxyState, body: AsyncIterable<Buffer> & import('node:stream').Readable, status: number, ctype: string, rewrap: boolean): Promise<void> {
+  const raw = await readBounded(body, ERROR_BODY_LIMIT).catch(() => Buffer.alloc(0));
+  if (!rewrap) {
+    res.writeHead(status, { 'content-type': ctype || 'application/json', 'x-request-id': s.requestId });
+    res.end(raw);
+    return;
+  }
+  let message = `Upstream answered ${status}`;
+  try {
+    const j = JSON.parse(raw.toString('utf8'));
+    message = j?.error?.message ?? j?.message ?? message;
+  } catch {}
+  sendJson(res, status, clientErrorBody(s.clientFormat, upstreamErrorCode(status), message), { 'x-request-id': s.requestId });
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { SseDecoder, formatSse } from './sse-decoder.ts';
+
+describe('SseDecoder', () => {
+  it('decodes events split at every byte, including a multi-byte character', () => {
+    const text = 'event: content_block_delta\ndata: {"text":"héllo 世界 🎉"}\n\n: comment\r\ndata: [DONE]\r\n\r\n';
+    const bytes = Buffer.from(text, 'utf8');
+    const d = new SseDecoder();
+    const events = [];
+    for (let i = 0; i < bytes.length; i++) events.push(...d.push(bytes.subarray(i, i + 1)));
+    events.push(...d.end());
+    expect(events).toEqual([
+      { event: 'content_block_delta', data: '{"text":"héllo 世界 🎉"}' },
+      { data: '[DONE]' },
+    ]);
+  });
+
+  it('joins multi-line data and round-trips through formatSse', () => {
+    const d = new SseDecoder();
+    const ev = { event: 'x', data: 'a\nb' };
+    expect(d.push(Buffer.from(formatSse(ev)))).toEqual([ev]);
+  });
+
+  it('flushes a trailing event without a blank line at end()', () => {
+    const d = new SseDecoder();
+    expect(d.push(Buffer.from('data: tail'))).toEqual([]);
+    expect(d.end()).toEqual([{ data: 'tail' }]);
+  });
+});

@@ -1,0 +1,71 @@
+/**
+ * Incremental Server-Sent Events decoder. Works on raw bytes as they arrive from the network:
+ * frames end at a blank line (LF or CRLF), and a multi-byte UTF-8 character split across two
+ * network chunks is decoded only once complete (lines are split on bytes, decoded whole).
+ */
+export interface SseEvent {
+  /** The `event:` field, if any. */
+  event?: string;
+  /** The `data:` lines joined with "\n". */
+  data: string;
+}
+
+const LF = 0x0a;
+const CR = 0x0d;
+
+export class SseDecoder {
+  private pending: Buffer | null = null;
+  private event: string | undefined;
+  private data: string[] = [];
+  private readonly utf8 = new TextDecoder('utf-8');
+
+  /** Feeds one network chunk; returns the events completed by it (possibly none). */
+  push(chunk: Uint8Array): SseEvent[] {
+    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const out: SseEvent[] = [];
+    let start = 0;
+    for (let i = 0; i < buf.length; i++) {
+      if (buf[i] !== LF) continue;
+      const end = i > start && buf[i - 1] === CR ? i - 1 : i;
+      this.line(this.utf8.decode(buf.subarray(start, end)), out);
+      start = i + 1;
+    }
+    this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
+    return out;
+  }
+
+  /** Flushes a final event that was not followed by a blank line. */
+  end(): SseEvent[] {
+    const out: SseEvent[] = [];
+    if (this.pending) {
+      this.line(this.utf8.decode(this.pending), out);
+      this.pending = null;
+    }
+    this.line('', out);
+    return out;
+  }
+
+  private line(line: string, out: SseEvent[]): void {
+    if (line === '') {
+      if (this.data.length > 0 || this.event !== undefined) {
+        out.push(this.event === undefined ? { data: this.data.join('\n') } : { event: this.event, data: this.data.join('\n') });
+      }
+      this.event = undefined;
+      this.data = [];
+      return;
+    }
+    if (line.charCodeAt(0) === 0x3a) return; // ":" comment
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    let value = colon === -1 ? '' : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 0x20) value = value.slice(1);
+    if (field === 'data') this.data.push(value);
+    else if (field === 'event') this.event = value;
+  }
+}
+
+/** Serialises one event as SSE text. */
+export function formatSse(ev: SseEvent): string {
+  const data = ev.data.includes('\n') ? ev.data.split('\n').map((l) => `data: ${l}`).join('\n') : `data: ${ev.data}`;
+  return ev.event ? `event: ${ev.event}\n${data}\n\n` : `${data}\n\n`;
+}

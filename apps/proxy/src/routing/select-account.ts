@@ -1,0 +1,93 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { modelFamily, PLATFORM_FORMAT, type SnapshotAccount, type SnapshotKey, type WireFormat } from '@relay/core';
+import type { Endpoint } from '../context.ts';
+import { proxyError } from '../errors.ts';
+import type { SnapshotIndex } from '../snapshot/snapshot-index.ts';
+import type { AccountHealth } from './account-health.ts';
+
+export interface SelectInput {
+  index: SnapshotIndex;
+  health: AccountHealth;
+  key: SnapshotKey;
+  model: string;
+  clientFormat: WireFormat;
+  endpoint: Endpoint;
+  /** Whether the proxy can translate between two formats (translate layer present). */
+  canTranslate: (from: WireFormat, to: WireFormat) => boolean;
+  /** The account a sticky session used last, if any. */
+  stickyAccountId: string | null;
+  now: number;
+}
+
+/** Whether an account can serve a model: its mapping, its model list, or the platform's model family. */
+export function accountServesModel(a: SnapshotAccount, model: string): boolean {
+  if (Object.prototype.hasOwnProperty.call(a.modelMapping, model)) return true;
+  if (a.supportedModels) return a.supportedModels.includes(model);
+  return modelFamily(model) === PLATFORM_FORMAT[a.platform];
+}
+
+function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
+  // Token counting is an Anthropic API operation that Bedrock does not offer.
+  if (endpoint === 'count_tokens') return PLATFORM_FORMAT[a.platform] === 'anthropic' && a.platform !== 'bedrock';
+  return true;
+}
+
+/**
+ * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
+ * schedulable, allowed for the key, not cooling down; the sticky session's account first, then
+ * by priority (lower first), then same-format before translated, then least recently used. Concurrency caps are checked when an
+ * account is actually tried (a lease). Throws 403 when only the key's platform list excludes
+ * every compatible account.
+ */
+export function selectAccounts(input: SelectInput): SnapshotAccount[] {
+  const { index, key, model, now } = input;
+  const allowed = key.allowedPlatforms;
+  let excludedByKey = 0;
+  const out: SnapshotAccount[] = [];
+  for (const a of index.snapshot.accounts) {
+    if (a.status !== 'ACTIVE' || !a.schedulable) continue;
+    if (!accountServesModel(a, model) || !endpointAllows(a, input.endpoint)) continue;
+    const fmt = PLATFORM_FORMAT[a.platform];
+    if (fmt !== input.clientFormat && !input.canTranslate(input.clientFormat, fmt)) continue;
+    if (allowed && !allowed.includes(a.platform)) {
+      excludedByKey++;
+      continue;
+    }
+    if (input.health.isCoolingDown(a.id, now)) continue;
+    out.push(a);
+  }
+  if (out.length === 0 && excludedByKey > 0) throw proxyError('platform_not_allowed', `This API key may not use the platforms serving ${model}`);
+  const sticky = input.stickyAccountId;
+  out.sort((x, y) => {
+    if (sticky) {
+      if (x.id === sticky && y.id !== sticky) return -1;
+      if (y.id === sticky && x.id !== sticky) return 1;
+    }
+    if (x.priority !== y.priority) return x.priority - y.priority;
+    // At equal priority a same-format account wins: passthrough beats translation.
+    const xs = PLATFORM_FORMAT[x.platform] === input.clientFormat ? 0 : 1;
+    const ys = PLATFORM_FORMAT[y.platform] === input.clientFormat ? 0 : 1;
+    if (xs !== ys) return xs - ys;
+    return input.health.lastUsedAt(x.id) - input.health.lastUsedAt(y.id);
+  });
+  return out;
+}
+
+/**
+ * The client's session id hashed, for sticky routing: the session part of Anthropic
+ * `metadata.user_id` (Claude Code sends `user_<hash>_account_<id>_session_<uuid>`), or the
+ * `x-session-id` header. Null when the client has no session.
+ */
+export function sessionHash(body: any, headers: IncomingHttpHeaders): string | null {
+  let session: string | undefined;
+  const userId = body?.metadata?.user_id;
+  if (typeof userId === 'string' && userId) {
+    const i = userId.indexOf('session_');
+    session = i >= 0 ? userId.slice(i + 8) : userId;
+  }
+  const h = headers['x-session-id'];
+  if (!session && typeof h === 'string' && h) session = h;
+  if (!session) return null;
+  return createHash('sha256').update(session).digest('hex').slice(0, 32);
+}

@@ -1,0 +1,25 @@
+import type { Platform } from '@relay/core';
+import type { HotStore } from '@relay/hot-store';
+import type { ProxyConfig } from './config.ts';
+import type { Logger } from './logger.ts';
+import type { ProxyMetrics } from './metrics.ts';
+import type { Translation } from './relay/translation.ts';
+import type { AccountHealth } from './routing/account-health.ts';
+import type { SnapshotCache } from './snapshot/snapshot-cache.ts';
+import type { EgressDispatchers } from './upstreams/egress.ts';
+import type { UpstreamAdapter } from './upstreams/types.ts';
+import type { UsagePublisher } from './usage/usage-publisher.ts';
+
+/** The long-lived parts of one proxy instance, handed to routes and the relay. */
+export interface ProxyRuntime {
+  config: ProxyConfig;
+  store: HotStore;
+  logger: Logger;
+  snapshots: SnapshotCache;
+  health: AccountHealth;
+  adapters: Record<Platform, UpstreamAdapter>;
+  dispatchers: EgressDispatchers;
+  publisher: UsagePublisher;
+  metrics: ProxyMetrics;
+  translation: Translation;
+}

@@ -1,0 +1,73 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { SseEvent } from '../../relay/sse-decoder.ts';
+import type { UsageCollector } from '../types.ts';
+
+export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
+
+/**
+ * The only client headers an Anthropic upstream gets: the client's `anthropic-version` (or the
+ * default) and its `anthropic-beta`, merged with betas the platform itself needs.
+ */
+export function anthropicHeaders(client: IncomingHttpHeaders, extraBetas: string[] = []): Record<string, string> {
+  const h: Record<string, string> = {
+    'content-type': 'application/json',
+    'anthropic-version': headerValue(client['anthropic-version']) ?? DEFAULT_ANTHROPIC_VERSION,
+  };
+  const betas = new Set<string>();
+  for (const b of (headerValue(client['anthropic-beta']) ?? '').split(',')) if (b.trim()) betas.add(b.trim());
+  for (const b of extraBetas) betas.add(b);
+  if (betas.size > 0) h['anthropic-beta'] = [...betas].join(',');
+  return h;
+}
+
+function headerValue(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+/**
+ * The body to send for an Anthropic upstream: the client's bytes untouched when nothing must
+ * change, otherwise the parsed body with the model replaced.
+ */
+export function anthropicBody(body: any, rawBody: Buffer | null, upstreamModel: string): string | Buffer {
+  if (rawBody && body?.model === upstreamModel) return rawBody;
+  return JSON.stringify({ ...body, model: upstreamModel });
+}
+
+/**
+ * Anthropic usage: input and cache tokens from `message_start`, output from `message_delta`
+ * (cumulative). When the stream ends early (client abort, upstream break) before a
+ * `message_delta`, output tokens are counted as one per `content_block_delta` delivered —
+ * Anthropic emits deltas of roughly one token, so this bills what the client received.
+ */
+export function anthropicUsageCollector(): UsageCollector {
+  let input = 0, cacheCreation = 0, cacheRead = 0, inputKnown = false;
+  let finalOutput: number | null = null;
+  let deltas = 0;
+  const readUsage = (u: any) => {
+    if (!u) return;
+    if (typeof u.input_tokens === 'number') { input = u.input_tokens; inputKnown = true; }
+    if (typeof u.cache_creation_input_tokens === 'number') cacheCreation = u.cache_creation_input_tokens;
+    if (typeof u.cache_read_input_tokens === 'number') cacheRead = u.cache_read_input_tokens;
+  };
+  return {
+    event(ev: SseEvent) {
+      const type = ev.event ?? '';
+      if (type === 'content_block_delta') { deltas++; return; }
+      if (type !== 'message_start' && type !== 'message_delta') return;
+      let d: any;
+      try { d = JSON.parse(ev.data); } catch { return; }
+      if (type === 'message_start') readUsage(d?.message?.usage);
+      else {
+        readUsage(d?.usage);
+        if (typeof d?.usage?.output_tokens === 'number') finalOutput = d.usage.output_tokens;
+      }
+    },
+    json(body: any) {
+      readUsage(body?.usage);
+      if (typeof body?.usage?.output_tokens === 'number') finalOutput = body.usage.output_tokens;
+    },
+    usage() {
+      return { inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead, inputKnown };
+    },
+  };
+}
