@@ -65,3 +65,25 @@ export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
     debugLog: env.bool('PROXY_DEBUG_LOG', false),
   };
 }
+
+/** Every variable the standalone proxy reads (docs/CONFIGURATION.md is generated from this). */
+export const PROXY_VARIABLES: readonly { name: string; default: string; description: string }[] = [
+  { name: 'PORT', default: '8081', description: 'Where the standalone proxy listens (in embedded mode the one PORT serves both planes).' },
+  { name: 'REDIS_URL', default: '(required for the standalone proxy)', description: 'The shared hot store: config snapshot, limits, cooldowns, usage stream, live logs.' },
+  { name: 'HOT_STORE_PREFIX', default: '(empty)', description: 'Prefix for every hot-store key and channel, so several deployments can share one Redis. Must match the control plane.' },
+  { name: 'API_KEY_SECRET', default: '(required)', description: 'HMAC secret of API key hashes; the same value as the control plane. Also API_KEY_SECRET_FILE.' },
+  { name: 'ENCRYPTION_KEY', default: '(required)', description: 'Key that decrypts upstream credentials; the same value as the control plane. Also ENCRYPTION_KEY_FILE.' },
+  { name: 'MAX_BODY_BYTES', default: '10485760', description: 'Request bodies above this are refused with 413.' },
+  { name: 'UPSTREAM_CONNECT_TIMEOUT_MS', default: '10000', description: 'Connecting to an upstream; on timeout the next account is tried.' },
+  { name: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', default: '60000', description: "Until the upstream's response headers; on timeout the next account is tried." },
+  { name: 'STREAM_IDLE_TIMEOUT_MS', default: '120000', description: 'Longest silence between two chunks of a response before it is cut.' },
+  { name: 'REQUEST_TOTAL_TIMEOUT_MS', default: '600000', description: 'Longest a whole request may take, stream included.' },
+  { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
+  { name: 'DATA_DIR', default: '(unset: memory-only spool)', description: 'Where the usage spool file lives while the hot store is unreachable, and log files.' },
+  { name: 'USAGE_TIMEZONE', default: 'UTC', description: 'IANA time zone of the day boundary for daily cost limits (same as the control plane).' },
+  { name: 'USAGE_SPOOL_MAX', default: '100000', description: 'Most usage events kept locally while the hot store is unreachable.' },
+  { name: 'SNAPSHOT_POLL_MS', default: '5000', description: 'Safety-net check of the config snapshot version (changes normally arrive by pub/sub at once).' },
+  { name: 'AUTH_FAILURE_THRESHOLD', default: '3', description: 'Upstream 401/403 answers in a row before an account is reported ERROR and taken out of rotation.' },
+  { name: 'PROXY_DEBUG_LOG', default: 'false', description: 'One log line per request (off by default: the hot path writes no log line).' },
+  { name: 'PROXY_ANNOUNCE_PORT', default: 'false', description: 'Print PROXY_PORT=<n> once listening (for PORT=0 in tests and benchmarks).' },
+];
