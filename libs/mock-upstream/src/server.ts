@@ -358,7 +358,8 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
   const http2 = createH2Server(handleRequest);
   // One port for both protocols: sniff the first bytes of each connection (h2c prior knowledge vs HTTP/1.x).
   const sockets = new Set<Socket>();
-  const server = createNetServer((socket) => {
+  // noDelay: small SSE frames must leave at once (Nagle would hold each for ~40 ms), as real providers' do.
+  const server = createNetServer({ noDelay: true }, (socket) => {
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
     socket.once('data', (first) => {

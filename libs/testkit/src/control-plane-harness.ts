@@ -32,6 +32,8 @@ export interface TestControlPlane {
   adminPassword: string;
   orm: RelayOrm;
   store: HotStore;
+  /** Key prefix of `store`: proxies started with the same Redis URL and prefix see its snapshots. */
+  hotStorePrefix: string;
   config: ControlPlaneConfig;
   controlPlane: ControlPlane;
   server: Server;
@@ -127,6 +129,7 @@ export async function startTestControlPlane(opts: TestControlPlaneOptions): Prom
     adminPassword,
     orm,
     store,
+    hotStorePrefix: prefix,
     config,
     controlPlane,
     server,

@@ -27,14 +27,30 @@ export interface TestProxy {
   close(): Promise<void>;
 }
 
+export interface TestProxyOptions {
+  /** A store to share (e.g. a test control plane's in-memory store); not closed by the proxy. */
+  store?: HotStore;
+  /** Use a Redis store of the proxy's own (closed with the proxy). */
+  redisUrl?: string;
+  /** Key prefix of that Redis store (default: a unique one). Pass a control plane's prefix to share its snapshot. */
+  prefix?: string;
+  /**
+   * Snapshot to publish (with the test secrets) and wait for before returning. Omit it to serve
+   * whatever snapshot the store already holds, e.g. one a control plane compiled.
+   */
+  spec?: SnapshotSpec;
+  config?: Partial<ProxyConfig>;
+}
+
 /**
- * A proxy on an ephemeral port over a given store, a Redis store (unique prefix) or a fresh
- * MemoryHotStore, with `spec` published and loaded before it returns.
+ * A proxy on an ephemeral port over a given store, a Redis store (unique prefix unless given) or a
+ * fresh MemoryHotStore, with `spec` (when given) published and loaded before it returns.
  */
-export async function startTestProxy(opts: { store?: HotStore; redisUrl?: string; spec: SnapshotSpec; config?: Partial<ProxyConfig> }): Promise<TestProxy> {
+export async function startTestProxy(opts: TestProxyOptions): Promise<TestProxy> {
   const ownStore = !opts.store;
-  const store = opts.store ?? (opts.redisUrl ? createHotStore({ redisUrl: opts.redisUrl, prefix: `test:${uniqueSuffix()}:` }) : new MemoryHotStore());
-  const version = await publishSnapshot(store, opts.spec);
+  const store = opts.store
+    ?? (opts.redisUrl ? createHotStore({ redisUrl: opts.redisUrl, prefix: opts.prefix ?? `test:${uniqueSuffix()}:` }) : new MemoryHotStore());
+  const version = opts.spec ? await publishSnapshot(store, opts.spec) : 0;
   const proxy = await createProxyInternals({ store, config: testProxyConfig(opts.config) });
   await proxy.runtime.snapshots.waitForVersion(version);
   const server: Server = createServer(proxy.handler);

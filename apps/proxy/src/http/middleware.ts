@@ -115,7 +115,10 @@ export function limitsMw(rt: ProxyRuntime): Middleware {
       if (!outcome) {
         void rt.store.settle(settleOps(reservation, 0, 0 as MicroUsd)).catch(() => undefined);
       } else {
-        const usedPrice = s.index.price(s.model, outcome.platform) ?? price;
+        // Bill the model that actually served the request (an account's model mapping may send an alias to
+        // a differently priced model); an upstream id without a price of its own (e.g. a Bedrock
+        // inference-profile id) is billed as the model the client asked for.
+        const usedPrice = s.index.ownPrice(outcome.upstreamModel, outcome.platform) ?? s.index.price(s.model, outcome.platform) ?? price;
         const event = buildUsageEvent(s, outcome, usedPrice, { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null, now: Date.now() });
         const tokens = event.inputTokens + event.outputTokens + event.cacheCreationInputTokens + event.cacheReadInputTokens;
         void rt.store.settle([...settleOps(reservation, tokens, event.totalCost), ...outcome.settle]).catch(() => undefined);

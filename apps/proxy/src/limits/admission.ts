@@ -73,7 +73,15 @@ export async function admit(store: HotStore, input: AdmitInput): Promise<Reserva
     kinds.push('total');
   }
   if (checks.length === 0) return r;
-  const res = await store.admit(checks, now);
+  let res: Awaited<ReturnType<HotStore['admit']>>;
+  try {
+    res = await store.admit(checks, now);
+  } catch {
+    // Hot store unreachable: a key WITH limits fails closed (its RPM/budgets cannot be enforced
+    // across proxies), as a retryable 503 in the client's format rather than an opaque 500.
+    // Keys without limits never get here: they are served from memory throughout.
+    throw proxyError('overloaded', 'Rate limits cannot be checked right now; retry shortly', { 'retry-after': '1' });
+  }
   if (res.ok) return r;
   const retryMs = kinds[res.failed] === 'tpm' ? (window + 1) * MINUTE - now : res.retryAfterMs;
   const retryAfter = { 'retry-after': String(Math.max(1, Math.ceil(retryMs / 1000))) };

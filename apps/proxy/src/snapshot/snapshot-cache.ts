@@ -14,6 +14,7 @@ export class SnapshotCache {
   private unsubscribe: Unsubscribe | null = null;
   private timer: NodeJS.Timeout | null = null;
   private refreshing: Promise<void> | null = null;
+  private refreshAgain: Promise<void> | null = null;
   private readonly waiters: { version: number; resolve: () => void }[] = [];
   private readonly listeners: ((index: SnapshotIndex) => void)[] = [];
   readonly ready: Promise<void>;
@@ -60,13 +61,24 @@ export class SnapshotCache {
     return new Promise((resolve) => this.waiters.push({ version, resolve }));
   }
 
-  /** Fetches the snapshot when its version moved; concurrent calls share one fetch. */
+  /**
+   * Fetches the snapshot when its version moved. A call made while a fetch runs gets one more fetch
+   * after it (shared by every such call): the running one may have read the version before the
+   * announcement that triggered the call, and missing it would leave the change to the next poll.
+   */
   refresh(): Promise<void> {
-    if (!this.refreshing) {
-      this.refreshing = this.load().finally(() => {
-        this.refreshing = null;
-      });
+    if (this.refreshing) {
+      this.refreshAgain ??= this.refreshing
+        .catch(() => undefined)
+        .then(() => {
+          this.refreshAgain = null;
+          return this.refresh();
+        });
+      return this.refreshAgain;
     }
+    this.refreshing = this.load().finally(() => {
+      this.refreshing = null;
+    });
     return this.refreshing;
   }
 

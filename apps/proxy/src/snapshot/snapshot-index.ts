@@ -37,7 +37,12 @@ export class SnapshotIndex {
 
   /** Price of a model on a platform: model+platform, then model alone, then the default price. */
   price(model: string, platform: Platform | null): ModelPrice | null {
-    return (platform && this.prices.get(priceKey(model, platform))) || this.prices.get(priceKey(model, null)) || this.snapshot.defaultPrice;
+    return this.ownPrice(model, platform) || this.snapshot.defaultPrice;
+  }
+
+  /** A price configured for exactly this model (model+platform, then model alone); never the default. */
+  ownPrice(model: string, platform: Platform | null): ModelPrice | null {
+    return (platform && this.prices.get(priceKey(model, platform))) || this.prices.get(priceKey(model, null)) || null;
   }
 
   /** The price for an up-front estimate when the serving platform is not known yet. */

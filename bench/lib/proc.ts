@@ -1,0 +1,121 @@
+// Process plumbing for the benchmark: pinned child processes that announce a port on stdout,
+// and the kernel's own accounting (/proc) for CPU time and resident memory.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+
+/** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ; 100 on every Linux build in use). */
+const CLK_TCK = 100;
+
+/** CPU time (user + system) a process has used so far, in microseconds. */
+export function cpuMicros(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may contain spaces) start with the state (field 3).
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(rest[11]);
+  const stime = Number(rest[12]);
+  return ((utime + stime) * 1_000_000) / CLK_TCK;
+}
+
+/** Resident set size of a process in bytes (VmRSS). */
+export function rssBytes(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const m = /VmRSS:\s+(\d+) kB/.exec(status);
+  return m ? Number(m[1]) * 1024 : 0;
+}
+
+/** A child process plus what it announced. */
+export interface Child {
+  proc: ChildProcess;
+  pid: number;
+  /** Everything it printed on stderr (last 8 KB), for error messages. */
+  stderr(): string;
+  /** Sends SIGTERM and waits for the exit (SIGKILL after `graceMs`). */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/**
+ * Spawns `cmd args` pinned to CPU `core` with taskset and resolves once a stdout line matches
+ * `ready` (the match is returned). Rejects when the process exits first or after `timeoutMs`.
+ */
+export async function spawnPinned(
+  core: number, cmd: string, args: string[],
+  opts: { env?: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number; cwd?: string; onLine?: (line: string) => void },
+): Promise<{ child: Child; match: RegExpExecArray }> {
+  const proc = spawn('taskset', ['-c', String(core), cmd, ...args], {
+    cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  proc.stderr!.setEncoding('utf8');
+  proc.stderr!.on('data', (d: string) => { err = (err + d).slice(-8192); });
+  const child: Child = {
+    proc,
+    pid: proc.pid!,
+    stderr: () => err,
+    stop: (graceMs = 5000) => new Promise<void>((resolve) => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
+      const kill = setTimeout(() => proc.kill('SIGKILL'), graceMs);
+      proc.once('exit', () => { clearTimeout(kill); resolve(); });
+      proc.kill('SIGTERM');
+    }),
+  };
+  const match = await new Promise<RegExpExecArray>((resolve, reject) => {
+    let buf = '';
+    let found = false;
+    const timer = setTimeout(() => {
+      proc.kill('SIGKILL');
+      reject(new Error(`${cmd} ${args.join(' ')}: not ready after ${opts.timeoutMs ?? 30_000} ms\n${err}`));
+    }, opts.timeoutMs ?? 30_000);
+    proc.stdout!.setEncoding('utf8');
+    proc.stdout!.on('data', (d: string) => {
+      buf += d;
+      let nl: number;
+      while ((nl = buf.indexOf('\n')) !== -1) {
+        const line = buf.slice(0, nl);
+        buf = buf.slice(nl + 1);
+        opts.onLine?.(line);
+        const m = found ? null : opts.ready.exec(line);
+        if (m) {
+          found = true;
+          clearTimeout(timer);
+          resolve(m);
+        }
+      }
+    });
+    proc.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      if (!found) reject(new Error(`${cmd} ${args.join(' ')} exited (${code ?? signal}) before it was ready\n${err}`));
+    });
+  });
+  return { child, match };
+}
+
+/** Runs a command to completion and returns its stdout (rejects on a non-zero exit). */
+export function runToEnd(cmd: string, args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number } = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(cmd, args, { env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    proc.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
+    proc.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
+    const timer = opts.timeoutMs ? setTimeout(() => proc.kill('SIGKILL'), opts.timeoutMs) : undefined;
+    proc.once('error', reject);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${cmd} ${args.join(' ')} exited ${code}: ${err.slice(-2000)}`));
+    });
+  });
+}
+
+/** The machine, for the report header. */
+export function machineInfo(): { nproc: number; cpuModel: string; memoryGb: string; node: string; loadAvg: string } {
+  let cpuModel = cpus()[0]?.model ?? 'unknown';
+  try {
+    const m = /model name\s*:\s*(.+)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) cpuModel = m[1].trim();
+  } catch {}
+  let loadAvg = '';
+  try { loadAvg = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' '); } catch {}
+  return { nproc: cpus().length, cpuModel, memoryGb: (totalmem() / 2 ** 30).toFixed(1), node: process.version, loadAvg };
+}
