@@ -69,4 +69,34 @@ describe('cross-format traffic (translated by the proxy)', () => {
     expect(w.mock.requests[0].body.stream).toBe(true);
     await w.usage.next(1);
   });
+
+  it('a parameter the target cannot express gets a 400 naming it, in the client format, and reaches no upstream', async () => {
+    const client = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });
+    const err = await client.chat.completions
+      .create({ model: 'claude-sonnet-4-20250514', n: 2, messages: [{ role: 'user', content: 'hi' }] })
+      .then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(OpenAI.APIError);
+    expect((err as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
+    expect((err as InstanceType<typeof OpenAI.APIError>).message).toMatch(/\bn\b/);
+    expect(w.mock.requests).toHaveLength(0);
+    // No usage event for the refused request: the next event is the next request's.
+    w.mock.enqueue({ text: 'ok', usage: { input: 2, output: 1 } });
+    await client.chat.completions.create({ model: 'claude-sonnet-4-20250514', messages: [{ role: 'user', content: 'next' }] });
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ status: 200, inputTokens: 2, outputTokens: 1 });
+  });
+
+  it('the original /gemini/v1/chat path serves OpenAI-format chat from a Gemini account', async () => {
+    w.mock.enqueue({ text: 'legacy path', usage: { input: 3, output: 2 } });
+    const res = await fetch(`${w.proxy.url}/gemini/v1/chat`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gemini-2.5-flash', messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    expect(res.status).toBe(200);
+    const body = await res.json();
+    expect(body.choices[0].message.content).toBe('legacy path');
+    expect(w.mock.requests[0].format).toBe('gemini');
+    await w.usage.next(1);
+  });
 });
