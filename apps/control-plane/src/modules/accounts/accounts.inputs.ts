@@ -7,21 +7,11 @@ import { AccountStatus } from './accounts.types.ts';
 
 
 /**
- * Fields shared by create and update. Credential fields are write-only: the API never returns them
- * (only `credentialHint`). Which fields a platform needs is checked per platform in the service.
+ * How the proxies route to an account: shared by every input that creates or changes one (also the
+ * OAuth flows' ClaudeAccountInput).
  */
-@InputType({ description: 'Base of the input types that extend it (not used on its own).' })
-abstract class AccountFieldsInput {
-  @Field(() => String, { nullable: true, description: 'API base URL (http/https). Required for CCR and AZURE_OPENAI (the resource endpoint); optional elsewhere.' })
-  @IsOptional()
-  @MaxLength(512)
-  baseUrl?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'API key (CLAUDE_CONSOLE, CCR, OPENAI, GEMINI, AZURE_OPENAI; or a Bedrock API key). Write-only.' })
-  @IsOptional()
-  @MaxLength(8192)
-  apiKey?: string | null;
-
+@InputType({ description: 'Base of the account input types that extend it (not used on its own).' })
+export abstract class AccountRoutingInput {
   @Field(() => Int, { nullable: true, description: 'Scheduling priority 0–1000: lower numbers are tried first (default 50).' })
   @IsOptional()
   @Min(0)
@@ -48,6 +38,23 @@ abstract class AccountFieldsInput {
   @IsOptional()
   @MaxLength(1024)
   egressProxy?: string | null;
+}
+
+/**
+ * Fields shared by create and update. Credential fields are write-only: the API never returns them
+ * (only `credentialHint`). Which fields a platform needs is checked per platform in the service.
+ */
+@InputType({ description: 'Base of the input types that extend it (not used on its own).' })
+abstract class AccountFieldsInput extends AccountRoutingInput {
+  @Field(() => String, { nullable: true, description: 'API base URL (http/https). Required for CCR and AZURE_OPENAI (the resource endpoint); optional elsewhere.' })
+  @IsOptional()
+  @MaxLength(512)
+  baseUrl?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'API key (CLAUDE_CONSOLE, CCR, OPENAI, GEMINI, AZURE_OPENAI; or a Bedrock API key). Write-only.' })
+  @IsOptional()
+  @MaxLength(8192)
+  apiKey?: string | null;
 
   @Field(() => String, { nullable: true, description: 'CLAUDE_OAUTH: OAuth access token (pasted). Write-only.' })
   @IsOptional()
