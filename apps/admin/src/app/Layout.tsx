@@ -73,6 +73,10 @@ export function Layout({ children }: { children: ReactNode }) {
           <button type="button" className="menu-toggle" aria-label={t('header.menu')} data-testid="menu-toggle" onClick={() => setMenuOpen((v) => !v)}>
             <Icon d="M3 6h18M3 12h18M3 18h18" />
           </button>
+          <span className="topbar-brand" aria-hidden>
+            <span className="brand-mark">R</span>
+            {t('app.name')}
+          </span>
           <div className="topbar-spacer" />
           <LocaleSwitch />
           <button type="button" className="btn btn-ghost btn-sm" data-testid="logout" onClick={() => void signOut()}>

@@ -103,7 +103,7 @@ export const en = {
   'accounts.deleted': 'Account deleted.',
   'accounts.deleteTitle': 'Delete account',
   'accounts.deleteConfirm': 'Delete "{name}"? Requests will no longer be routed to it. This cannot be undone.',
-  'accounts.listTitle': '{count} accounts',
+  'accounts.listTitle': 'Upstream accounts ({count})',
   'accounts.allPlatforms': 'All platforms',
   'accounts.allModels': 'All models',
   'accounts.emptyTitle': 'No accounts yet',
@@ -307,6 +307,7 @@ export const en = {
   'usage.tokenBreakdown': 'input {input} · output {output} · cache write {cacheWrite} · cache read {cacheRead}',
   'usage.noData': 'No usage in this period',
   'usage.noDataHint': 'Requests made with your API keys show up here.',
+  'usage.showEmptyDays': 'Show days without requests',
   'usage.noRecords': 'No requests in this period.',
 
   'liveLogs.title': 'Live logs',

@@ -104,7 +104,7 @@ export const zh: Record<MessageKey, string> = {
   'accounts.deleted': '账户已删除。',
   'accounts.deleteTitle': '删除账户',
   'accounts.deleteConfirm': '确定删除“{name}”？请求将不再路由到该账户，此操作不可撤销。',
-  'accounts.listTitle': '共 {count} 个账户',
+  'accounts.listTitle': '上游账户（{count}）',
   'accounts.allPlatforms': '全部平台',
   'accounts.allModels': '全部模型',
   'accounts.emptyTitle': '还没有账户',
@@ -308,6 +308,7 @@ export const zh: Record<MessageKey, string> = {
   'usage.tokenBreakdown': '输入 {input} · 输出 {output} · 缓存写入 {cacheWrite} · 缓存读取 {cacheRead}',
   'usage.noData': '该时间段内没有用量',
   'usage.noDataHint': '使用你的 API 密钥发出的请求会显示在这里。',
+  'usage.showEmptyDays': '显示没有请求的日期',
   'usage.noRecords': '该时间段内没有请求。',
 
   'liveLogs.title': '实时日志',

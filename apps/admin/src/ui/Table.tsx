@@ -1,5 +1,7 @@
 // Data table with server-side paging: the page asks the API for one offset/limit window and
 // hands the total here. Loading shows a skeleton, errors and empty results their own states.
+// On phones (≤720px) each row turns into a small card: a title line, then "label  value" lines,
+// then the row's buttons, so nothing is cut off at the screen edge (see .table-stack in CSS).
 import type { ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { useI18n } from '../i18n/I18nProvider.tsx';
@@ -14,6 +16,43 @@ export interface Column<Row> {
   width?: string;
   /** Hidden below 720px to keep phone layouts readable. */
   hideOnMobile?: boolean;
+  /** Label in the phone card layout when `header` is not plain text. */
+  label?: string;
+  /**
+   * Role of the cell in the phone card layout; when omitted: hidden if hideOnMobile, 'actions'
+   * for the key 'actions', 'lead' for a non-text header (a checkbox), 'title' for the first
+   * text column, otherwise 'field' (a "label  value" line).
+   */
+  mobile?: MobileRole;
+}
+
+/**
+ * Phone card roles: 'title' heads the card, 'lead' sits before it (a checkbox), 'aside' after
+ * it (a status badge), 'field' is a "label  value" line, 'half' a field taking half a line,
+ * 'actions' the button row at the bottom, 'hidden' is left out.
+ */
+export type MobileRole = 'title' | 'lead' | 'aside' | 'field' | 'half' | 'actions' | 'hidden';
+
+/** Resolves each column's phone role (see Column.mobile) and its label. */
+export function mobileLayout<Row>(columns: readonly Column<Row>[]): { role: MobileRole; label: string }[] {
+  let titled = columns.some((c) => c.mobile === 'title');
+  return columns.map((c) => {
+    const label = c.label ?? (typeof c.header === 'string' ? c.header : '');
+    if (c.mobile) return { role: c.mobile, label };
+    if (c.hideOnMobile) return { role: 'hidden', label };
+    if (c.key === 'actions') return { role: 'actions', label };
+    if (!label) return { role: typeof c.header === 'string' ? 'actions' : 'lead', label };
+    if (!titled) {
+      titled = true;
+      return { role: 'title', label };
+    }
+    return { role: 'field', label };
+  });
+}
+
+/** Class names of a cell for its phone role. */
+export function mobileCellClass(role: MobileRole): string {
+  return `cell-m-${role}${role === 'hidden' ? ' hide-mobile' : ''}`;
 }
 
 export interface Paging {
@@ -41,14 +80,15 @@ export function Table<Row>({ columns, rows, rowKey, loading, error, onRetry, emp
   if (error && !rows?.length) return <ErrorState error={error} onRetry={onRetry} />;
   if (!rows && loading) return <Skeleton rows={5} />;
   if (!rows || rows.length === 0) return <>{empty ?? <EmptyState />}</>;
+  const layout = mobileLayout(columns);
   return (
     <div className="table-wrap" data-testid={testId}>
       <div className="table-scroll">
-        <table className={`table${loading ? ' table-stale' : ''}`}>
+        <table className={`table table-stack${loading ? ' table-stale' : ''}`}>
           <thead>
             <tr>
-              {columns.map((c) => (
-                <th key={c.key} style={{ textAlign: c.align ?? 'left', width: c.width }} className={c.hideOnMobile ? 'hide-mobile' : undefined}>
+              {columns.map((c, i) => (
+                <th key={c.key} style={{ textAlign: c.align ?? 'left', width: c.width }} className={layout[i].role === 'hidden' ? 'hide-mobile' : undefined}>
                   {c.header}
                 </th>
               ))}
@@ -64,8 +104,8 @@ export function Table<Row>({ columns, rows, rowKey, loading, error, onRetry, emp
                   className={[onRowClick ? 'row-clickable' : '', rowClassName?.(row) ?? ''].join(' ').trim() || undefined}
                   onClick={onRowClick ? () => onRowClick(row) : undefined}
                 >
-                  {columns.map((c) => (
-                    <td key={c.key} style={{ textAlign: c.align ?? 'left' }} className={c.hideOnMobile ? 'hide-mobile' : undefined}>
+                  {columns.map((c, i) => (
+                    <td key={c.key} style={{ textAlign: c.align ?? 'left' }} className={mobileCellClass(layout[i].role)} data-label={layout[i].label || undefined}>
                       {c.render(row)}
                     </td>
                   ))}

@@ -32,6 +32,33 @@ export function formatUsd(value: string | null | undefined): string {
   return (neg && !isZero ? '-$' : '$') + shown;
 }
 
+/**
+ * A price exactly as configured: up to 6 decimals, trailing zeros trimmed but at least two kept
+ * ("$0.025", "$3.00", "$0.000125"). Price tables must never round a price to cents.
+ */
+export function formatUsdExact(value: string | null | undefined): string {
+  if (value === null || value === undefined || value === '') return '—';
+  const trimmed = value.trim();
+  if (!/^-?\d*(\.\d*)?$/.test(trimmed)) return value;
+  const neg = trimmed.startsWith('-');
+  const six = roundDecimal(trimmed.replace(/^-/, ''), 6);
+  const shown = six.replace(/(\.\d\d\d*?)0+$/, '$1');
+  const isZero = !/[1-9]/.test(shown);
+  return (neg && !isZero ? '-$' : '$') + shown;
+}
+
+/** A decimal string without trailing fraction zeros, for editing: "4.000000" → "4", "0.080000" → "0.08". */
+export function trimDecimalZeros(value: string): string {
+  return /^-?\d+\.\d*$/.test(value) ? value.replace(/0+$/, '').replace(/\.$/, '') : value;
+}
+
+/** IPv4-mapped IPv6 ("::ffff:127.0.0.1") → plain IPv4; other addresses unchanged; null → "—". */
+export function formatIp(ip: string | null | undefined): string {
+  if (!ip) return '—';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip.trim());
+  return mapped ? mapped[1] : ip;
+}
+
 /** 1234567 → "1,234,567"; large numbers compact with `compact`: "1.2M". */
 export function formatNumber(value: number | null | undefined, compact = false): string {
   if (value === null || value === undefined) return '—';

@@ -70,10 +70,11 @@ export function AccountsPage() {
         </div>
       ),
     },
-    { key: 'platform', header: t('accounts.field.platform'), render: (a) => <Badge tone="info">{t(platformLabelKey(a.platform))}</Badge> },
+    { key: 'platform', header: t('accounts.field.platform'), render: (a) => <Badge tone="info">{t(platformLabelKey(a.platform))}</Badge>, mobile: 'aside' },
     {
       key: 'status',
       header: t('accounts.status'),
+      mobile: 'half',
       render: (a) => (
         <div title={a.statusReason ?? undefined}>
           <Badge tone={STATUS_TONE[a.status]}>{t(`accountStatus.${a.status}`)}</Badge>
@@ -89,6 +90,7 @@ export function AccountsPage() {
     {
       key: 'schedulable',
       header: t('accounts.schedulable'),
+      mobile: 'half',
       render: (a) => (
         <label className="switch" onClick={(e) => e.stopPropagation()}>
           <input type="checkbox" checked={a.schedulable} onChange={() => void toggleSchedulable(a)} data-testid={`schedulable-${a.id}`} aria-label={t('accounts.schedulable')} />

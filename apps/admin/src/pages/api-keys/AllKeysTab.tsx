@@ -38,10 +38,10 @@ export function AllKeysTab() {
         </div>
       ),
     },
-    { key: 'status', header: t('apiKeys.status'), render: (k) => <KeyStatusBadge apiKey={k} /> },
-    { key: 'requests', header: t('apiKeys.requests'), align: 'right', render: (k) => formatNumber(k.requestCount) },
+    { key: 'status', header: t('apiKeys.status'), render: (k) => <KeyStatusBadge apiKey={k} />, mobile: 'aside' },
+    { key: 'requests', header: t('apiKeys.requests'), align: 'right', render: (k) => formatNumber(k.requestCount), mobile: 'half' },
     { key: 'tokens', header: t('apiKeys.tokens'), align: 'right', render: (k) => formatNumber(k.tokensUsed, true), hideOnMobile: true },
-    { key: 'cost', header: t('apiKeys.cost'), align: 'right', render: (k) => formatUsd(k.costUsed) },
+    { key: 'cost', header: t('apiKeys.cost'), align: 'right', render: (k) => formatUsd(k.costUsed), mobile: 'half' },
     { key: 'lastUsed', header: t('apiKeys.lastUsed'), render: (k) => <span className="cell-sub">{formatDateTime(k.lastUsedAt)}</span>, hideOnMobile: true },
   ];
 

@@ -76,11 +76,11 @@ export function MyKeysTab() {
         </div>
       ),
     },
-    { key: 'status', header: t('apiKeys.status'), render: (k) => <KeyStatusBadge apiKey={k} /> },
+    { key: 'status', header: t('apiKeys.status'), render: (k) => <KeyStatusBadge apiKey={k} />, mobile: 'aside' },
     { key: 'limits', header: t('apiKeys.limits'), render: (k) => <span className="cell-sub">{limits(k)}</span>, hideOnMobile: true },
-    { key: 'requests', header: t('apiKeys.requests'), align: 'right', render: (k) => formatNumber(k.requestCount) },
+    { key: 'requests', header: t('apiKeys.requests'), align: 'right', render: (k) => formatNumber(k.requestCount), mobile: 'half' },
     { key: 'tokens', header: t('apiKeys.tokens'), align: 'right', render: (k) => formatNumber(k.tokensUsed, true), hideOnMobile: true },
-    { key: 'cost', header: t('apiKeys.cost'), align: 'right', render: (k) => formatUsd(k.costUsed) },
+    { key: 'cost', header: t('apiKeys.cost'), align: 'right', render: (k) => formatUsd(k.costUsed), mobile: 'half' },
     { key: 'lastUsed', header: t('apiKeys.lastUsed'), render: (k) => <span className="cell-sub">{formatDateTime(k.lastUsedAt)}</span>, hideOnMobile: true },
     {
       key: 'actions',

@@ -9,7 +9,7 @@ import { Card, PageHeader } from '../../ui/Card.tsx';
 import { Input } from '../../ui/Field.tsx';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States.tsx';
 import { Pager } from '../../ui/Table.tsx';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatIp } from '../../ui/format.ts';
 import { useDebounced } from '../../ui/use-debounced.ts';
 
 const PAGE_SIZE = 25;
@@ -41,34 +41,38 @@ export function AuditPage() {
     body = (
       <div className="table-wrap">
         <div className="table-scroll">
-          <table className={`table${fetching ? ' table-stale' : ''}`} data-testid="audit-table">
+          <table className={`table table-stack${fetching ? ' table-stale' : ''}`} data-testid="audit-table">
             <thead>
               <tr>
                 <th>{t('audit.time')}</th>
                 <th>{t('audit.actor')}</th>
                 <th>{t('audit.action')}</th>
                 <th>{t('audit.target')}</th>
-                <th className="hide-mobile">{t('audit.ip')}</th>
+                <th>{t('audit.ip')}</th>
               </tr>
             </thead>
             <tbody>
               {items.map((log) => (
                 <Fragment key={log.id}>
                   <tr data-testid={`row-${log.id}`} className="row-clickable" onClick={() => setExpanded(expanded === log.id ? null : log.id)} aria-expanded={expanded === log.id}>
-                    <td className="cell-sub nowrap">{formatDateTime(log.createdAt)}</td>
-                    <td className="cell-strong">{log.actorName}</td>
-                    <td>
+                    <td className="cell-sub nowrap cell-m-field" data-label={t('audit.time')}>
+                      {formatDateTime(log.createdAt)}
+                    </td>
+                    <td className="cell-strong cell-m-title">{log.actorName}</td>
+                    <td className="cell-m-aside">
                       <Badge tone="info">{log.action}</Badge>
                     </td>
-                    <td className="mono">
+                    <td className="mono nowrap cell-m-field" data-label={t('audit.target')}>
                       {log.targetType}
                       {log.targetId ? ` #${log.targetId}` : ''}
                     </td>
-                    <td className="cell-sub hide-mobile">{log.ip ?? '—'}</td>
+                    <td className="cell-sub cell-m-field" data-label={t('audit.ip')} data-testid={`audit-ip-${log.id}`}>
+                      {formatIp(log.ip)}
+                    </td>
                   </tr>
                   {expanded === log.id && (
                     <tr className="row-detail">
-                      <td colSpan={5}>
+                      <td colSpan={5} className="cell-m-detail">
                         <div className="diff-grid">
                           <div>
                             <div className="diff-label">{t('audit.before')}</div>

@@ -1,9 +1,10 @@
 // Live request log over graphql-ws: new rows arrive at the top. Pause holds new events back
 // (counted) and resume shows them. Admins can filter by user; everyone by key, model, status.
 import { useEffect, useMemo, useReducer, useState } from 'react';
-import { useSubscription } from 'urql';
+import { useClient, type CombinedError } from 'urql';
 import { REQUEST_LOGGED_SUBSCRIPTION } from '../../graphql/subscriptions/request-logged.ts';
-import type { LiveLogEntry } from '../../graphql/types.ts';
+import { PLATFORM_ENUMS, type LiveLogEntry } from '../../graphql/types.ts';
+import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
 import { useAuth } from '../../app/AuthProvider.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
@@ -25,27 +26,37 @@ export function LiveLogsPage() {
   // Debounce a string, not an object: a fresh object each render would never settle.
   const serverFilterJson = useDebounced(JSON.stringify({ userId: filter.userId.trim() || null, apiKeyId: filter.apiKeyId.trim() || null, model: filter.model.trim() || null }), 400);
   const serverFilter = useMemo(() => JSON.parse(serverFilterJson) as Record<string, string | null>, [serverFilterJson]);
-  const [{ data, error }] = useSubscription<{ requestLogged: LiveLogEntry }>({
-    query: REQUEST_LOGGED_SUBSCRIPTION,
-    variables: { filter: serverFilter },
-  });
+  const client = useClient();
+  const [error, setError] = useState<CombinedError | null>(null);
 
+  // Every event is dispatched as it arrives. (urql's useSubscription keeps only the latest result
+  // in React state, so two events landing before the next render would show as one row.)
   useEffect(() => {
-    if (data?.requestLogged) dispatch({ type: 'event', entry: data.requestLogged });
-  }, [data]);
+    setError(null);
+    const subscription = client.subscription<{ requestLogged: LiveLogEntry }>(REQUEST_LOGGED_SUBSCRIPTION, { filter: serverFilter }).subscribe((result) => {
+      if (result.error) setError(result.error);
+      else if (result.data?.requestLogged) dispatch({ type: 'event', entry: result.data.requestLogged });
+    });
+    return () => subscription.unsubscribe();
+  }, [client, serverFilter]);
 
+  // Events carry the wire name ("openai", "claude_oauth"); show the same label as everywhere else.
+  const platformName = (p: string | null | undefined) => {
+    const known = PLATFORM_ENUMS.find((e) => e === p?.toUpperCase());
+    return known ? t(platformLabelKey(known)) : (p ?? '—');
+  };
   const set = (k: keyof LiveLogFilter) => (v: string) => setFilter((f) => ({ ...f, [k]: v }));
   const rows = state.rows.filter((e) => matchesLiveFilter(e, filter));
 
   const columns: Column<LiveLogEntry>[] = [
-    { key: 'time', header: t('usage.time'), render: (e) => <span className="cell-sub nowrap">{formatDateTime(e.createdAt)}</span> },
+    { key: 'time', header: t('usage.time'), render: (e) => <span className="cell-sub nowrap">{formatDateTime(e.createdAt)}</span>, mobile: 'field' },
     { key: 'key', header: t('usage.apiKey'), render: (e) => <span className="cell-sub">#{e.apiKeyId}</span>, hideOnMobile: true },
-    { key: 'platform', header: t('accounts.field.platform'), render: (e) => <span className="cell-sub">{e.platform ?? '—'}</span>, hideOnMobile: true },
-    { key: 'model', header: t('usage.model'), render: (e) => <span className="mono">{e.model}</span> },
-    { key: 'status', header: t('usage.status'), render: (e) => <Badge tone={statusTone(e.status)}>{e.status}</Badge> },
-    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (e) => formatNumber(e.totalTokens) },
-    { key: 'cost', header: t('usage.cost'), align: 'right', render: (e) => formatUsd(e.totalCost) },
-    { key: 'latency', header: t('usage.latency'), align: 'right', render: (e) => formatLatency(e.latencyMs), hideOnMobile: true },
+    { key: 'platform', header: t('accounts.field.platform'), render: (e) => <span className="cell-sub">{platformName(e.platform)}</span>, hideOnMobile: true },
+    { key: 'model', header: t('usage.model'), render: (e) => <span className="mono">{e.model}</span>, mobile: 'title' },
+    { key: 'status', header: t('usage.status'), render: (e) => <Badge tone={statusTone(e.status)}>{e.status}</Badge>, mobile: 'aside' },
+    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (e) => formatNumber(e.totalTokens), mobile: 'half' },
+    { key: 'cost', header: t('usage.cost'), align: 'right', render: (e) => formatUsd(e.totalCost), mobile: 'half' },
+    { key: 'latency', header: t('usage.latency'), align: 'right', render: (e) => formatLatency(e.latencyMs), mobile: 'half' },
   ];
 
   return (

@@ -8,6 +8,7 @@ import { DELETE_MODEL_PRICE_MUTATION } from '../../graphql/mutations/delete-mode
 import { PLATFORM_ENUMS, type ModelPrice, type PlatformEnum } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
+import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -15,7 +16,7 @@ import { Input } from '../../ui/Field.tsx';
 import { ErrorState, Skeleton, EmptyState } from '../../ui/States.tsx';
 import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
-import { formatUsd } from '../../ui/format.ts';
+import { formatUsdExact, trimDecimalZeros } from '../../ui/format.ts';
 import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
 
 type PriceField = 'model' | 'input' | 'output' | 'cacheWrite' | 'cacheRead';
@@ -33,7 +34,7 @@ export function validatePriceDraft(d: Draft): Partial<Record<PriceField, Message
 
 function draftOf(p: ModelPrice | null): Draft {
   return p
-    ? { model: p.model, platform: p.platform ?? '', input: p.input, output: p.output, cacheWrite: p.cacheWrite, cacheRead: p.cacheRead }
+    ? { model: p.model, platform: p.platform ?? '', input: trimDecimalZeros(p.input), output: trimDecimalZeros(p.output), cacheWrite: trimDecimalZeros(p.cacheWrite), cacheRead: trimDecimalZeros(p.cacheRead) }
     : { model: '', platform: '', input: '0', output: '0', cacheWrite: '0', cacheRead: '0' };
 }
 
@@ -57,10 +58,10 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
   const err = (f: PriceField) => (errors[f] ? t(errors[f]!) : null);
   return (
     <tr className="row-editing" data-testid={price ? `price-edit-${price.id}` : 'price-new'}>
-      <td>
+      <td className="cell-m-field" data-label={t('pricing.model')}>
         <Input value={draft.model} onValue={set('model')} disabled={!!price} placeholder="claude-sonnet-4-5" error={err('model')} aria-label={t('pricing.model')} testId="price-model" />
       </td>
-      <td>
+      <td className="cell-m-field" data-label={t('pricing.platform')}>
         <select className="input select" value={draft.platform} disabled={!!price} onChange={(e) => set('platform')(e.target.value)} aria-label={t('pricing.platform')}>
           <option value="">{t('pricing.anyPlatform')}</option>
           {PLATFORM_ENUMS.map((p) => (
@@ -71,17 +72,19 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
         </select>
       </td>
       {PRICE_FIELDS.map((f) => (
-        <td key={f}>
+        <td key={f} className="cell-m-half" data-label={t(`pricing.${f}`)}>
           <Input value={draft[f]} onValue={set(f)} inputMode="decimal" error={err(f)} aria-label={t(`pricing.${f}`)} testId={`price-${f}`} />
         </td>
       ))}
-      <td className="nowrap" style={{ textAlign: 'right' }}>
-        <Button size="sm" variant="primary" loading={fetching} onClick={() => void save()} testId="price-save">
-          {t('common.save')}
-        </Button>
-        <Button size="sm" variant="ghost" onClick={onCancel}>
-          {t('common.cancel')}
-        </Button>
+      <td className="cell-m-actions" style={{ textAlign: 'right' }}>
+        <div className="row-actions">
+          <Button size="sm" variant="primary" loading={fetching} onClick={() => void save()} testId="price-save">
+            {t('common.save')}
+          </Button>
+          <Button size="sm" variant="ghost" onClick={onCancel}>
+            {t('common.cancel')}
+          </Button>
+        </div>
       </td>
     </tr>
   );
@@ -121,7 +124,7 @@ export function PricingPage() {
   else
     body = (
       <div className="table-scroll">
-        <table className="table table-editable" data-testid="prices-table">
+        <table className="table table-editable table-stack" data-testid="prices-table">
           <thead>
             <tr>
               <th>{t('pricing.model')}</th>
@@ -141,22 +144,24 @@ export function PricingPage() {
                 <EditRow key={p.id} price={p} onDone={done} onCancel={() => setEditingId(null)} />
               ) : (
                 <tr key={p.id} data-testid={`row-${p.id}`}>
-                  <td className="mono">{p.model === '*' ? <span title={t('pricing.defaultHint')}>* ({t('pricing.default')})</span> : p.model}</td>
-                  <td>{p.platform ? t(platformLabelKey(p.platform as PlatformEnum)) : <span className="muted">{t('pricing.anyPlatform')}</span>}</td>
+                  <td className="mono nowrap cell-m-title">{p.model === '*' ? <span title={t('pricing.defaultHint')}>* ({t('pricing.default')})</span> : p.model}</td>
+                  <td className="cell-m-aside">{p.platform ? <Badge tone="info">{t(platformLabelKey(p.platform as PlatformEnum))}</Badge> : <span className="muted">{t('pricing.anyPlatform')}</span>}</td>
                   {PRICE_FIELDS.map((f) => (
-                    <td key={f} style={{ textAlign: 'right' }} className="mono">
-                      {formatUsd(p[f])}
+                    <td key={f} style={{ textAlign: 'right' }} className="mono cell-m-half" data-label={t(`pricing.${f}`)} data-testid={`price-${f}-${p.id}`}>
+                      {formatUsdExact(p[f])}
                     </td>
                   ))}
-                  <td className="row-actions">
-                    <Button size="sm" variant="ghost" onClick={() => setEditingId(p.id)} testId={`price-edit-btn-${p.id}`}>
-                      {t('common.edit')}
-                    </Button>
-                    {p.model !== '*' && (
-                      <Button size="sm" variant="ghost" className="text-danger" onClick={() => setDeleting(p)}>
-                        {t('common.delete')}
+                  <td className="cell-m-actions">
+                    <div className="row-actions">
+                      <Button size="sm" variant="ghost" onClick={() => setEditingId(p.id)} testId={`price-edit-btn-${p.id}`}>
+                        {t('common.edit')}
                       </Button>
-                    )}
+                      {p.model !== '*' && (
+                        <Button size="sm" variant="ghost" className="text-danger" onClick={() => setDeleting(p)}>
+                          {t('common.delete')}
+                        </Button>
+                      )}
+                    </div>
                   </td>
                 </tr>
               ),

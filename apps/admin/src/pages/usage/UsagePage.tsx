@@ -6,27 +6,45 @@ import { USAGE_RECORDS_QUERY } from '../../graphql/queries/usage-records.ts';
 import type { DailyUsage, ModelUsage, Paged, UsageRecord } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
-import { Input, Select } from '../../ui/Field.tsx';
+import { Checkbox, Input, Select } from '../../ui/Field.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { Table, type Column } from '../../ui/Table.tsx';
 import { Tabs } from '../../ui/Tabs.tsx';
 import { formatNumber, formatShare, formatUsd, isoDay, nextDay, startOfLocalDay } from '../../ui/format.ts';
-import { DailyCostChart, ModelShareChart, UsageSummaryCards, fillDays, useDailyUsage, useUsageByModel } from './usage-widgets.tsx';
+import { DailyCostChart, ModelShareChart, UsageSummaryCards, useDailyUsage, useUsageByModel } from './usage-widgets.tsx';
+import { dailyTableRows } from './daily-rows.ts';
 import { usageRecordColumns } from './usage-record-columns.tsx';
 
 const PAGE_SIZE = 25;
 
 function DailyTable({ from, to }: { from: string; to: string }) {
   const { t } = useI18n();
+  const [includeEmpty, setIncludeEmpty] = useState(false);
   const [{ data, error, fetching }, refetch] = useDailyUsage(from, to);
-  const rows = data ? fillDays(data.dailyUsage, from, to).reverse() : undefined;
+  const rows = data ? dailyTableRows(data.dailyUsage, from, to, includeEmpty) : undefined;
   const columns: Column<DailyUsage>[] = [
-    { key: 'date', header: t('usage.date'), render: (d) => d.day },
-    { key: 'requests', header: t('usage.requests'), align: 'right', render: (d) => formatNumber(d.requests) },
-    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (d) => formatNumber(d.totalTokens) },
+    { key: 'date', header: t('usage.date'), render: (d) => <span className="nowrap">{d.day}</span> },
+    { key: 'requests', header: t('usage.requests'), align: 'right', render: (d) => formatNumber(d.requests), mobile: 'half' },
+    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (d) => formatNumber(d.totalTokens), mobile: 'half' },
     { key: 'cost', header: t('usage.cost'), align: 'right', render: (d) => formatUsd(d.cost) },
   ];
-  return <Table columns={columns} rows={rows} rowKey={(d) => d.day} loading={fetching} error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} testId="daily-table" />;
+  return (
+    <>
+      <div className="filter-bar">
+        <Checkbox label={t('usage.showEmptyDays')} checked={includeEmpty} onChecked={setIncludeEmpty} testId="daily-show-empty" />
+      </div>
+      <Table
+        columns={columns}
+        rows={rows}
+        rowKey={(d) => d.day}
+        loading={fetching}
+        error={error}
+        onRetry={() => refetch({ requestPolicy: 'network-only' })}
+        empty={<EmptyState title={t('usage.noData')} description={t('usage.noDataHint')} />}
+        testId="daily-table"
+      />
+    </>
+  );
 }
 
 function ModelTable({ from, to }: { from: string; to: string }) {
@@ -34,13 +52,14 @@ function ModelTable({ from, to }: { from: string; to: string }) {
   const [{ data, error, fetching }, refetch] = useUsageByModel(from, to);
   const columns: Column<ModelUsage>[] = [
     { key: 'model', header: t('usage.model'), render: (m) => <span className="mono">{m.model}</span> },
-    { key: 'requests', header: t('usage.requests'), align: 'right', render: (m) => formatNumber(m.requests) },
-    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (m) => formatNumber(m.totalTokens) },
-    { key: 'cost', header: t('usage.cost'), align: 'right', render: (m) => formatUsd(m.cost) },
+    { key: 'requests', header: t('usage.requests'), align: 'right', render: (m) => formatNumber(m.requests), mobile: 'half' },
+    { key: 'tokens', header: t('usage.tokens'), align: 'right', render: (m) => formatNumber(m.totalTokens), mobile: 'half' },
+    { key: 'cost', header: t('usage.cost'), align: 'right', render: (m) => formatUsd(m.cost), mobile: 'half' },
     {
       key: 'share',
       header: t('usage.share'),
       align: 'right',
+      mobile: 'half',
       render: (m) => (
         <div className="share-cell">
           <span className="share-bar" style={{ width: `${Math.min(100, m.costShare * 100)}%` }} />

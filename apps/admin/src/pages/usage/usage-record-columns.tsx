@@ -18,10 +18,11 @@ export function statusTone(status: number): 'success' | 'warning' | 'danger' {
 
 export function usageRecordColumns(t: T, opts: { compact?: boolean } = {}): Column<UsageRecord>[] {
   const cols: Column<UsageRecord>[] = [
-    { key: 'time', header: t('usage.time'), render: (r) => <span className="cell-sub nowrap">{formatDateTime(r.createdAt)}</span> },
+    { key: 'time', header: t('usage.time'), render: (r) => <span className="cell-sub nowrap">{formatDateTime(r.createdAt)}</span>, mobile: 'field' },
     {
       key: 'model',
       header: t('usage.model'),
+      mobile: 'title',
       render: (r) => (
         <div>
           <div className="mono">{r.model}</div>
@@ -29,11 +30,12 @@ export function usageRecordColumns(t: T, opts: { compact?: boolean } = {}): Colu
         </div>
       ),
     },
-    { key: 'status', header: t('usage.status'), render: (r) => <Badge tone={statusTone(r.status)}>{r.status}</Badge> },
+    { key: 'status', header: t('usage.status'), render: (r) => <Badge tone={statusTone(r.status)}>{r.status}</Badge>, mobile: 'aside' },
     {
       key: 'tokens',
       header: t('usage.tokens'),
       align: 'right',
+      mobile: 'half',
       render: (r) => (
         <div title={t('usage.tokenBreakdown', { input: r.inputTokens, output: r.outputTokens, cacheWrite: r.cacheCreationInputTokens, cacheRead: r.cacheReadInputTokens })}>
           <div>{formatNumber(r.totalTokens)}</div>
@@ -43,7 +45,7 @@ export function usageRecordColumns(t: T, opts: { compact?: boolean } = {}): Colu
         </div>
       ),
     },
-    { key: 'cost', header: t('usage.cost'), align: 'right', render: (r) => formatUsd(r.totalCost) },
+    { key: 'cost', header: t('usage.cost'), align: 'right', render: (r) => formatUsd(r.totalCost), mobile: 'half' },
     {
       key: 'latency',
       header: t('usage.latency'),

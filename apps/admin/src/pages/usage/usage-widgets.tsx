@@ -9,7 +9,8 @@ import { StatCard } from '../../ui/Card.tsx';
 import { BarChart, LineChart } from '../../ui/Chart.tsx';
 import { EmptyState, ErrorState, Skeleton } from '../../ui/States.tsx';
 import { formatNumber, formatShare, formatUsd } from '../../ui/format.ts';
-import { usdToPlot } from '../../ui/chart-scale.ts';
+import { formatAxisUsd, usdToPlot } from '../../ui/chart-scale.ts';
+import { fillDays } from './daily-rows.ts';
 
 /** Four key figures: requests, tokens, today's cost, total cost. */
 export function UsageSummaryCards() {
@@ -28,19 +29,6 @@ export function UsageSummaryCards() {
   );
 }
 
-/** Fills days with no traffic so the chart's x axis is continuous. */
-export function fillDays(rows: readonly DailyUsage[], from: string, to: string): DailyUsage[] {
-  const byDate = new Map(rows.map((r) => [r.day, r]));
-  const out: DailyUsage[] = [];
-  const start = new Date(from + 'T00:00:00Z');
-  const end = new Date(to + 'T00:00:00Z');
-  for (let d = start; d <= end && out.length < 400; d = new Date(d.getTime() + 86_400_000)) {
-    const key = d.toISOString().slice(0, 10);
-    out.push(byDate.get(key) ?? { day: key, requests: 0, totalTokens: 0, cost: '0' });
-  }
-  return out;
-}
-
 export function useDailyUsage(from: string, to: string) {
   return useQuery<{ dailyUsage: DailyUsage[] }>({ query: DAILY_USAGE_QUERY, variables: { from, to } });
 }
@@ -57,8 +45,12 @@ export function DailyCostChart({ from, to, metric = 'cost' }: { from: string; to
   if (!data && fetching) return <Skeleton rows={5} />;
   const days = fillDays(data?.dailyUsage ?? [], from, to);
   if (!days.some((d) => d.requests > 0)) return <EmptyState title={t('usage.noData')} description={t('usage.noDataHint')} />;
-  const points = days.map((d) => ({ label: d.day, value: metric === 'cost' ? usdToPlot(d.cost) : metric === 'requests' ? d.requests : d.totalTokens }));
-  const format = metric === 'cost' ? (v: number) => '$' + (v >= 100 ? v.toFixed(0) : v.toFixed(2)) : (v: number) => formatNumber(v, true);
+  const points = days.map((d) =>
+    metric === 'cost'
+      ? { label: d.day, value: usdToPlot(d.cost), detail: formatUsd(d.cost) }
+      : { label: d.day, value: metric === 'requests' ? d.requests : d.totalTokens, detail: formatNumber(metric === 'requests' ? d.requests : d.totalTokens) },
+  );
+  const format = metric === 'cost' ? formatAxisUsd : (v: number) => formatNumber(v, true);
   return <LineChart points={points} format={format} testId="daily-chart" />;
 }
 

@@ -92,8 +92,8 @@ export function UsersPage() {
         </div>
       ),
     },
-    { key: 'role', header: t('users.role'), render: (u) => <Badge tone={u.role === 'ADMIN' ? 'info' : 'neutral'}>{t(`role.${u.role}`)}</Badge> },
-    { key: 'status', header: t('users.status'), render: (u) => <Badge tone={u.status === 'ACTIVE' ? 'success' : 'danger'}>{t(`userStatus.${u.status}`)}</Badge> },
+    { key: 'role', header: t('users.role'), render: (u) => <Badge tone={u.role === 'ADMIN' ? 'info' : 'neutral'}>{t(`role.${u.role}`)}</Badge>, mobile: 'half' },
+    { key: 'status', header: t('users.status'), render: (u) => <Badge tone={u.status === 'ACTIVE' ? 'success' : 'danger'}>{t(`userStatus.${u.status}`)}</Badge>, mobile: 'half' },
     { key: 'rate', header: t('users.priceRate'), align: 'right', render: (u) => <span className="mono" data-testid={`user-rate-${u.id}`}>×{u.priceRate}</span> },
     { key: 'created', header: t('users.createdAt'), render: (u) => <span className="cell-sub">{formatDateTime(u.createdAt)}</span>, hideOnMobile: true },
     {
