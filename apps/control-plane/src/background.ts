@@ -16,6 +16,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const { orm, store, snapshots, logger } = cp.services;
   const version = await snapshots.requestRebuild();
   logger.info({ version }, 'config snapshot published');
+  snapshots.startWatchdog();
   const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });

@@ -122,7 +122,9 @@ export interface HotStore {
   /**
    * Reads new entries for this consumer, waiting up to `blockMs` when none are there
    * (`blockMs <= 0`: no wait). Entries stay pending until acknowledged. Throws when the group
-   * does not exist (call `ensureGroup` first).
+   * does not exist (call `ensureGroup` first) — except that the Redis adapter re-creates a group
+   * that vanished with the store's data (Redis restarted without persistence) and answers no
+   * entries, so long-running consumers carry on; `claimStale` does the same.
    */
   readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]>;
   /** Acknowledges processed entries. */

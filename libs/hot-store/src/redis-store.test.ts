@@ -134,6 +134,26 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
     }
   });
 
+  it('a consumer group lost with the data (Redis restarted empty) is re-created and reading carries on', async () => {
+    const prefix = `${basePrefix}lostgroup:`;
+    const store = new RedisHotStore({ url: redisUrl!, prefix });
+    try {
+      await store.ensureGroup(hotKeys.usageStream, 'g');
+      await admin.del(prefix + hotKeys.usageStream); // what an empty restart leaves behind
+      await store.streamAdd(hotKeys.usageStream, 'lost-with-the-group'); // a producer re-creates the stream only
+      // Either consumer call re-creates the group (answering nothing), from the start of the new
+      // stream, so nothing written since the restart is lost.
+      expect(await store.readGroup(hotKeys.usageStream, 'g', 'c', 10, 50)).toEqual([]);
+      expect((await store.readGroup(hotKeys.usageStream, 'g', 'c', 10, 0)).map((e) => e.payload)).toEqual(['lost-with-the-group']);
+      await admin.del(prefix + hotKeys.usageStream);
+      await store.streamAdd(hotKeys.usageStream, 'after-second-restart');
+      expect(await store.claimStale(hotKeys.usageStream, 'g', 'c', 0, 10)).toEqual([]);
+      expect((await store.readGroup(hotKeys.usageStream, 'g', 'c', 10, 1000)).map((e) => e.payload)).toEqual(['after-second-restart']);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('two processes share limits, streams and snapshot announcements', async () => {
     const prefix = `${basePrefix}shared:`;
     const proxy = new RedisHotStore({ url: redisUrl!, prefix });

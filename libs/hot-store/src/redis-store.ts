@@ -217,17 +217,27 @@ export class RedisHotStore implements HotStore {
     }
   }
 
-  /** `blockMs <= 0` reads without waiting (Redis' BLOCK 0 would wait forever). */
+  /**
+   * `blockMs <= 0` reads without waiting (Redis' BLOCK 0 would wait forever). A missing group (Redis
+   * restarted without persistence; producers re-created the stream but not the group) is re-created
+   * and the read answers no entries, so consumers carry on instead of failing until restarted.
+   */
   async readGroup(stream: string, group: string, consumer: string, count: number, blockMs: number): Promise<StreamEntry[]> {
     const args: Arg[] = ['GROUP', group, consumer, 'COUNT', count];
-    if (blockMs <= 0) return parseReadReply(await (await this.conn()).call('XREADGROUP', ...args, 'STREAMS', this.k(stream), '>'));
+    if (blockMs <= 0) {
+      try {
+        return parseReadReply(await (await this.conn()).call('XREADGROUP', ...args, 'STREAMS', this.k(stream), '>'));
+      } catch (err) {
+        return this.recreateMissingGroup(err, stream, group);
+      }
+    }
     const blocker = this.takeBlocker();
     try {
       const redis = await blocker.use();
       return parseReadReply(await redis.call('XREADGROUP', ...args, 'BLOCK', blockMs, 'STREAMS', this.k(stream), '>'));
     } catch (err) {
       if (this.closed) return [];
-      throw err;
+      return this.recreateMissingGroup(err, stream, group);
     } finally {
       if (this.closed) await blocker.close(true);
       else this.idleBlockers.push(blocker);
@@ -240,8 +250,19 @@ export class RedisHotStore implements HotStore {
   }
 
   async claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<StreamEntry[]> {
-    const claimed = await (await this.conn()).relayClaimStale(this.k(stream), group, consumer, minIdleMs, count);
-    return claimed.map(([id, payload, deliveries]) => ({ id, payload, deliveries: Number(deliveries) }));
+    try {
+      const claimed = await (await this.conn()).relayClaimStale(this.k(stream), group, consumer, minIdleMs, count);
+      return claimed.map(([id, payload, deliveries]) => ({ id, payload, deliveries: Number(deliveries) }));
+    } catch (err) {
+      return this.recreateMissingGroup(err, stream, group);
+    }
+  }
+
+  /** Rethrows anything but NOGROUP; for NOGROUP re-creates the group (from the stream's start) and answers no entries. */
+  private async recreateMissingGroup(err: unknown, stream: string, group: string): Promise<StreamEntry[]> {
+    if (!(err instanceof Error && err.message.includes('NOGROUP'))) throw err;
+    await this.ensureGroup(stream, group);
+    return [];
   }
 
   async pendingCount(stream: string, group: string): Promise<number> {

@@ -30,7 +30,7 @@ export class SnapshotCache {
     try {
       this.unsubscribe = await this.store.subscribe(hotChannels.snapshotChanged, (msg) => {
         const v = Number(msg);
-        if (!Number.isFinite(v) || v > this.index.version) void this.refresh();
+        if (!Number.isFinite(v) || v !== this.index.version) void this.refresh();
       });
     } catch (e) {
       this.logger.warn({ err: String(e) }, 'snapshot subscription failed; relying on polling');
@@ -84,10 +84,13 @@ export class SnapshotCache {
 
   private async load(): Promise<void> {
     try {
+      // Any version other than ours is taken, not only a higher one: the store always holds the
+      // latest snapshot, and after Redis restarted empty the control plane republishes from
+      // version 1. An empty store (version 0) keeps the last good snapshot in force.
       const version = await this.store.getSnapshotVersion();
-      if (version > this.index.version || !this.loaded) {
+      if ((version > 0 && version !== this.index.version) || !this.loaded) {
         const got = version > 0 ? await this.store.getSnapshot() : null;
-        if (got && got.version > this.index.version) this.apply(JSON.parse(got.json) as ConfigSnapshot, got.version);
+        if (got && got.version !== this.index.version) this.apply(JSON.parse(got.json) as ConfigSnapshot, got.version);
       }
       if (!this.loaded) {
         this.loaded = true;

@@ -1,6 +1,6 @@
-import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
+import { createHotStore, MemoryHotStore, snapshotKeys, type HotStore } from '@relay/hot-store';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestProxy, testRedisUrl, uniqueSuffix, type SnapshotSpec } from '@relay/testkit';
+import { publishSnapshot, startTestProxy, testRedisUrl, uniqueSuffix, type SnapshotSpec } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const KEY = 'sk-relay-snapshot-0000000000000000000000';
@@ -35,6 +35,34 @@ describe.each(stores)('snapshot changes on the %s hot store', (_name, makeStore)
       const res = await send();
       expect(res.status).toBe(401);
       expect((await res.json()).error.message).toMatch(/disabled/);
+    } finally {
+      await proxy.close();
+      await store.close();
+    }
+  });
+
+  // Redis restarted without persistence: the snapshot and its version counter are gone. The proxy
+  // keeps serving its last good snapshot, then takes the control plane's republished one although
+  // its version (counting again from 1) is lower than the one it holds.
+  it.runIf(_name === 'redis')('after the store lost its data, keeps the last good snapshot, then takes a lower-numbered one', async () => {
+    const store = makeStore();
+    const spec = (enabled: boolean): SnapshotSpec => ({
+      keys: [{ id: 'k1', userId: 'u1', key: KEY, enabled }],
+      accounts: [{ id: 'a', platform: 'claude-console', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'sk-ant-x' } }],
+      prices: [{ model: SONNET, price: { input: '1', output: '1' } }],
+    });
+    const proxy = await startTestProxy({ store, spec: spec(true), config: { snapshotPollMs: 60_000 } });
+    try {
+      const send = () => fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: SONNET, max_tokens: 5, messages: [] }) });
+      for (let i = 0; i < 3; i++) await proxy.publish(spec(true)); // the proxy now holds version 4
+      for (const key of [snapshotKeys.json, snapshotKeys.version, snapshotKeys.sequence]) await store.del(key);
+      expect((await send()).status).toBe(200); // last good snapshot still in force
+      const t0 = Date.now();
+      expect(await publishSnapshot(store, spec(false))).toBe(1);
+      let status = 0;
+      while (Date.now() - t0 < 3000 && (status = (await send()).status) !== 401) await new Promise((r) => setTimeout(r, 10));
+      expect(status).toBe(401);
+      expect(Date.now() - t0).toBeLessThan(1000);
     } finally {
       await proxy.close();
       await store.close();

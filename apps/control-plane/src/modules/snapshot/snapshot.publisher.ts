@@ -16,6 +16,7 @@ export class SnapshotPublisher {
   private inFlight: Promise<number> | null = null;
   private queued: Promise<number> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
+  private watchdog: NodeJS.Timeout | null = null;
   private closed = false;
   /** Version of the last snapshot this publisher stored (0 before the first). */
   lastVersion = 0;
@@ -76,9 +77,32 @@ export class SnapshotPublisher {
     this.retryTimer.unref();
   }
 
+  /**
+   * Republishes when the store lost the snapshot (Redis restarted without persistence, or was
+   * flushed): otherwise a proxy started afterwards would find no configuration until the next
+   * change. Checks the stored version every `intervalMs`.
+   */
+  startWatchdog(intervalMs = 5000): void {
+    if (this.watchdog || this.closed) return;
+    this.watchdog = setInterval(() => {
+      if (this.inFlight || this.lastVersion === 0) return;
+      this.store.getSnapshotVersion().then(
+        (stored) => {
+          if (stored < this.lastVersion && !this.closed) {
+            this.logger.warn({ stored, published: this.lastVersion }, 'config snapshot missing from the hot store; republishing');
+            void this.requestRebuild();
+          }
+        },
+        () => undefined, // store down: the next tick checks again
+      );
+    }, intervalMs);
+    this.watchdog.unref();
+  }
+
   /** Stops retries and waits for a running build. */
   async close(): Promise<void> {
     this.closed = true;
+    if (this.watchdog) clearInterval(this.watchdog);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await Promise.allSettled([this.inFlight, this.queued]);
   }

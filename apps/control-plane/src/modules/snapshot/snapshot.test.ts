@@ -3,7 +3,10 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Account, ApiKey, User } from '@relay/db';
 import { hotChannels, hotKeys, SecretBox, type ConfigSnapshot } from '@relay/core';
+import { snapshotKeys } from '@relay/hot-store';
+import { createLogger } from '@relay/core/logger';
 import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
+import { SnapshotPublisher } from './snapshot.publisher.ts';
 import { controlPlaneBackends } from '../../test-backends.ts';
 
 async function snapshot(cp: TestControlPlane): Promise<ConfigSnapshot> {
@@ -51,6 +54,23 @@ describe.each(controlPlaneBackends())('config snapshot ($name)', ({ opts }) => {
     expect(s.users[userId]).toMatchObject({ status: 'DISABLED', priceRate: 15_000 });
     await expect.poll(() => versions.map(Number)).toContain(s.version);
     await unsubscribe();
+  });
+
+  // Only Redis can lose the snapshot under a running control plane (a restart without persistence).
+  it.runIf(!!opts.redisUrl)('republishes when the hot store lost the snapshot (Redis restarted empty)', async () => {
+    const publisher = new SnapshotPublisher(cp.orm, cp.store, createLogger({ name: 'test', level: 'silent' }));
+    expect(await publisher.requestRebuild()).toBeGreaterThan(0);
+    for (const key of [snapshotKeys.json, snapshotKeys.version, snapshotKeys.sequence]) await cp.store.del(key);
+    expect(await cp.store.getSnapshot()).toBeNull();
+    const announced = new Promise<string>((resolve) => {
+      void cp.store.subscribe(hotChannels.snapshotChanged, resolve);
+    });
+    publisher.startWatchdog(20);
+    const version = Number(await announced);
+    await publisher.close();
+    const s = await snapshot(cp);
+    expect(s.version).toBe(version);
+    expect(s.users[userId]).toMatchObject({ username: 'sam' });
   });
 
   it('coalesces bursts: concurrent requests share rebuilds and all see their change', async () => {
