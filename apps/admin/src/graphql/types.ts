@@ -74,6 +74,19 @@ export interface AccountTestResult {
   error: string | null;
 }
 
+export type ProxyTestEventKind = 'STARTED' | 'TEXT' | 'DONE' | 'ERROR';
+
+/** One step of a streamed proxy test (proxyTest subscription). */
+export interface ProxyTestEvent {
+  kind: ProxyTestEventKind;
+  /** TEXT: the new piece; DONE: the whole answer; ERROR: the upstream's message. */
+  text: string | null;
+  status: number | null;
+  latencyMs: number | null;
+  firstTokenMs: number | null;
+  error: string | null;
+}
+
 export interface ApiKey {
   id: string;
   name: string;

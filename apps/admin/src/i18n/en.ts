@@ -328,9 +328,15 @@ export const en = {
   'liveLogs.waitingHint': 'Send a request through the relay and it appears here.',
 
   'proxyTest.title': 'Proxy test',
-  'proxyTest.description': 'Send one small request through an upstream account and see what comes back.',
+  'proxyTest.description': 'Send a prompt through an upstream account and watch the answer stream in.',
   'proxyTest.account': 'Account',
   'proxyTest.noAccounts': 'Add an account first, then test it here.',
+  'proxyTest.prompt': 'Prompt',
+  'proxyTest.defaultPrompt': 'Say hello in five words.',
+  'proxyTest.stop': 'Stop',
+  'proxyTest.stopped': 'Stopped: the upstream request was cancelled.',
+  'proxyTest.waitingFirstToken': 'Waiting for the first token…',
+  'proxyTest.firstToken': 'First token',
 
   'audit.title': 'Audit log',
   'audit.description': 'Every admin change: who, when, from where, and what it looked like before and after.',

@@ -329,9 +329,15 @@ export const zh: Record<MessageKey, string> = {
   'liveLogs.waitingHint': '通过本服务发送一个请求，它就会出现在这里。',
 
   'proxyTest.title': '代理测试',
-  'proxyTest.description': '通过某个上游账户发送一个小请求，查看返回结果。',
+  'proxyTest.description': '通过某个上游账户发送提示词，实时查看流式返回的回答。',
   'proxyTest.account': '账户',
   'proxyTest.noAccounts': '请先添加账户，再在这里测试。',
+  'proxyTest.prompt': '提示词',
+  'proxyTest.defaultPrompt': '用五个字打个招呼。',
+  'proxyTest.stop': '停止',
+  'proxyTest.stopped': '已停止：上游请求已取消。',
+  'proxyTest.waitingFirstToken': '等待首个 token…',
+  'proxyTest.firstToken': '首 token',
 
   'audit.title': '审计日志',
   'audit.description': '每一次管理操作：谁、何时、从哪里，以及修改前后的内容。',

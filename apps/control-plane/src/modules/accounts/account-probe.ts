@@ -1,5 +1,5 @@
 import type { SnapshotAccount } from '@relay/core';
-import { testAccountRequest } from '@relay/proxy/test-account';
+import { streamTestAccountRequest, TEST_CANCELLED, testAccountRequest, type AccountTestOutcome, type AccountTestRequest } from '@relay/proxy/test-account';
 import type { Account } from '@relay/db';
 import type { AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
@@ -27,14 +27,22 @@ function snapshotAccountOf(a: Account): SnapshotAccount {
   };
 }
 
-/**
- * Sends one small real request through an account with the proxy's own adapter (so the test
- * exercises exactly what traffic would) and reports status, latency and the first words of the
- * answer. A Claude OAuth token about to expire is refreshed first, under the shared lock.
- */
-export async function probeAccount(ctx: AppContext, id: number, model: string): Promise<AccountTestResult> {
+/** Longest prompt an admin may send through the proxy test (characters). */
+export const MAX_TEST_PROMPT_CHARS = 4000;
+
+/** The model name of a test, trimmed, or BAD_USER_INPUT. */
+function testModelName(model: string): string {
   const name = model.trim();
   if (!name || name.length > 128) throw errors.badInput('model', 'must be a model name of 1–128 characters');
+  return name;
+}
+
+/**
+ * What the proxy's test request needs from an account row: the snapshot view, decrypted
+ * credentials and egress proxy. A Claude OAuth token about to expire is refreshed first, under
+ * the shared lock. NOT_FOUND when the account does not exist.
+ */
+async function testRequestFor(ctx: AppContext, id: number, model: string, prompt?: string): Promise<AccountTestRequest> {
   const accounts = new AccountsService(ctx);
   let account = await accounts.get(id);
   let credentials = accounts.credentials(account);
@@ -45,7 +53,25 @@ export async function probeAccount(ctx: AppContext, id: number, model: string): 
     credentials = accounts.credentials(account);
   }
   const egressProxyUrl = account.egressProxy ? ctx.services.secretBox.decrypt(account.egressProxy) : null;
-  const outcome = await testAccountRequest({ account: snapshotAccountOf(account), credentials, model: name, egressProxyUrl });
+  return { account: snapshotAccountOf(account), credentials, model, egressProxyUrl, prompt };
+}
+
+/** Records one account test in the audit log (never the prompt or the answer). */
+async function auditTest(ctx: AppContext, id: number, model: string, outcome: AccountTestOutcome, extra: Record<string, unknown> = {}): Promise<void> {
+  await ctx.audit.record({
+    action: 'account.test', targetType: 'account', targetId: id,
+    after: { model, ok: outcome.status >= 200 && outcome.status < 300 && outcome.error === null, status: outcome.status, latencyMs: outcome.latencyMs, ...extra },
+  });
+}
+
+/**
+ * Sends one small real request through an account with the proxy's own adapter (so the test
+ * exercises exactly what traffic would) and reports status, latency and the first words of the
+ * answer.
+ */
+export async function probeAccount(ctx: AppContext, id: number, model: string): Promise<AccountTestResult> {
+  const name = testModelName(model);
+  const outcome = await testAccountRequest(await testRequestFor(ctx, id, name));
   const result = Object.assign(new AccountTestResult(), {
     ok: outcome.status >= 200 && outcome.status < 300,
     status: outcome.status,
@@ -53,9 +79,33 @@ export async function probeAccount(ctx: AppContext, id: number, model: string): 
     text: firstWords(outcome.text),
     error: outcome.error,
   });
-  await ctx.audit.record({
-    action: 'account.test', targetType: 'account', targetId: id,
-    after: { model: name, ok: result.ok, status: result.status, latencyMs: result.latencyMs },
-  });
+  await auditTest(ctx, id, name, outcome);
   return result;
+}
+
+/** A streamed account test that has been checked and is ready to send. */
+export interface StreamProbe {
+  /**
+   * Sends the request; `onText` receives each piece of the answer as it arrives. Aborting
+   * `signal` closes the upstream. Resolves with the final outcome once the test is audited.
+   */
+  run(onText: (delta: string) => void, signal: AbortSignal): Promise<AccountTestOutcome>;
+}
+
+/**
+ * Checks the input and loads the account (BAD_USER_INPUT / NOT_FOUND are thrown here, before
+ * anything is sent), then returns the streamed test to run: same request path as
+ * {@link probeAccount}, with the admin's prompt, answered as a stream.
+ */
+export async function prepareStreamProbe(ctx: AppContext, id: number, model: string, prompt: string): Promise<StreamProbe> {
+  const name = testModelName(model);
+  if (!prompt.trim() || prompt.length > MAX_TEST_PROMPT_CHARS) throw errors.badInput('prompt', `must be 1–${MAX_TEST_PROMPT_CHARS} characters`);
+  const request = await testRequestFor(ctx, id, name, prompt);
+  return {
+    async run(onText, signal) {
+      const outcome = await streamTestAccountRequest(request, onText, signal);
+      await auditTest(ctx, id, name, outcome, { stream: true, ...(outcome.error === TEST_CANCELLED ? { cancelled: true } : {}) });
+      return outcome;
+    },
+  };
 }

@@ -1,10 +1,18 @@
-import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import type { AppContext } from '../../graphql/context.ts';
+import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
-import { probeAccount } from './account-probe.ts';
+import { MAX_TEST_PROMPT_CHARS, probeAccount } from './account-probe.ts';
 import { CreateAccountInput, UpdateAccountInput } from './accounts.inputs.ts';
 import { AccountsService } from './accounts.service.ts';
 import { AccountTestResult, AccountType } from './accounts.types.ts';
+import { ProxyTestEvent, proxyTestEvents } from './proxy-test.events.ts';
+
+interface ProxyTestArgs {
+  accountId: string;
+  model: string;
+  prompt: string;
+}
 
 @Resolver(() => AccountType)
 export class AccountsResolver {
@@ -65,5 +73,23 @@ export class AccountsResolver {
     @Arg('model', () => String, { description: 'Model to ask, e.g. claude-sonnet-4-20250514 (the account\'s model mapping applies).' }) model: string,
   ): Promise<AccountTestResult> {
     return probeAccount(ctx, parseId(id), model);
+  }
+
+  @Subscription(() => ProxyTestEvent, {
+    description: 'Sends a prompt through the account (as testAccount does) and streams the answer back as it arrives: STARTED, TEXT pieces, then DONE or ERROR. Unsubscribing stops the upstream request (admins only).',
+    subscribe: ({ args, context }: SubscribeResolverData<unknown, ProxyTestArgs, AppContext>) => {
+      if (!context.user) throw errors.unauthenticated();
+      if (context.user.role !== 'ADMIN') throw errors.forbidden();
+      return proxyTestEvents(context, parseId(args.accountId, 'accountId'), args.model, args.prompt);
+    },
+  })
+  proxyTest(
+    @Root() event: ProxyTestEvent,
+    // Declared for the schema; `subscribe` above reads them.
+    @Arg('accountId', () => ID, { description: 'Account to send the prompt through.' }) _accountId: string,
+    @Arg('model', () => String, { description: 'Model to ask, e.g. claude-sonnet-4-20250514 (the account\'s model mapping applies).' }) _model: string,
+    @Arg('prompt', () => String, { description: `The prompt to send (1–${MAX_TEST_PROMPT_CHARS} characters).` }) _prompt: string,
+  ): ProxyTestEvent {
+    return event;
   }
 }

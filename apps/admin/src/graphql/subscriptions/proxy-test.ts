@@ -1,0 +1,15 @@
+import { gql } from 'urql';
+
+/** Sends a prompt through an account and streams the answer back: STARTED, TEXT pieces, then DONE or ERROR (admins only). */
+export const PROXY_TEST_SUBSCRIPTION = gql`
+  subscription ProxyTest($accountId: ID!, $model: String!, $prompt: String!) {
+    proxyTest(accountId: $accountId, model: $model, prompt: $prompt) {
+      kind
+      text
+      status
+      latencyMs
+      firstTokenMs
+      error
+    }
+  }
+`;
