@@ -33,6 +33,14 @@ export class SnapshotIndex {
       this.prices.set(priceKey(p.model, p.platform), p.price);
       if (!this.anyPriceByModel.has(p.model) || p.platform === null) this.anyPriceByModel.set(p.model, p.price);
     }
+    // An alias without a price of its own is servable when an account maps it to a priced model: it is
+    // billed at that model's price (the model that served it), so it must not be refused up front.
+    for (const a of snapshot.accounts) {
+      for (const [alias, target] of Object.entries(a.modelMapping ?? {})) {
+        const targetPrice = this.anyPriceByModel.get(target);
+        if (targetPrice && !this.anyPriceByModel.has(alias)) this.anyPriceByModel.set(alias, targetPrice);
+      }
+    }
   }
 
   /** Price of a model on a platform: model+platform, then model alone, then the default price. */
