@@ -14,7 +14,7 @@ import { loadTool, runLoad, type LoadResult } from './lib/load.ts';
 import { cpuMicros, machineInfo, rssBytes, spawnPinned, type Child } from './lib/proc.ts';
 import { bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSnapshot, ROOT, startProxy, translateImportPatched, type RunningProxy } from './lib/proxy.ts';
 import { deletePrefix, trimStream } from './lib/redis.ts';
-import { f, renderReport, type CaseFigures, type Report, type SlowStreamFigures, type Target } from './lib/report.ts';
+import { f, renderReport, type CaseFigures, type LoopDelay, type Report, type SlowStreamFigures, type Target } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
 
 const args = process.argv.slice(2);
@@ -121,21 +121,40 @@ async function runSlowStreams(mockUrl: string, proxy: RunningProxy): Promise<Slo
   const cpuBefore = cpuMicros(pid);
   let peak = rssBefore;
   const sampler = setInterval(() => { peak = Math.max(peak, rssBytes(pid)); }, 250);
-  const res = await runClient(proxy.url, P.slowChunks, false, () => { peak = Math.max(peak, rssBytes(pid)); });
+  await loopDelay(proxy.url); // resets the proxy's event-loop histogram and GC maximum
+  let opening: Awaited<ReturnType<typeof loopDelay>> = null;
+  const res = await runClient(proxy.url, P.slowChunks, false, () => {
+    peak = Math.max(peak, rssBytes(pid));
+    void loopDelay(proxy.url).then((d) => (opening = d)); // the opening burst, up to every stream's first byte
+  });
   clearInterval(sampler);
   const cpu = cpuMicros(pid) - cpuBefore;
+  const delay = await loopDelay(proxy.url); // steady state: after every stream was open
   return {
     clients: P.slowClients, chunks: P.slowChunks, delayMs: SLOW_DELAY_MS,
     rssBeforeMb: rssBefore / MB, rssPeakMb: peak / MB, kbPerStream: (peak - rssBefore) / 1024 / P.slowClients,
     worstGapMs: res.worstGapMs, p99MaxGapMs: res.p99MaxGapMs, completed: res.completed, failed: res.failed, firstError: res.firstError,
     directWorstGapMs: direct.worstGapMs, worstGapAfterOpenMs: res.worstGapAfterOpenMs, directWorstGapAfterOpenMs: direct.worstGapAfterOpenMs, cpuUsPerStream: cpu / P.slowClients,
+    loopDelay: { opening, steady: delay },
   };
 }
 
-/** A separate proxy run under --cpu-prof: top self-time functions for two representative cases. */
+/** The proxy's event-loop delay and GC pause gauges since the previous scrape (the scrape resets them); null if unavailable. */
+async function loopDelay(proxyUrl: string): Promise<LoopDelay | null> {
+  try {
+    const text = await (await fetch(`${proxyUrl}/metrics`)).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
+    const maxMs = gauge('relay_proxy_event_loop_delay_max_seconds');
+    return Number.isFinite(maxMs) ? { maxMs, p99Ms: gauge('relay_proxy_event_loop_delay_p99_seconds'), gcMaxMs: gauge('relay_proxy_gc_pause_max_seconds') } : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A separate proxy run under --cpu-prof: top self-time functions for three representative cases (the translated stream is the costliest). */
 async function runProfile(prefix: string): Promise<Report['profile']> {
   const out: Report['profile'] = [];
-  for (const id of ['openai-json', 'anthropic-sse'] as const) {
+  for (const id of ['openai-json', 'anthropic-sse', 'translated-sse'] as const) {
     const dir = join(PROF_DIR, id);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -247,7 +266,7 @@ async function main(): Promise<void> {
     if (!quick) {
       log('tsx vs bundle');
       const tsxProxy = await launchProxy('tsx', prefix);
-      for (const id of ['openai-json', 'anthropic-sse'] as const) {
+      for (const id of ['openai-json', 'anthropic-sse', 'translated-sse'] as const) {
         const c = CASES.find((x) => x.id === id)!;
         await load(tsxProxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
         const { r, cpuUsPerReq } = await proxyThroughput(tsxProxy, c, P.loadS);

@@ -65,6 +65,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
       await health.close();
       await runtime.publisher.close();
       await runtime.dispatchers.close();
+      runtime.metrics.close();
     },
   };
 }

@@ -1,4 +1,5 @@
-import { hashApiKey, type SnapshotKey, type SnapshotUser } from '@relay/core';
+import type { SnapshotKey, SnapshotUser } from '@relay/core';
+import { cachedKeyHash, rememberKeyHash } from './key-hash-cache.ts';
 import { proxyError } from '../errors.ts';
 import type { SnapshotIndex } from '../snapshot/snapshot-index.ts';
 
@@ -8,8 +9,10 @@ import type { SnapshotIndex } from '../snapshot/snapshot-index.ts';
  */
 export function authenticate(index: SnapshotIndex, apiKey: string | null, secret: string, now: number): { key: SnapshotKey; user: SnapshotUser } {
   if (!apiKey) throw proxyError('invalid_api_key', 'Missing API key');
-  const key = index.keysByHash.get(hashApiKey(apiKey, secret));
+  const { hash, cached } = cachedKeyHash(apiKey, secret);
+  const key = index.keysByHash.get(hash);
   if (!key) throw proxyError('invalid_api_key', 'Invalid API key');
+  if (!cached) rememberKeyHash(apiKey, secret, hash);
   if (!key.enabled) throw proxyError('invalid_api_key', 'API key is disabled');
   if (key.expiresAt !== null && key.expiresAt <= now) throw proxyError('invalid_api_key', 'API key has expired');
   const user = index.users.get(key.userId);

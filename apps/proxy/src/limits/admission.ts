@@ -1,4 +1,5 @@
-import { dayKey, estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey, type SnapshotUser } from '@relay/core';
+import { estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey, type SnapshotUser } from '@relay/core';
+import { cachedDayKey } from './day-key-cache.ts';
 import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
 import { proxyError } from '../errors.ts';
 
@@ -63,7 +64,7 @@ export async function admit(store: HotStore, input: AdmitInput): Promise<Reserva
     kinds.push('concurrency');
   }
   if (key.dailyCostLimit !== null) {
-    r.dayCostKey = hotKeys.keyCostDay(key.id, dayKey(now, input.timeZone));
+    r.dayCostKey = hotKeys.keyCostDay(key.id, cachedDayKey(now, input.timeZone));
     checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, ttlMs: DAY_TTL_MS });
     kinds.push('daily');
   }

@@ -194,8 +194,13 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       await relayUpstreamError(rt, res, s, response.body, status, ctype, translating || adapter.transcodesStream);
       out.errorType = `upstream_${status}`;
     } else if (ctype.includes('text/event-stream') || ctype.includes('amazon.eventstream')) {
+      // The head leaves with the first frame (one socket write, not two) when that frame is
+      // already here — usually it came in the same read as the upstream's head; otherwise it is
+      // flushed on its own right after this I/O turn, so a slow first token never holds it back.
       res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
-      res.flushHeaders();
+      const headFlush = setImmediate(() => {
+        if (!res.headersSent && !res.destroyed) res.flushHeaders();
+      });
       rt.metrics.activeStreams.inc();
       try {
         await pipeStream(response.body, res, {
@@ -211,6 +216,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
           onFirstByte,
         });
       } finally {
+        clearImmediate(headFlush);
         rt.metrics.activeStreams.dec();
       }
       res.end();
@@ -221,7 +227,13 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       collector.json(parsed);
       sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId }), { 'x-request-id': s.requestId });
     } else {
-      res.writeHead(status, { 'content-type': ctype || 'application/json', 'x-request-id': s.requestId });
+      // The upstream's length, when it sent one, goes to the client too: the body is relayed
+      // byte for byte, so it is exact, and without chunked framing the response needs no
+      // separate terminating write at the end.
+      const length = response.headers['content-length'];
+      const head: Record<string, string> = { 'content-type': ctype || 'application/json', 'x-request-id': s.requestId };
+      if (typeof length === 'string' && /^\d{1,15}$/.test(length)) head['content-length'] = length;
+      res.writeHead(status, head);
       await pipeJson(response.body, res, collector, onFirstByte);
       res.end();
     }

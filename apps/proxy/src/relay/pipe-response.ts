@@ -39,36 +39,106 @@ export async function writeWithBackpressure(res: ServerResponse, data: string | 
 }
 
 /**
+ * Drives `body` in flowing mode, handing each chunk to `onChunk` synchronously, and pauses it
+ * while the client's socket buffer is full (resumed on 'drain'). Listeners instead of an async
+ * iterator: no promise, microtask hop or iterator result per chunk, and frames that arrive in
+ * one read are written in the same tick — Node's per-tick cork then sends them in one write.
+ * Resolves after `onEnd`; rejects with the body's error (abort, idle timeout, reset) or with what
+ * a callback threw (the body is then destroyed).
+ */
+function relay(body: Readable, res: ServerResponse, onChunk: (chunk: Buffer, write: (data: string | Buffer) => void) => void, onEnd: (write: (data: string | Buffer) => void) => void): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    let waiting = false;
+    let done = false;
+    const resumeBody = () => {
+      waiting = false;
+      res.off('drain', resumeBody);
+      res.off('close', resumeBody);
+      if (!done) body.resume();
+    };
+    const write = (data: string | Buffer) => {
+      if (data.length === 0 || res.destroyed) return;
+      if (!res.write(data) && !waiting) {
+        waiting = true;
+        body.pause();
+        res.on('drain', resumeBody);
+        res.on('close', resumeBody);
+      }
+    };
+    const settle = (err: unknown) => {
+      if (done) return;
+      done = true;
+      body.off('data', onData);
+      body.off('end', onBodyEnd);
+      body.off('error', settle);
+      body.off('close', onBodyClose);
+      res.off('drain', resumeBody);
+      res.off('close', resumeBody);
+      if (err === undefined) resolve();
+      else {
+        if (!body.destroyed) body.destroy();
+        reject(err);
+      }
+    };
+    const onData = (chunk: Buffer) => {
+      try {
+        onChunk(chunk, write);
+      } catch (e) {
+        settle(e);
+      }
+    };
+    const onBodyEnd = () => {
+      try {
+        onEnd(write);
+        settle(undefined);
+      } catch (e) {
+        settle(e);
+      }
+    };
+    const onBodyClose = () => {
+      if (!done) settle(Object.assign(new Error('upstream body closed before its end'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
+    };
+    body.on('data', onData);
+    body.on('end', onBodyEnd);
+    body.on('error', settle);
+    body.on('close', onBodyClose);
+  });
+}
+
+/**
  * Relays an upstream stream to the client chunk by chunk. Every chunk also goes through the
  * frame decoder so usage is read as it passes; in raw mode the client gets the upstream bytes
  * unchanged, otherwise the decoded events re-serialised (or translated). Throws what the
  * upstream body throws (abort, idle timeout, reset) — the caller decides what that means.
  */
-export async function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
+export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
   let first = true;
-  const emit = async (events: SseEvent[]) => {
+  const emit = (events: SseEvent[], write: (data: string) => void) => {
     let text = '';
     for (const ev of events) {
       o.usage.event(ev);
       if (o.raw || o.dropEvent?.(ev)) continue;
       text += o.translator ? o.translator.push(ev) : formatSse(ev);
     }
-    if (text) await writeWithBackpressure(res, text);
+    if (text) write(text);
   };
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (first) {
-      first = false;
-      o.onFirstByte();
-    }
-    const events = o.decoder.push(chunk);
-    if (o.raw) await writeWithBackpressure(res, chunk);
-    await emit(events);
-  }
-  await emit(o.decoder.end());
-  if (o.translator) {
-    const tail = o.translator.end();
-    if (tail) await writeWithBackpressure(res, tail);
-  }
+  return relay(
+    body,
+    res,
+    (chunk, write) => {
+      if (first) {
+        first = false;
+        o.onFirstByte();
+      }
+      const events = o.decoder.push(chunk);
+      if (o.raw) write(chunk);
+      emit(events, write);
+    },
+    (write) => {
+      emit(o.decoder.end(), write);
+      if (o.translator) write(o.translator.end());
+    },
+  );
 }
 
 /**
@@ -79,20 +149,25 @@ export async function pipeJson(body: Readable, res: ServerResponse, usage: Usage
   const copy: Buffer[] = [];
   let copied = 0;
   let first = true;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    if (first) {
-      first = false;
-      onFirstByte();
-    }
-    if (copied + chunk.length <= USAGE_COPY_LIMIT) {
-      copy.push(chunk);
-      copied += chunk.length;
-    } else copied = USAGE_COPY_LIMIT + 1;
-    await writeWithBackpressure(res, chunk);
-  }
+  await relay(
+    body,
+    res,
+    (chunk, write) => {
+      if (first) {
+        first = false;
+        onFirstByte();
+      }
+      if (copied + chunk.length <= USAGE_COPY_LIMIT) {
+        copy.push(chunk);
+        copied += chunk.length;
+      } else copied = USAGE_COPY_LIMIT + 1;
+      write(chunk);
+    },
+    () => undefined,
+  );
   if (copied <= USAGE_COPY_LIMIT) {
     try {
-      usage.json(JSON.parse(Buffer.concat(copy).toString('utf8')));
+      usage.json(JSON.parse((copy.length === 1 ? copy[0] : Buffer.concat(copy)).toString('utf8')));
     } catch {}
   }
 }

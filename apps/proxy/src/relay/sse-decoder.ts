@@ -17,28 +17,39 @@ export class SseDecoder {
   private pending: Buffer | null = null;
   private event: string | undefined;
   private data: string[] = [];
-  private readonly utf8 = new TextDecoder('utf-8');
+  private atStart = true;
 
   /** Feeds one network chunk; returns the events completed by it (possibly none). */
   push(chunk: Uint8Array): SseEvent[] {
-    const buf = this.pending ? Buffer.concat([this.pending, chunk]) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const buf = this.pending
+      ? Buffer.concat([this.pending, chunk])
+      : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const out: SseEvent[] = [];
     let start = 0;
-    for (let i = 0; i < buf.length; i++) {
-      if (buf[i] !== LF) continue;
+    // indexOf is a native byte search; each line is decoded straight from the buffer (no
+    // subarray object, no TextDecoder call per line).
+    for (let i = buf.indexOf(LF, start); i !== -1; i = buf.indexOf(LF, start)) {
       const end = i > start && buf[i - 1] === CR ? i - 1 : i;
-      this.line(this.utf8.decode(buf.subarray(start, end)), out);
+      this.line(end > start ? this.decode(buf, start, end) : '', out);
       start = i + 1;
     }
     this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
     return out;
   }
 
+  /** UTF-8 text of a whole line; a byte-order mark opening the stream is dropped (as the SSE spec says). */
+  private decode(buf: Buffer, start: number, end: number): string {
+    const text = buf.toString('utf8', start, end);
+    if (!this.atStart) return text;
+    this.atStart = false;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+
   /** Flushes a final event that was not followed by a blank line. */
   end(): SseEvent[] {
     const out: SseEvent[] = [];
     if (this.pending) {
-      this.line(this.utf8.decode(this.pending), out);
+      this.line(this.decode(this.pending, 0, this.pending.length), out);
       this.pending = null;
     }
     this.line('', out);

@@ -5,6 +5,7 @@ import { ApiKey, RequestLog, UsageDaily } from '@relay/db';
 import { testDatabaseUrl, testRedisUrl } from '@relay/testkit';
 import { UsageIngester } from './ingester.ts';
 import { rebuildUsageCounters, usageCountersMissing } from './usage.counters.ts';
+import { persistUsageBatch } from './usage.persist.ts';
 import { createUserWithKey, openBackend, TEST_PRICE, usageEvent, waitFor, type TestBackend } from './usage.test-support.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
@@ -123,6 +124,21 @@ for (const { kind, run } of backends) {
       for (const k of counterKeys) expect(await b.store.getHash(k)).toMatchObject(expected);
       expect(await b.store.getHash(hotKeys.costTotal(userId))).toEqual({ cost: String(raw.c), base_cost: String(raw.bc) });
       expect(await usageCountersMissing(b.orm, b.store)).toBe(false);
+    });
+
+    it('counts each event once when two consumers store overlapping batches at the same moment', async () => {
+      const { userId, apiKeyId } = await createUserWithKey(b.orm);
+      const events = Array.from({ length: 40 }, (_, i) => usageEvent({ userId, apiKeyId, inputTokens: 100 + i }));
+      // Two control planes persisting at once: events 10–29 are in both batches (a redelivery race).
+      const [first, second] = await Promise.all([persistUsageBatch(b.orm, events.slice(0, 30), TZ), persistUsageBatch(b.orm, events.slice(10), TZ)]);
+      const counted = [...first, ...second].map((e) => e.requestId).sort();
+      expect(counted).toEqual(events.map((e) => e.requestId).sort());
+      const key = await b.orm.em.fork().findOneOrFail(ApiKey, { id: Number(apiKeyId) });
+      expect(key.requestCount).toBe(40);
+      const [roll] = await b.orm.em.fork().getConnection().execute<{ n: number }[]>('select sum(requests) as n from usage_daily where user_id = ?', [Number(userId)]);
+      expect(Number(roll.n)).toBe(40);
+      // A later redelivery of the whole set inserts nothing.
+      expect(await persistUsageBatch(b.orm, events, TZ)).toEqual([]);
     });
 
     it('stores exactly the micro-USD the proxy computed (the ingester never alters money)', async () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/core';
-import type { MikroORM } from '@mikro-orm/core';
-import { ApiKey, isMysql, RequestLog } from '@relay/db';
+import { IsolationLevel, type MikroORM } from '@mikro-orm/core';
+import { isMysql, type RequestLog } from '@relay/db';
 import { dayKey, decodeUsageEvent, formatRate, isPlatform, totalTokens, type UsageEvent } from '@relay/core';
 
 /**
@@ -95,8 +95,8 @@ const LOG_PROPS = [
   'baseInputCost', 'baseOutputCost', 'baseCost', 'priceRate', 'priceInput', 'priceOutput', 'priceCacheWrite', 'priceCacheRead',
   'latencyMs', 'firstTokenMs', 'attempts', 'clientIp', 'userAgent', 'createdAt', 'finishedAt',
 ] as const satisfies readonly (keyof LogRow)[];
-const LOG_COLUMNS = LOG_PROPS.map((p) => [p, snake(p)] as const);
-const LOG_COLUMN_LIST = LOG_COLUMNS.map(([, c]) => `\`${c}\``).join(', ');
+const LOG_COLUMNS = LOG_PROPS.map(snake);
+const LOG_COLUMN_LIST = LOG_COLUMNS.map((c) => `\`${c}\``).join(', ');
 
 const DAILY_COLUMNS = ['requests', 'input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'total_tokens', 'cost', 'base_cost'] as const;
 
@@ -109,12 +109,84 @@ function dailyUpsertSql(mysql: boolean, rows: number): string {
   return `${head} on conflict (\`day\`, \`user_id\`, \`api_key_id\`, \`model\`) do update set ${DAILY_COLUMNS.map((c) => `\`${c}\` = \`${c}\` + excluded.\`${c}\``).join(', ')}`;
 }
 
+/** Rows per multi-row INSERT: 500 × 34 columns = 17,000 parameters, under MySQL's 65,535 and SQLite's 32,766. */
+const INSERT_CHUNK = 500;
+
+const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;
+const LOG_ROW_PLACEHOLDERS = placeholders(LOG_COLUMNS.length);
+
 /**
- * Writes a batch in ONE transaction: each event's request_logs row is inserted unless its requestId
- * is already there (INSERT IGNORE / INSERT OR IGNORE, row by row so the driver tells which rows were
- * new); then, for the new rows only, the daily rollups and the API keys' counters are added to.
- * Returns the events that were new — a redelivered event is never counted twice. Throws (and
- * commits nothing) when the database fails; the caller retries the same batch.
+ * Inserts the request_logs rows of `events` (distinct request ids) and returns the request ids
+ * this call inserted — the ones whose events are new. A few statements per chunk of 500.
+ *
+ * How "new" is decided without counting a redelivered event twice, even when two control planes
+ * ingest the same redelivered entries at the same time:
+ * - SQLite: `INSERT OR IGNORE … RETURNING` returns exactly the rows it inserted (an ignored row
+ *   returns nothing), and SQLite runs one write transaction at a time.
+ * - MySQL/MariaDB (InnoDB, REPEATABLE READ — set explicitly on the transaction):
+ *   1. a plain SELECT of the chunk's request ids. It is a consistent read: it fixes the
+ *      transaction's snapshot and returns the ids already stored (the usual redelivery case) —
+ *      those are dropped from the insert.
+ *   2. a multi-row INSERT IGNORE of the rest. Its duplicate check is not a snapshot read: it sees
+ *      (and waits for) rows of other transactions. affectedRows = rows this statement inserted.
+ *   3. when affectedRows equals the rows sent (the normal case), all of them are ours. Otherwise
+ *      another consumer stored some of them between 1 and 2; a second consistent SELECT (same
+ *      snapshot as 1) then sees only rows that existed at 1 plus the rows THIS transaction
+ *      inserted — a row committed by the other consumer after the snapshot is invisible to it —
+ *      so "visible now but not at 1" is exactly our rows.
+ * (Rejected: "ids above MAX(id) read before the insert" — another consumer's concurrently
+ * inserted row can get a higher id too, and would be counted by both.)
+ */
+async function insertRequestLogs(
+  mysql: boolean,
+  events: UsageEvent[],
+  query: <T>(sql: string, params: unknown[]) => Promise<T[]>,
+  run: (sql: string, params: unknown[]) => Promise<{ affectedRows?: number }>,
+  toDbDate: (d: Date) => unknown,
+): Promise<Set<string>> {
+  const fresh = new Set<string>();
+  const rowValues = (e: UsageEvent): unknown[] => {
+    const row = requestLogRow(e);
+    // SQLite stores dates as epoch ms (the ORM's own conversion); MySQL takes Date objects.
+    return LOG_PROPS.map((prop) => {
+      const v = row[prop];
+      return v instanceof Date ? toDbDate(v) : v;
+    });
+  };
+  const insertSql = (rows: number) =>
+    `${mysql ? 'insert ignore' : 'insert or ignore'} into \`request_logs\` (${LOG_COLUMN_LIST}) values ${Array.from({ length: rows }, () => LOG_ROW_PLACEHOLDERS).join(', ')}`;
+  const storedIds = async (ids: string[]) =>
+    new Set((await query<{ request_id: string }>(`select \`request_id\` from \`request_logs\` where \`request_id\` in ${placeholders(ids.length)}`, ids)).map((r) => r.request_id));
+
+  for (let i = 0; i < events.length; i += INSERT_CHUNK) {
+    const chunk = events.slice(i, i + INSERT_CHUNK);
+    if (!mysql) {
+      const rows = await query<{ request_id: string }>(`${insertSql(chunk.length)} returning \`request_id\``, chunk.flatMap(rowValues));
+      for (const r of rows) fresh.add(r.request_id);
+      continue;
+    }
+    const ids = chunk.map((e) => e.requestId);
+    const before = await storedIds(ids);
+    const toInsert = chunk.filter((e) => !before.has(e.requestId));
+    if (toInsert.length === 0) continue;
+    const { affectedRows } = await run(insertSql(toInsert.length), toInsert.flatMap(rowValues));
+    if (affectedRows === toInsert.length) {
+      for (const e of toInsert) fresh.add(e.requestId);
+      continue;
+    }
+    const after = await storedIds(ids);
+    for (const id of after) if (!before.has(id)) fresh.add(id);
+  }
+  return fresh;
+}
+
+/**
+ * Writes a batch in ONE transaction: the request_logs rows of the events whose requestId is not
+ * stored yet (multi-row INSERT IGNORE / INSERT OR IGNORE, see insertRequestLogs for how the new
+ * ones are told apart); then, for the new rows only, the daily rollups (multi-row upsert) and the
+ * API keys' counters (one UPDATE per key). Returns the events that were new — a redelivered event
+ * is never counted twice. Throws (and commits nothing) when the database fails; the caller retries
+ * the same batch.
  */
 export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], timeZone: string): Promise<UsageEvent[]> {
   if (events.length === 0) return [];
@@ -123,24 +195,19 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
     const conn = em.getConnection();
     const tx = em.getTransactionContext();
     const run = (sql: string, params: unknown[]) => conn.execute<{ affectedRows?: number }>(sql, params, 'run', tx);
+    const query = <T>(sql: string, params: unknown[]) => conn.execute<T[]>(sql, params, 'all', tx);
     const platform = em.getPlatform();
-    const inserted: UsageEvent[] = [];
+    const toDbDate = (d: Date) => platform.processDateProperty(d);
+
+    const distinct: UsageEvent[] = [];
     const seen = new Set<string>();
     for (const e of events) {
       if (seen.has(e.requestId)) continue; // the same id twice in one batch
       seen.add(e.requestId);
-      const row = requestLogRow(e);
-      const values = LOG_COLUMNS.map(([prop]) => {
-        const v = row[prop];
-        // SQLite stores dates as epoch ms (the ORM's own conversion); MySQL takes Date objects.
-        return v instanceof Date ? platform.processDateProperty(v) : v;
-      });
-      const sql = `${mysql ? 'insert ignore' : 'insert or ignore'} into \`request_logs\` (${LOG_COLUMN_LIST}) values (${LOG_COLUMNS.map(() => '?').join(', ')})`;
-      // MySQL reports affectedRows 0 for an ignored duplicate. The libsql driver reports no change
-      // counts, so SQLite asks for the new id instead: an ignored insert returns no row.
-      const isNew = mysql ? (await run(sql, values)).affectedRows === 1 : (await conn.execute<unknown[]>(`${sql} returning \`id\``, values, 'all', tx)).length === 1;
-      if (isNew) inserted.push(e);
+      distinct.push(e);
     }
+    const fresh = await insertRequestLogs(mysql, distinct, query, run, toDbDate);
+    const inserted = distinct.filter((e) => fresh.has(e.requestId));
     if (inserted.length === 0) return inserted;
 
     const daily = new Map<string, DailyDelta>();
@@ -167,21 +234,22 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
     }
 
     const rows = [...daily.values()];
-    for (let i = 0; i < rows.length; i += 100) {
-      const chunk = rows.slice(i, i + 100);
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
       const params = chunk.flatMap((d) => [d.day, d.userId, d.apiKeyId, d.model, d.requests, d.inputTokens, d.outputTokens, d.cacheCreationInputTokens, d.cacheReadInputTokens, d.totalTokens, d.cost, d.baseCost]);
       await run(dailyUpsertSql(mysql, chunk.length), params);
     }
 
     for (const [id, k] of keys) {
       // Keys deleted since the request simply match no row: their logs and rollups remain.
+      // last_used_at only moves forward (an older event arriving late does not move it back).
+      const at = toDbDate(new Date(k.lastUsedAt));
       await run(
-        'update `api_keys` set `request_count` = `request_count` + ?, `tokens_used` = `tokens_used` + ?, `cost_used` = `cost_used` + ? where `id` = ?',
-        [k.requests, k.tokens, k.cost, id],
+        'update `api_keys` set `request_count` = `request_count` + ?, `tokens_used` = `tokens_used` + ?, `cost_used` = `cost_used` + ?, ' +
+          '`last_used_at` = case when `last_used_at` is null or `last_used_at` < ? then ? else `last_used_at` end where `id` = ?',
+        [k.requests, k.tokens, k.cost, at, at, id],
       );
-      const at = new Date(k.lastUsedAt);
-      await em.nativeUpdate(ApiKey, { id, $or: [{ lastUsedAt: null }, { lastUsedAt: { $lt: at } }] }, { lastUsedAt: at });
     }
     return inserted;
-  });
+  }, mysql ? { isolationLevel: IsolationLevel.REPEATABLE_READ } : {});
 }

@@ -54,8 +54,12 @@ export function createOpenaiStreamWriter(opts: { clientModel: string; requestId:
   let started = false;
   let finished = false;
   let done = false;
+  // Every chunk shares everything but the delta and the finish reason: that JSON is built once, the
+  // per-chunk stringify covers only the delta. The text is exactly JSON.stringify of the whole
+  // chunk object ({ id, object, created, model, choices: [{ index, delta, logprobs, finish_reason }] }).
+  const head = `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: opts.clientModel }).slice(0, -1)},"choices":[{"index":0,"delta":`;
   const chunk = (delta: unknown, finishReason: string | null = null): string =>
-    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: opts.clientModel, choices: [{ index: 0, delta, logprobs: null, finish_reason: finishReason }] })}\n\n`;
+    `${head}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]}\n\n`;
   const fail = (status: number, message: string): string => {
     done = true;
     return `data: ${JSON.stringify(clientError('openai', status, message))}\n\ndata: [DONE]\n\n`;
