@@ -2,6 +2,7 @@ import { hotChannels, type UsageEvent } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore, Unsubscribe } from '@relay/hot-store';
 import { parseUsagePayload } from '../usage/usage.persist.ts';
+import { bufferedIterator } from '../../graphql/buffered-iterator.ts';
 
 type Listener = (event: UsageEvent) => void;
 
@@ -38,48 +39,19 @@ export class LiveLogHub {
    * When a slow client falls more than `maxBuffered` events behind, the oldest are dropped.
    */
   events(accept: (e: UsageEvent) => boolean, maxBuffered = 1000): AsyncIterableIterator<UsageEvent> {
-    const buffer: UsageEvent[] = [];
-    let wake: ((r: IteratorResult<UsageEvent>) => void) | null = null;
-    let done = false;
     const listener: Listener = (e) => {
-      if (done || !accept(e)) return;
-      if (wake) {
-        const w = wake;
-        wake = null;
-        w({ value: e, done: false });
-        return;
-      }
-      buffer.push(e);
-      if (buffer.length > maxBuffered) buffer.shift();
+      if (accept(e)) it.push(e);
     };
     this.listeners.add(listener);
-    const ready = this.ensureSubscribed();
-    const finish = async (): Promise<IteratorResult<UsageEvent>> => {
-      if (!done) {
-        done = true;
-        wake?.({ value: undefined, done: true });
-        wake = null;
+    const it = bufferedIterator<UsageEvent>({
+      ready: this.ensureSubscribed(),
+      maxBuffered,
+      onClose: async () => {
         this.listeners.delete(listener);
         await this.releaseIfIdle();
-      }
-      return { value: undefined, done: true };
-    };
-    return {
-      async next() {
-        await ready;
-        if (buffer.length) return { value: buffer.shift()!, done: false };
-        if (done) return { value: undefined, done: true };
-        return new Promise((resolve) => (wake = resolve));
       },
-      return: finish,
-      throw: async (err) => {
-        await finish();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+    });
+    return it.iterator;
   }
 
   /** Resolves once the channel subscription is active (immediately when there is no listener). */
