@@ -1,31 +1,12 @@
-import { Arg, Field, ID, InputType, Int, Resolver, Root, Subscription } from 'type-graphql';
-import { IsOptional, MaxLength } from 'class-validator';
+import { Arg, Resolver, Root, Subscription } from 'type-graphql';
 import type { UsageEvent } from '@relay/core';
 import type { AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { UsageRecordType } from '../usage/usage.types.ts';
+import { RequestLoggedFilter } from '../usage/usage.inputs.ts';
 import { liveLogHubFor } from './live-logs.hub.ts';
 
-@InputType({ description: 'Which live requests to receive; fields combine with AND. Users only ever receive their own.' })
-export class RequestLoggedFilter {
-  @Field(() => ID, { nullable: true, description: 'Only this user\'s requests (admins; users may give only their own id).' })
-  @IsOptional()
-  userId?: string | null;
-
-  @Field(() => ID, { nullable: true, description: 'Only requests made with this API key.' })
-  @IsOptional()
-  apiKeyId?: string | null;
-
-  @Field(() => String, { nullable: true, description: 'Only requests for this model (as the client asked).' })
-  @IsOptional()
-  @MaxLength(128)
-  model?: string | null;
-
-  @Field(() => Int, { nullable: true, description: 'Only requests answered with this HTTP status.' })
-  @IsOptional()
-  status?: number | null;
-}
 
 /**
  * The server-side predicate of one subscription. A USER is pinned to their own user id whatever

@@ -57,12 +57,8 @@ export class MonthlyUsageArgs extends UsageScopeArgs {
   month!: string;
 }
 
-@InputType({ description: 'Narrows usage records; every field is optional and they combine with AND.' })
-export class UsageRecordFilter {
-  @Field(() => UsageScope, { nullable: true, description: 'Whose records when userId is not given (default MINE; PLATFORM: admins only).' })
-  @IsOptional()
-  scope?: UsageScope | null;
-
+@InputType({ description: 'Which live requests to receive; fields combine with AND. Users only ever receive their own.' })
+export class RequestLoggedFilter {
   @Field(() => ID, { nullable: true, description: 'Only this user\'s requests (admins; users may give only their own id).' })
   @IsOptional()
   userId?: string | null;
@@ -79,6 +75,13 @@ export class UsageRecordFilter {
   @Field(() => Int, { nullable: true, description: 'Only requests answered with this HTTP status.' })
   @IsOptional()
   status?: number | null;
+}
+
+@InputType({ description: 'Narrows usage records; every field is optional and they combine with AND.' })
+export class UsageRecordFilter extends RequestLoggedFilter {
+  @Field(() => UsageScope, { nullable: true, description: 'Whose records when userId is not given (default MINE; PLATFORM: admins only).' })
+  @IsOptional()
+  scope?: UsageScope | null;
 
   @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived at or after this time.' })
   @IsOptional()
