@@ -91,30 +91,25 @@ export interface PrivateService {
 }
 
 /**
- * A private redis-server on a free port, nothing persisted (`--save '' --appendonly no`): a
- * restart comes back EMPTY, like a production Redis without persistence after a crash.
+ * One server process on a fixed port with its temp dir: `launch` spawns it, `ready` resolves once
+ * it answers. start() is a no-op while it runs; stop() waits for the exit; close() also removes the dir.
  */
-export async function startPrivateRedis(): Promise<PrivateService> {
-  const dir = mkdtempSync(join(tmpdir(), 'relay-redis-'));
-  const port = await freePort();
+async function serverProcess(opts: {
+  url: string; port: number; dir: string; launch: () => ChildProcess; ready: (child: ChildProcess) => Promise<void>; killAfterMs?: number;
+}): Promise<PrivateService> {
   let child: ChildProcess | null = null;
-
   async function start(): Promise<void> {
     if (child && child.exitCode === null) return;
-    const c = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')], {
-      stdio: 'ignore',
-    });
-    child = c;
-    await waitUntil(`private redis on ${port}`, async () => (await redisCommand(port, 'PING')) === '+PONG', 10_000, c);
+    child = opts.launch();
+    await opts.ready(child);
   }
   async function stop(): Promise<void> {
-    if (child) await stopChild(child);
+    if (child) await stopChild(child, opts.killAfterMs);
   }
-
   await start();
   return {
-    url: `redis://127.0.0.1:${port}`,
-    port,
+    url: opts.url,
+    port: opts.port,
     get running() {
       return !!child && child.exitCode === null && child.signalCode === null;
     },
@@ -126,9 +121,25 @@ export async function startPrivateRedis(): Promise<PrivateService> {
     },
     async close() {
       await stop();
-      rmSync(dir, { recursive: true, force: true });
+      rmSync(opts.dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * A private redis-server on a free port, nothing persisted (`--save '' --appendonly no`): a
+ * restart comes back EMPTY, like a production Redis without persistence after a crash.
+ */
+export async function startPrivateRedis(): Promise<PrivateService> {
+  const dir = mkdtempSync(join(tmpdir(), 'relay-redis-'));
+  const port = await freePort();
+  return serverProcess({
+    url: `redis://127.0.0.1:${port}`,
+    port,
+    dir,
+    launch: () => spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--logfile', join(dir, 'redis.log')], { stdio: 'ignore' }),
+    ready: (c) => waitUntil(`private redis on ${port}`, async () => (await redisCommand(port, 'PING')) === '+PONG', 10_000, c),
+  });
 }
 
 /** Runs a command to completion and resolves with its stdout; rejects with its output when it fails. */
@@ -168,21 +179,20 @@ export async function startPrivateMariadb(opts: { database?: string } = {}): Pro
     '--no-defaults', `--datadir=${datadir}`, `--user=${user}`, '--auth-root-authentication-method=normal', '--skip-test-db',
   ]);
   const port = await freePort();
-  let child: ChildProcess | null = null;
-
   const client = (sql: string) => run('mariadb', ['--no-defaults', `--socket=${socket}`, '-uroot', '-e', sql]);
-
-  async function start(): Promise<void> {
-    if (child && child.exitCode === null) return;
-    const c = spawn('mariadbd', [
+  const server = await serverProcess({
+    url: `mysql://root@127.0.0.1:${port}/${database}`,
+    port,
+    dir,
+    killAfterMs: 30_000,
+    launch: () => spawn('mariadbd', [
       '--no-defaults', `--datadir=${datadir}`, `--port=${port}`, '--bind-address=127.0.0.1', `--socket=${socket}`,
       `--pid-file=${join(dir, 'mariadb.pid')}`, `--user=${user}`, `--log-error=${join(dir, 'error.log')}`,
       '--skip-log-bin', '--innodb-buffer-pool-size=64M', '--innodb-log-file-size=48M', '--innodb-flush-log-at-trx-commit=2',
       '--max-connections=200', '--character-set-server=utf8mb4', '--collation-server=utf8mb4_unicode_ci',
-    ], { stdio: 'ignore' });
-    child = c;
+    ], { stdio: 'ignore' }),
     // Answers over TCP as root@127.0.0.1 — exactly what the app will do.
-    await waitUntil(
+    ready: (c) => waitUntil(
       `private mariadb on ${port}`,
       async () => {
         await run('mariadb', ['--no-defaults', '-h127.0.0.1', `-P${port}`, '-uroot', '-e', 'select 1']);
@@ -190,33 +200,13 @@ export async function startPrivateMariadb(opts: { database?: string } = {}): Pro
       },
       30_000,
       c,
-    );
-  }
-  async function stop(): Promise<void> {
-    if (child) await stopChild(child, 30_000);
-  }
-
-  await start();
+    ),
+  });
   await client(`create database if not exists \`${database}\``);
-  return {
-    url: `mysql://root@127.0.0.1:${port}/${database}`,
-    async query(sql) {
+  return Object.assign(server, {
+    async query(sql: string): Promise<string[][]> {
       const out = await run('mariadb', ['--no-defaults', '-h127.0.0.1', `-P${port}`, '-uroot', '--batch', '--skip-column-names', '-e', sql, database]);
       return out.split('\n').filter((l) => l.length > 0).map((l) => l.split('\t'));
     },
-    port,
-    get running() {
-      return !!child && child.exitCode === null && child.signalCode === null;
-    },
-    stop,
-    start,
-    async restart() {
-      await stop();
-      await start();
-    },
-    async close() {
-      await stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  });
 }
