@@ -79,7 +79,7 @@ export const en = {
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'login.invalid': 'Wrong username or password.',
-  'login.rateLimited': 'Too many failed attempts. Wait a few minutes and try again.',
+  'login.rateLimited': 'Too many failed attempts from here. Try again in {seconds} s.',
 
   'dashboard.title': 'Dashboard',
   'dashboard.welcome': 'Welcome back, {name}.',

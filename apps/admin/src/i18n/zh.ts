@@ -80,7 +80,7 @@ export const zh: Record<MessageKey, string> = {
   'login.password': '密码',
   'login.submit': '登录',
   'login.invalid': '用户名或密码错误。',
-  'login.rateLimited': '失败次数过多，请几分钟后再试。',
+  'login.rateLimited': '失败次数过多，请 {seconds} 秒后再试。',
 
   'dashboard.title': '概览',
   'dashboard.welcome': '欢迎回来，{name}。',
