@@ -1,10 +1,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createHotStore } from '@relay/hot-store';
 import { startTestControlPlane, testRedisUrl, uniqueSuffix, type TestControlPlane } from '@relay/testkit';
 import { CostGate } from './limits.ts';
 import { buildAppSchema } from './schema.ts';
 import { ROOT_FIELD_COST } from './cost.ts';
+
+/** Subscribes over graphql-ws and resolves with the first thing the server answers (errors for a refusal). */
+function firstSubscriptionError(cp: TestControlPlane, token: string, query: string): Promise<unknown> {
+  const client = createClient({ url: `${cp.url.replace('http', 'ws')}/graphql`, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: true });
+  return new Promise((resolve) => {
+    client.subscribe({ query }, { next: (m) => resolve(m.errors ?? m.data), error: resolve, complete: () => resolve('complete') });
+  }).finally(() => client.dispose());
+}
 
 describe('GraphQL bounds (depth, aliases, directives, tokens, cost, budget), introspection, error masking', () => {
   let cp: TestControlPlane;
@@ -77,6 +87,11 @@ describe('GraphQL bounds (depth, aliases, directives, tokens, cost, budget), int
       expect(body.errors[0].message).toMatch(/budget used up/);
       // The admin's budget is their own.
       expect((await tight.gql(q, {}, tight.adminToken)).errors).toBeUndefined();
+      // Subscriptions pass the same gate and bounds.
+      const wsRefusal = await firstSubscriptionError(tight, bob, 'subscription { requestLogged { requestId } }');
+      expect(wsRefusal).toMatchObject([{ extensions: { code: 'LIMIT_EXCEEDED', limit: 'COST_BUDGET' } }]);
+      const aliases = `subscription { requestLogged { ${Array.from({ length: 21 }, (_, i) => `r${i}: requestId`).join(' ')} } }`;
+      expect(await firstSubscriptionError(tight, tight.adminToken, aliases)).toMatchObject([{ extensions: { code: 'LIMIT_EXCEEDED', limit: 'ALIASES' } }]);
     } finally {
       await tight.close();
     }
