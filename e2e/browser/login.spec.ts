@@ -1,6 +1,8 @@
 // Signing in to the admin app: the admin reaches the dashboard with the admin menu; a wrong
-// password keeps the form up with a message.
-import { test, expect } from '../fixtures/index.ts';
+// password keeps the form up with a message; a user sees when their access tokens were last used
+// and revokes one on the Settings page.
+import { test, expect, uniqueName } from '../fixtures/index.ts';
+import { GraphqlApi, GraphqlRequestError } from '../fixtures/graphql-api.ts';
 
 test('the admin logs in and sees the admin menu', async ({ loginPage, shell, dashboardPage, adminCredentials }) => {
   await loginPage.login(adminCredentials);
@@ -23,4 +25,28 @@ test('a wrong password is refused with a message', async ({ loginPage, adminCred
   await expect(loginPage.error).toContainText(/invalid|wrong|incorrect/i);
   await expect(loginPage.form).toBeVisible();
   await expect(loginPage.page.getByTestId('sidebar')).toHaveCount(0);
+});
+
+test('the Settings page shows when each access token was last used, and revoking one ends it', async ({ platform, adminApi, loginPage, settingsPage }) => {
+  const user = await adminApi.createUser(uniqueName('tokens'));
+  const userApi = await GraphqlApi.login(platform.baseURL, user);
+  const used = await userApi.createAccessToken('deploy script');
+  const unused = await userApi.createAccessToken('spare');
+  const viaToken = GraphqlApi.withToken(platform.baseURL, used.token);
+  await viaToken.request('query Me { me { id } }');
+  const lastUsedAt = (await userApi.accessTokens()).find((t) => t.id === used.id)!.lastUsedAt!;
+
+  await loginPage.login(user);
+  await settingsPage.open();
+  await settingsPage.waitUntilLoaded();
+  // The browser runs in UTC (playwright.config.ts): the cell shows the server's time to the second.
+  await expect(settingsPage.lastUsed(used.id)).toHaveText(lastUsedAt.slice(0, 19).replace('T', ' '));
+  await expect(settingsPage.lastUsed(unused.id)).toHaveText('—');
+
+  await settingsPage.revoke(used.id);
+  const refused = await viaToken.request('query Me { me { id } }').catch((e: unknown) => e);
+  expect(refused).toBeInstanceOf(GraphqlRequestError);
+  expect((refused as GraphqlRequestError).errors[0].extensions?.code).toBe('UNAUTHENTICATED');
+  // The other token still works.
+  await GraphqlApi.withToken(platform.baseURL, unused.token).request('query Me { me { id } }');
 });

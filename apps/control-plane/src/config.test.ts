@@ -27,7 +27,7 @@ function configErrorOf(env: Record<string, string>): ConfigError {
 describe('control-plane config', () => {
   it('has documented defaults', () => {
     const c = load({});
-    expect(c).toMatchObject({ port: 8080, logLevel: 'info', usageTimezone: 'UTC', sessionTtlHours: 168, maxApiKeysPerUser: 10, maxPriceRate: 1_000_000, loginRateLimit: 10, loginRateWindowMinutes: 15, graphqlMaxDepth: 10, graphqlMaxCost: 5000, hotStorePrefix: '' });
+    expect(c).toMatchObject({ port: 8080, logLevel: 'info', usageTimezone: 'UTC', sessionTtlHours: 168, maxApiKeysPerUser: 10, maxPriceRate: 1_000_000, loginRateLimit: 5, loginRateWindowMinutes: 15, loginBackoffMaxSeconds: 300, graphqlMaxDepth: 10, graphqlMaxCost: 200, graphqlCostPerMinute: 3000, graphqlIntrospection: true, hotStorePrefix: '' });
     expect(c.databaseUrl).toBeUndefined();
     const names = CONTROL_PLANE_VARIABLES.map((v) => v.name);
     for (const n of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'USAGE_TIMEZONE', 'MAX_PRICE_RATE', 'GRAPHQL_MAX_COST', 'CLAUDE_OAUTH_TOKEN_URL']) expect(names).toContain(n);
@@ -42,7 +42,11 @@ describe('control-plane config', () => {
     // Production mode needs shared secrets: generated ones would differ per process.
     expect(configErrorOf({ DATABASE_URL: 'mysql://root@db/relay' }).variable).toBe('ENCRYPTION_KEY');
     expect(configErrorOf({ DATABASE_URL: 'mysql://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32) }).variable).toBe('API_KEY_SECRET');
-    expect(load({ DATABASE_URL: 'mariadb://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32), API_KEY_SECRET: 's'.repeat(32) }).databaseUrl).toBe('mariadb://root@db/relay');
+    const production = load({ DATABASE_URL: 'mariadb://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32), API_KEY_SECRET: 's'.repeat(32) });
+    expect(production.databaseUrl).toBe('mariadb://root@db/relay');
+    // A shared deployment hides its schema unless told otherwise.
+    expect(production.graphqlIntrospection).toBe(false);
+    expect(load({ DATABASE_URL: 'mariadb://root@db/relay', ENCRYPTION_KEY: 'k'.repeat(32), API_KEY_SECRET: 's'.repeat(32), GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
   });
 
   it('generates embedded-mode secrets once, in DATA_DIR/secrets.json with mode 0600', () => {

@@ -34,14 +34,24 @@ export interface ControlPlaneConfig {
   maxApiKeysPerUser: number;
   /** MAX_PRICE_RATE — highest price rate an admin may set, as ten-thousandths. */
   maxPriceRate: RateBp;
-  /** LOGIN_RATE_LIMIT — failed logins allowed per username and per IP within the window. */
+  /** LOGIN_RATE_LIMIT — failed logins per (username, client address) before each further attempt must wait. */
   loginRateLimit: number;
-  /** LOGIN_RATE_WINDOW_MINUTES — the failed-login counting window. */
+  /** LOGIN_RATE_WINDOW_MINUTES — how long failed logins are remembered, from the first one. */
   loginRateWindowMinutes: number;
+  /** LOGIN_BACKOFF_MAX_SECONDS — the longest wait between login attempts (the backoff doubles up to it). */
+  loginBackoffMaxSeconds: number;
   /** GRAPHQL_MAX_DEPTH — deepest selection nesting a GraphQL operation may have. */
   graphqlMaxDepth: number;
-  /** GRAPHQL_MAX_COST — highest estimated cost (graphql-query-complexity) of one operation. */
+  /** GRAPHQL_MAX_COST — highest cost (graphql/cost.ts points) of one operation. */
   graphqlMaxCost: number;
+  /** GRAPHQL_COST_PER_MINUTE — cost one user (or one address, anonymous) may spend per minute. */
+  graphqlCostPerMinute: number;
+  /** GRAPHQL_MAX_ALIASES / GRAPHQL_MAX_DIRECTIVES / GRAPHQL_MAX_TOKENS — per-operation bounds. */
+  graphqlMaxAliases: number;
+  graphqlMaxDirectives: number;
+  graphqlMaxTokens: number;
+  /** GRAPHQL_INTROSPECTION — answer introspection queries (default: on in embedded mode, off with DATABASE_URL). */
+  graphqlIntrospection: boolean;
   /** HOT_STORE_PREFIX — prefix for every hot-store key (several installs on one Redis). */
   hotStorePrefix: string;
   /** CLAUDE_OAUTH_* / CLAUDE_AI_BASE_URL — Claude OAuth endpoints (overridable for tests and mirrors). */
@@ -77,10 +87,16 @@ export const CONTROL_PLANE_VARIABLES: readonly ConfigVariableDoc[] = [
   { name: 'SESSION_TTL_HOURS', default: '168', description: 'How long an admin-app login session stays valid.' },
   { name: 'MAX_API_KEYS_PER_USER', default: '10', description: 'Default maximum number of API keys per user (a user may have their own limit).' },
   { name: 'MAX_PRICE_RATE', default: '100', description: 'Highest price rate an admin may give a user (at most 4 decimals).' },
-  { name: 'LOGIN_RATE_LIMIT', default: '10', description: 'Failed logins allowed per username and per client IP within LOGIN_RATE_WINDOW_MINUTES.' },
-  { name: 'LOGIN_RATE_WINDOW_MINUTES', default: '15', description: 'Window for counting failed logins.' },
+  { name: 'LOGIN_RATE_LIMIT', default: '5', description: 'Failed logins per (username, client address) that are free; after that each attempt from that address waits 1 s, 2 s, 4 s … (never a lockout: other addresses are unaffected).' },
+  { name: 'LOGIN_RATE_WINDOW_MINUTES', default: '15', description: 'How long failed logins are remembered, counted from the first one.' },
+  { name: 'LOGIN_BACKOFF_MAX_SECONDS', default: '300', description: 'Longest wait between login attempts for one username from one address.' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', description: 'Maximum selection depth of a GraphQL operation.' },
-  { name: 'GRAPHQL_MAX_COST', default: '5000', description: 'Maximum estimated cost of a GraphQL operation (list fields cost their page size).' },
+  { name: 'GRAPHQL_MAX_COST', default: '200', description: 'Maximum cost of one GraphQL operation: about one point per database query (a usage aggregate 20, a page 2 + 1 per 10 rows; table in apps/control-plane/src/graphql/cost.ts).' },
+  { name: 'GRAPHQL_COST_PER_MINUTE', default: '3000', description: 'Cost one user (anonymous callers: one client address) may spend per minute across all requests and control planes.' },
+  { name: 'GRAPHQL_MAX_ALIASES', default: '20', description: 'Maximum aliases in one GraphQL operation.' },
+  { name: 'GRAPHQL_MAX_DIRECTIVES', default: '20', description: 'Maximum directives in one GraphQL operation.' },
+  { name: 'GRAPHQL_MAX_TOKENS', default: '3000', description: 'Maximum lexical tokens in one GraphQL document (parsing stops beyond it).' },
+  { name: 'GRAPHQL_INTROSPECTION', default: '(embedded: true; with DATABASE_URL: false)', description: 'Answer GraphQL introspection queries. schema.graphql in the repository is the public contract either way.' },
   { name: 'HOT_STORE_PREFIX', default: '(empty)', description: 'Prefix for every hot-store key, so several installs can share one Redis.' },
   { name: 'CLAUDE_OAUTH_AUTHORIZE_URL', default: 'https://claude.ai/oauth/authorize', description: 'Claude OAuth authorize endpoint.' },
   { name: 'CLAUDE_OAUTH_TOKEN_URL', default: 'https://console.anthropic.com/v1/oauth/token', description: 'Claude OAuth token endpoint (code exchange and refresh).' },
@@ -137,10 +153,17 @@ export function loadControlPlaneConfig(env: EnvReader = new EnvReader()): Contro
     sessionTtlHours: env.int('SESSION_TTL_HOURS', 24 * 7, { min: 1, max: 24 * 366 }),
     maxApiKeysPerUser: env.int('MAX_API_KEYS_PER_USER', 10, { min: 1, max: 10_000 }),
     maxPriceRate,
-    loginRateLimit: env.int('LOGIN_RATE_LIMIT', 10, { min: 1, max: 100_000 }),
+    loginRateLimit: env.int('LOGIN_RATE_LIMIT', 5, { min: 1, max: 100_000 }),
     loginRateWindowMinutes: env.int('LOGIN_RATE_WINDOW_MINUTES', 15, { min: 1, max: 24 * 60 }),
+    loginBackoffMaxSeconds: env.int('LOGIN_BACKOFF_MAX_SECONDS', 300, { min: 1, max: 24 * 3600 }),
     graphqlMaxDepth: env.int('GRAPHQL_MAX_DEPTH', 10, { min: 2, max: 100 }),
-    graphqlMaxCost: env.int('GRAPHQL_MAX_COST', 5000, { min: 10, max: 10_000_000 }),
+    graphqlMaxCost: env.int('GRAPHQL_MAX_COST', 200, { min: 10, max: 10_000_000 }),
+    graphqlCostPerMinute: env.int('GRAPHQL_COST_PER_MINUTE', 3000, { min: 10, max: 100_000_000 }),
+    graphqlMaxAliases: env.int('GRAPHQL_MAX_ALIASES', 20, { min: 1, max: 10_000 }),
+    graphqlMaxDirectives: env.int('GRAPHQL_MAX_DIRECTIVES', 20, { min: 1, max: 10_000 }),
+    graphqlMaxTokens: env.int('GRAPHQL_MAX_TOKENS', 3000, { min: 100, max: 1_000_000 }),
+    // Embedded mode is a single machine someone is trying out; a shared deployment hides the schema.
+    graphqlIntrospection: env.bool('GRAPHQL_INTROSPECTION', !databaseUrl),
     hotStorePrefix: env.string('HOT_STORE_PREFIX', ''),
     claudeOAuth: {
       authorizeUrl: url('CLAUDE_OAUTH_AUTHORIZE_URL', 'https://claude.ai/oauth/authorize'),

@@ -10,6 +10,7 @@ import type { ControlPlaneConfig } from './config.ts';
 import { resolveSecrets, type ServerSecrets } from './secrets.ts';
 import { buildAppSchema } from './graphql/schema.ts';
 import { createApolloServer } from './graphql/apollo.ts';
+import { graphqlLimitsOf } from './graphql/limits.ts';
 import { createAppContext, type AppContext, type AppServices } from './graphql/context.ts';
 import { GraphQLError } from 'graphql';
 import { jsonBody } from './http/body.ts';
@@ -55,7 +56,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     snapshots: new SnapshotPublisher(orm, store, logger),
   };
   const schema = await buildAppSchema();
-  const apollo = await createApolloServer({ schema, logger, maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost });
+  const apollo = await createApolloServer({ schema, logger, store, limits: graphqlLimitsOf(config), introspection: config.graphqlIntrospection });
   const ws = createGraphqlWebSocket({ schema, services });
 
   const app = new Koa({ proxy: config.trustProxy });

@@ -14,6 +14,11 @@ export const hotKeys = {
   accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
   sticky: (sessionHash: string) => `{s:${sessionHash}}:sticky`,
+  /** GraphQL cost spent in one minute window by one caller (`u:<userId>` or `ip:<address>`). */
+  graphqlCost: (caller: string, window: number) => `{g:${caller}}:cost:${window}`,
+  /** Failed logins for one (username, client address) and the time until which it must wait. */
+  loginFailures: (username: string, ip: string) => `{l:${username}}:fail:${ip}`,
+  loginWaitUntil: (username: string, ip: string) => `{l:${username}}:wait:${ip}`,
   /** Original design's usage counters (hashes), hash-tagged by user. */
   usageTotal: (userId: string) => `usage:total:{u:${userId}}`,
   usageDaily: (userId: string, day: string) => `usage:daily:{u:${userId}}:${day}`,

@@ -1,19 +1,37 @@
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer, HeaderMap, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { unwrapResolverError } from '@apollo/server/errors';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { HotStore } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import type { AppContext } from './context.ts';
 import { formatError, isUnexpectedError } from './format-error.ts';
-import { assertCostWithinLimit, depthLimitRule } from './limits.ts';
+import { armorProtection, CostGate, maxTokensParseOptions, type GraphqlLimits } from './limits.ts';
 
-/** Rejects over-expensive operations once the operation to run is known (variables included). */
-function costLimitPlugin(maxCost: number): ApolloServerPlugin<AppContext> {
+/**
+ * Prices the operation once it is known (variables included) and charges the caller's per-minute
+ * budget, before anything executes. Over one operation's cap: 400; budget used up: 429 with
+ * Retry-After.
+ */
+function costGatePlugin(gate: CostGate): ApolloServerPlugin<AppContext> {
   return {
     async requestDidStart() {
       return {
-        async didResolveOperation({ request, document, schema }) {
-          assertCostWithinLimit({ schema, document, operationName: request.operationName, variables: request.variables, maxCost });
+        async didResolveOperation({ request, document, schema, contextValue }) {
+          try {
+            await gate.admit(
+              { schema, document, operationName: request.operationName, variables: request.variables },
+              { userId: contextValue.user?.id, ip: contextValue.ip },
+            );
+          } catch (e) {
+            if (e instanceof GraphQLError && e.extensions.limit === 'COST_BUDGET') {
+              const headers = new HeaderMap([['retry-after', String(e.extensions.retryAfterSeconds)]]);
+              e.extensions.http = { status: 429, headers };
+            } else if (e instanceof GraphQLError) {
+              e.extensions.http = { status: 400 };
+            }
+            throw e;
+          }
         },
       };
     },
@@ -37,16 +55,33 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<AppContext> {
   };
 }
 
-/** The Apollo server for the API, with depth and cost limits and the error mapper. */
-export async function createApolloServer(opts: { schema: GraphQLSchema; logger: Logger; maxDepth: number; maxCost: number }): Promise<ApolloServer<AppContext>> {
+/**
+ * The Apollo server for the API: token, alias, directive and depth bounds (refused while parsing
+ * and validating), the cost gate (before execution), introspection as configured, and the error
+ * mapper.
+ */
+export async function createApolloServer(opts: {
+  schema: GraphQLSchema;
+  logger: Logger;
+  store: HotStore;
+  limits: GraphqlLimits;
+  introspection: boolean;
+}): Promise<ApolloServer<AppContext>> {
+  const armor = armorProtection(opts.limits);
   const server = new ApolloServer<AppContext>({
     schema: opts.schema,
     formatError,
     includeStacktraceInErrorResponses: false,
-    validationRules: [depthLimitRule(opts.maxDepth)],
-    // Introspection stays on: schema.graphql is public anyway, and scripts use codegen.
-    introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(opts.maxCost), errorLoggingPlugin(opts.logger)],
+    parseOptions: maxTokensParseOptions(opts.limits),
+    validationRules: armor.validationRules,
+    introspection: opts.introspection,
+    allowBatchedHttpRequests: false,
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      ...armor.plugins,
+      costGatePlugin(new CostGate(opts.store, opts.limits)),
+      errorLoggingPlugin(opts.logger),
+    ],
   });
   await server.start();
   return server;

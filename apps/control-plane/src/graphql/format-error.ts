@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ValidationError } from 'class-validator';
 import { DomainError, ErrorCode } from './errors.ts';
+import { isTokenLimitError } from './limits.ts';
 
 interface FieldProblem {
   field: string;
@@ -66,11 +67,13 @@ function formatExpected(formatted: GraphQLFormattedError, error: unknown): Graph
     // Apollo re-labels every validation error GRAPHQL_VALIDATION_FAILED; our depth rule's own code
     // survives on the wrapped original.
     const inner = error.originalError instanceof GraphQLError ? error.originalError.extensions : undefined;
-    const limit = inner?.code === ErrorCode.LIMIT_EXCEEDED ? inner : formatted.extensions?.code === ErrorCode.LIMIT_EXCEEDED ? formatted.extensions : undefined;
+    // The parser's token bound has no code of its own: give it the one every other bound has.
+    const tokens = isTokenLimitError(formatted.message) ? { code: ErrorCode.LIMIT_EXCEEDED, limit: 'TOKENS' } : undefined;
+    const limit = inner?.code === ErrorCode.LIMIT_EXCEEDED ? inner : formatted.extensions?.code === ErrorCode.LIMIT_EXCEEDED ? formatted.extensions : tokens;
     const code = limit ? ErrorCode.LIMIT_EXCEEDED : ((formatted.extensions?.code as string | undefined) ?? 'GRAPHQL_ERROR');
     if (code !== 'INTERNAL_SERVER_ERROR') {
       const extensions: Record<string, unknown> = { code };
-      for (const k of ['depth', 'maxDepth', 'cost', 'maxCost'] as const) if (limit?.[k] !== undefined) extensions[k] = limit[k];
+      for (const [k, v] of Object.entries(limit ?? {})) if (k !== 'code' && k !== 'http') extensions[k] = v;
       if (code === 'BAD_USER_INPUT') {
         const field = fieldFromCoercionMessage(formatted.message);
         if (field) extensions.field = field;

@@ -2,7 +2,6 @@
 import 'reflect-metadata';
 import { Field, InputType, Int, ObjectType, type ClassType } from 'type-graphql';
 import { Max, Min } from 'class-validator';
-import type { ComplexityEstimatorArgs } from 'graphql-query-complexity';
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;
@@ -45,13 +44,4 @@ export function Paged<T extends object>(itemType: ClassType<T>, what: string) {
     total!: number;
   }
   return PagedClass;
-}
-
-/**
- * Cost estimate for a paged query: the selection is paid once per item the page may hold, so a
- * client cannot ask for 200 items of a deep selection under one unit of cost.
- */
-export function pagedComplexity({ args, childComplexity }: ComplexityEstimatorArgs): number {
-  const limit = Number((args.page as { limit?: number } | undefined)?.limit ?? DEFAULT_PAGE_LIMIT);
-  return 1 + childComplexity * Math.max(1, Math.min(limit, MAX_PAGE_LIMIT));
 }

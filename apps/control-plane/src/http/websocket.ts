@@ -6,7 +6,7 @@ import { WebSocketServer } from 'ws';
 import { newRequestId } from '@relay/core';
 import { createAppContext, type AppServices } from '../graphql/context.ts';
 import { formatError, isUnexpectedError } from '../graphql/format-error.ts';
-import { assertCostWithinLimit, depthLimitRule } from '../graphql/limits.ts';
+import { armorProtection, CostGate, graphqlLimitsOf, maxTokensParseOptions } from '../graphql/limits.ts';
 import type { GraphQLSchema } from 'graphql';
 
 function toFormatted(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
@@ -22,7 +22,9 @@ export function createGraphqlWebSocket(opts: { schema: GraphQLSchema; services: 
   const { schema, services } = opts;
   const { config, logger } = services;
   const wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-  const rules = [...specifiedRules, depthLimitRule(config.graphqlMaxDepth)];
+  const limits = graphqlLimitsOf(config);
+  const rules = [...specifiedRules, ...armorProtection(limits).validationRules];
+  const gate = new CostGate(services.store, limits);
 
   const disposable = useServer(
     {
@@ -30,17 +32,12 @@ export function createGraphqlWebSocket(opts: { schema: GraphQLSchema; services: 
       onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         let document;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, maxTokensParseOptions(limits));
         } catch (e) {
           return [e instanceof GraphQLError ? e : new GraphQLError('Invalid query')];
         }
         const errors = validate(schema, document, rules);
         if (errors.length) return errors;
-        try {
-          assertCostWithinLimit({ schema, document, operationName: payload.operationName, variables: payload.variables, maxCost: config.graphqlMaxCost });
-        } catch (e) {
-          return [e as GraphQLError];
-        }
         const params = ctx.connectionParams ?? {};
         const req = ctx.extra.request;
         const contextValue = await createAppContext(services, {
@@ -49,6 +46,11 @@ export function createGraphqlWebSocket(opts: { schema: GraphQLSchema; services: 
           userAgent: req.headers['user-agent'] ?? null,
           requestId: newRequestId(),
         });
+        try {
+          await gate.admit({ schema, document, operationName: payload.operationName, variables: payload.variables }, { userId: contextValue.user?.id, ip: contextValue.ip });
+        } catch (e) {
+          return [e as GraphQLError];
+        }
         return { schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {

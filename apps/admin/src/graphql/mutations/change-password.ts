@@ -1,7 +1,7 @@
 import { gql } from 'urql';
 
 export const CHANGE_PASSWORD_MUTATION = gql`
-  mutation ChangePassword($oldPassword: String!, $newPassword: String!) {
-    changePassword(oldPassword: $oldPassword, newPassword: $newPassword)
+  mutation ChangePassword($oldPassword: String!, $newPassword: String!, $keepAccessTokens: Boolean! = false) {
+    changePassword(oldPassword: $oldPassword, newPassword: $newPassword, keepAccessTokens: $keepAccessTokens)
   }
 `;

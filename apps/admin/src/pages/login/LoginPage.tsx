@@ -31,8 +31,10 @@ export function LoginPage() {
     const result = await login({ username: username.trim(), password });
     if (result.data?.login) signIn(result.data.login.token, result.data.login.user);
     else if (result.error) {
-      const code = result.error.graphQLErrors[0]?.extensions?.code;
-      setFormError(code === 'UNAUTHENTICATED' ? t('login.invalid') : code === 'LIMIT_EXCEEDED' ? t('login.rateLimited') : errorMessage(result.error, t));
+      const extensions = result.error.graphQLErrors[0]?.extensions;
+      const code = extensions?.code;
+      const seconds = String(extensions?.retryAfterSeconds ?? 1);
+      setFormError(code === 'UNAUTHENTICATED' ? t('login.invalid') : code === 'LIMIT_EXCEEDED' ? t('login.rateLimited', { seconds }) : errorMessage(result.error, t));
     }
   }
 

@@ -12,7 +12,7 @@ import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
 import { CopyField } from '../../ui/CopyField.tsx';
-import { Input } from '../../ui/Field.tsx';
+import { Checkbox, Input } from '../../ui/Field.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { Table, type Column } from '../../ui/Table.tsx';
 import { useToast } from '../../ui/Toast.tsx';
@@ -27,6 +27,7 @@ function ChangePasswordCard() {
   const [oldPassword, setOld] = useState('');
   const [newPassword, setNew] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [keepAccessTokens, setKeepAccessTokens] = useState(false);
   const [errors, setErrors] = useState<Record<string, string | null>>({});
   const [{ fetching }, change] = useMutation(CHANGE_PASSWORD_MUTATION);
 
@@ -40,7 +41,7 @@ function ChangePasswordCard() {
     };
     setErrors(found);
     if (Object.values(found).some(Boolean)) return;
-    const result = await change({ oldPassword, newPassword });
+    const result = await change({ oldPassword, newPassword, keepAccessTokens });
     if (result.error) {
       const field = errorField(result.error);
       const code = result.error.graphQLErrors[0]?.extensions?.code;
@@ -50,6 +51,7 @@ function ChangePasswordCard() {
     setOld('');
     setNew('');
     setConfirm('');
+    setKeepAccessTokens(false);
     toast.show(t('settings.passwordChanged'));
   }
 
@@ -59,6 +61,7 @@ function ChangePasswordCard() {
         <Input label={t('settings.oldPassword')} type="password" autoComplete="current-password" value={oldPassword} onValue={setOld} error={errors.oldPassword} testId="old-password" />
         <Input label={t('settings.newPassword')} type="password" autoComplete="new-password" value={newPassword} onValue={setNew} error={errors.newPassword} hint={t('users.passwordHint')} testId="new-password" />
         <Input label={t('settings.confirmPassword')} type="password" autoComplete="new-password" value={confirm} onValue={setConfirm} error={errors.confirm} testId="confirm-password" />
+        <Checkbox label={t('settings.keepAccessTokens')} checked={keepAccessTokens} onChecked={setKeepAccessTokens} testId="keep-access-tokens" />
         <div>
           <Button type="submit" variant="primary" loading={fetching} testId="change-password-submit">
             {t('settings.changePassword')}
@@ -107,7 +110,7 @@ function AccessTokensCard() {
     { key: 'name', header: t('settings.tokenName'), render: (k) => <span className="cell-strong">{k.name}</span> },
     { key: 'prefix', header: t('settings.tokenPrefix'), render: (k) => <span className="mono cell-sub">{k.tokenPrefix}…</span>, hideOnMobile: true },
     { key: 'expires', header: t('settings.tokenExpires'), render: (k) => (k.revokedAt ? <Badge tone="danger">{t('settings.revoked')}</Badge> : <span className="cell-sub">{k.expiresAt ? formatDateTime(k.expiresAt) : t('settings.never')}</span>) },
-    { key: 'lastUsed', header: t('apiKeys.lastUsed'), render: (k) => <span className="cell-sub">{formatDateTime(k.lastUsedAt)}</span>, hideOnMobile: true },
+    { key: 'lastUsed', header: t('apiKeys.lastUsed'), render: (k) => <span className="cell-sub" data-testid={`token-last-used-${k.id}`}>{formatDateTime(k.lastUsedAt)}</span>, hideOnMobile: true },
     {
       key: 'actions',
       header: '',

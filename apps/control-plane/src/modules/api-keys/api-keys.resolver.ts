@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
-import { PageInput, pageOf, pagedComplexity } from '../../graphql/pagination.ts';
+import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { PagedUsageRecords, UsageRecordType } from '../usage/usage.types.ts';
 import { ApiKeyFilter, CreateApiKeyInput, UpdateApiKeyInput } from './api-keys.inputs.ts';
 import { ApiKeysService } from './api-keys.service.ts';
@@ -49,7 +49,7 @@ export class ApiKeysResolver {
   }
 
   @Authorized('ADMIN')
-  @Query(() => PagedApiKeys, { description: 'Every user\'s API keys with owner and usage, by id (admins only).', complexity: pagedComplexity })
+  @Query(() => PagedApiKeys, { description: 'Every user\'s API keys with owner and usage, by id (admins only).' })
   async allApiKeys(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => ApiKeyFilter, { nullable: true, description: 'Optional filter.' }) filter?: ApiKeyFilter | null,
@@ -61,7 +61,7 @@ export class ApiKeysResolver {
   }
 
   @Authorized('ADMIN')
-  @Query(() => PagedUsageRecords, { description: 'The requests made with one API key, newest first (admins only).', complexity: pagedComplexity })
+  @Query(() => PagedUsageRecords, { description: 'The requests made with one API key, newest first (admins only).' })
   async apiKeyLogs(
     @Ctx() ctx: AppContext,
     @Arg('apiKeyId', () => ID, { description: 'API key id.' }) apiKeyId: string,

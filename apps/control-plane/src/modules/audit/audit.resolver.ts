@@ -1,6 +1,6 @@
 import { Arg, Authorized, Ctx, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../../graphql/context.ts';
-import { PageInput, pageOf, pagedComplexity } from '../../graphql/pagination.ts';
+import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { AuditLogFilter } from './audit.inputs.ts';
 import { AuditLogType, PagedAuditLogs } from './audit.types.ts';
@@ -8,7 +8,7 @@ import { AuditLogType, PagedAuditLogs } from './audit.types.ts';
 @Resolver()
 export class AuditResolver {
   @Authorized('ADMIN')
-  @Query(() => PagedAuditLogs, { description: 'The audit log of admin actions, newest first (admins only).', complexity: pagedComplexity })
+  @Query(() => PagedAuditLogs, { description: 'The audit log of admin actions, newest first (admins only).' })
   async auditLogs(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Optional filter.' }) filter?: AuditLogFilter | null,

@@ -27,6 +27,9 @@ export class ChangePasswordArgs {
   @MinLength(PASSWORD_MIN, { message: `must be at least ${PASSWORD_MIN} characters` })
   @MaxLength(PASSWORD_MAX, { message: `must be at most ${PASSWORD_MAX} characters` })
   newPassword!: string;
+
+  @Field(() => Boolean, { defaultValue: false, description: 'Keep your personal access tokens working (default: they are revoked).' })
+  keepAccessTokens: boolean = false;
 }
 
 @ArgsType()

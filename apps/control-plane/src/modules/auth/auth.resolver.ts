@@ -8,14 +8,14 @@ import { AccessTokenType, CreatedAccessToken, LoginResult } from './auth.types.t
 
 @Resolver()
 export class AuthResolver {
-  @Mutation(() => LoginResult, { description: 'Logs in. Wrong credentials give UNAUTHENTICATED; too many failures give LIMIT_EXCEEDED.' })
+  @Mutation(() => LoginResult, { description: 'Logs in. Wrong credentials give UNAUTHENTICATED; after repeated failures from one address, LIMIT_EXCEEDED with retryAfterSeconds until the next attempt.' })
   async login(@Ctx() ctx: AppContext, @Args(() => LoginArgs) { username, password }: LoginArgs): Promise<LoginResult> {
     const r = await new AuthService(ctx).login(username, password);
     return Object.assign(new LoginResult(), { token: r.token, expiresAt: r.expiresAt, user: UserType.from(r.user) });
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Ends the current login session; true when a session was ended.' })
+  @Mutation(() => Boolean, { description: 'Ends the credential of this request: the login session, or the personal access token (revoked). True when one was ended.' })
   async logout(@Ctx() ctx: AppContext): Promise<boolean> {
     return new AuthService(ctx).logout();
   }
@@ -27,13 +27,13 @@ export class AuthResolver {
   }
 
   @Authorized()
-  @Mutation(() => Boolean, { description: 'Changes your password and logs out your other sessions.' })
-  async changePassword(@Ctx() ctx: AppContext, @Args(() => ChangePasswordArgs) { oldPassword, newPassword }: ChangePasswordArgs): Promise<boolean> {
-    return new AuthService(ctx).changePassword(oldPassword, newPassword);
+  @Mutation(() => Boolean, { description: 'Changes your password, logs out your other sessions and revokes your personal access tokens (unless keepAccessTokens).' })
+  async changePassword(@Ctx() ctx: AppContext, @Args(() => ChangePasswordArgs) { oldPassword, newPassword, keepAccessTokens }: ChangePasswordArgs): Promise<boolean> {
+    return new AuthService(ctx).changePassword(oldPassword, newPassword, keepAccessTokens);
   }
 
   @Authorized()
-  @Mutation(() => CreatedAccessToken, { description: 'Creates a personal access token for scripts; the token is shown only in this response.' })
+  @Mutation(() => CreatedAccessToken, { description: 'Creates a personal access token for scripts; the token is shown only in this response. Needs a login session (FORBIDDEN with an access token).' })
   async createAccessToken(@Ctx() ctx: AppContext, @Args(() => CreateAccessTokenArgs) { name, expiresAt }: CreateAccessTokenArgs): Promise<CreatedAccessToken> {
     const r = await new AuthService(ctx).createAccessToken(name, expiresAt);
     return Object.assign(new CreatedAccessToken(), { token: r.token, accessToken: AccessTokenType.from(r.accessToken) });

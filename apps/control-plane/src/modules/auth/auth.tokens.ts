@@ -37,6 +37,11 @@ export async function authenticateToken(em: EntityManager, token: string, now = 
   return null;
 }
 
+/** Revokes every valid personal access token of a user (password changed or reset); returns how many. */
+export async function revokeAccessTokensOf(em: EntityManager, userId: number, now = new Date()): Promise<number> {
+  return em.nativeUpdate(AccessToken, { user: userId, revokedAt: null }, { revokedAt: now });
+}
+
 /** The token from an `Authorization: Bearer …` header value, if any. */
 export function bearerToken(header: string | undefined | null): string | undefined {
   if (!header) return undefined;

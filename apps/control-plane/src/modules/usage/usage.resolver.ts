@@ -1,7 +1,7 @@
 import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
-import { PageInput, pageOf, pagedComplexity } from '../../graphql/pagination.ts';
+import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { MonthlyUsageArgs, UsageRangeArgs, UsageRecordFilter, UsageScopeArgs } from './usage.inputs.ts';
 import { UsageService } from './usage.service.ts';
 import { rebuildUsageCounters } from './usage.counters.ts';
@@ -60,7 +60,7 @@ export class UsageResolver {
   }
 
   @Authorized()
-  @Query(() => PagedUsageRecords, { description: 'Individual requests, newest first.', complexity: pagedComplexity })
+  @Query(() => PagedUsageRecords, { description: 'Individual requests, newest first.' })
   async usageRecords(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => UsageRecordFilter, { nullable: true, description: 'Optional filter (default: your own requests).' }) filter?: UsageRecordFilter | null,

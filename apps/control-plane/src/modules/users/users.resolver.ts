@@ -1,7 +1,7 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
 import type { AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
-import { PageInput, pageOf, pagedComplexity } from '../../graphql/pagination.ts';
+import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { RateScalar } from '../../graphql/scalars.ts';
 import { errors } from '../../graphql/errors.ts';
 import { CreateUserInput, UpdateUserInput, UserFilter } from './users.inputs.ts';
@@ -11,7 +11,7 @@ import { PagedUsers, UserType } from './users.types.ts';
 @Resolver(() => UserType)
 export class UsersResolver {
   @Authorized('ADMIN')
-  @Query(() => PagedUsers, { description: 'Users, ordered by id (admins only).', complexity: pagedComplexity })
+  @Query(() => PagedUsers, { description: 'Users, ordered by id (admins only).' })
   async users(
     @Ctx() ctx: AppContext,
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Optional filter.' }) filter?: UserFilter | null,

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm/core';
 import { Session, User } from '@relay/db';
+import { revokeAccessTokensOf } from '../auth/auth.tokens.ts';
 import { formatRate, parseRate } from '@relay/core';
 import type { AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
@@ -79,8 +80,9 @@ export class UsersService {
     if (input.maxApiKeys !== undefined) user.maxApiKeys = input.maxApiKeys;
     if (input.password) {
       user.passwordHash = await hashPassword(input.password);
-      // A reset password must end every existing login of that user.
+      // A reset password must end every existing login of that user, access tokens included.
       await this.ctx.em.nativeDelete(Session, { user: id });
+      await revokeAccessTokensOf(this.ctx.em, id);
     }
     if (user.status === 'DISABLED') await this.ctx.em.nativeDelete(Session, { user: id });
     await this.ctx.em.flush();
