@@ -197,6 +197,10 @@ describe.runIf(enabled)('a proxy killed with 5 open streams (MariaDB control pla
       const usage = { inputTokens: row.input_tokens, outputTokens: row.output_tokens, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
       expect(Number(row.total_cost)).toBe(computeCost(usage, price, parseRate(RATE)).rated.totalCost);
     }
+    // Admins see them as INTERRUPTED through GraphQL.
+    const listed = await cp.gql<{ usageRecords: { items: { requestId: string; outcome: string }[] } }>(
+      'query($f: UsageRecordFilter) { usageRecords(filter: $f, page: { limit: 100 }) { items { requestId outcome } } }', { f: { apiKeyId: keyId } }, cp.adminToken);
+    expect(listed.data!.usageRecords.items.filter((r) => r.outcome === 'INTERRUPTED').map((r) => r.requestId).sort()).toEqual([...checkpointed.keys()].sort());
     await until("A's checkpoints to be gone", 10_000, async () => (Object.keys(await cp.store.getHash(hotKeys.proxyInflight(instanceId))).length === 0 ? true : undefined));
 
     // Every reservation is settled: the budget counter holds exactly what the rows charged.
