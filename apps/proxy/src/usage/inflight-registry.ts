@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { encodeCheckpoint, hotKeys, type HeldLease, type InflightCheckpoint, type ModelPrice, type ReservedCounter } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import type { ProxyState } from '../context.ts';
-import type { Reservation } from '../limits/admission.ts';
+import { DAY_TTL_MS, TPM_TTL_MS, type Reservation } from '../limits/admission.ts';
 import type { Logger } from '../logger.ts';
 import type { UsageCollector } from '../upstreams/types.ts';
 import { billedPrice, usageDraft, type RequestMeta, type RequestOutcome } from './build-event.ts';
@@ -33,8 +33,6 @@ interface Tracked {
   collector: UsageCollector | null;
   /** What the last checkpoint written said (tokens, status, account); null until one was written. */
   written: string | null;
-  /** False for requests that only hold an account lease (count_tokens): renewed, never billed. */
-  billed: boolean;
 }
 
 /**
@@ -48,6 +46,8 @@ interface Tracked {
 export class InflightRegistry {
   readonly instanceId: string;
   private readonly requests = new Map<string, Tracked>();
+  /** Account leases of requests that are never billed (count_tokens): renewed only. */
+  private readonly leaseOnly = new Map<string, HeldLease>();
   private readonly inflightKey: string;
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
@@ -69,35 +69,36 @@ export class InflightRegistry {
 
   /** How many requests are in flight on this instance. */
   get size(): number {
-    return this.requests.size;
+    return this.requests.size + this.leaseOnly.size;
   }
 
   /** An admitted request: from now on it is checkpointed and its key lease renewed. */
   begin(s: ProxyState, reservation: Reservation, estimatePrice: ModelPrice, meta: RequestMeta): void {
     const reserved: ReservedCounter[] = [];
-    if (reservation.tpmKey) reserved.push({ key: reservation.tpmKey, unit: 'tokens', amount: reservation.estimatedTokens, ttlMs: 120_000 });
-    if (reservation.dayCostKey) reserved.push({ key: reservation.dayCostKey, unit: 'cost', amount: reservation.estimatedCost, ttlMs: 48 * 3600_000 });
+    if (reservation.tpmKey) reserved.push({ key: reservation.tpmKey, unit: 'tokens', amount: reservation.estimatedTokens, ttlMs: TPM_TTL_MS });
+    if (reservation.dayCostKey) reserved.push({ key: reservation.dayCostKey, unit: 'cost', amount: reservation.estimatedCost, ttlMs: DAY_TTL_MS });
     if (reservation.totalCostKey) reserved.push({ key: reservation.totalCostKey, unit: 'cost', amount: reservation.estimatedCost });
     const keyLease = reservation.leaseKey ? { key: reservation.leaseKey, leaseId: reservation.leaseId } : null;
-    this.requests.set(s.requestId, { s, reserved, keyLease, accountLease: null, estimatePrice, meta, outcome: null, collector: null, written: null, billed: true });
+    this.requests.set(s.requestId, { s, reserved, keyLease, accountLease: null, estimatePrice, meta, outcome: null, collector: null, written: null });
   }
 
   /**
    * The account attempt now serving the request: its outcome record and usage collector are read
-   * at each checkpoint. Returns the collector to use, which asks for an early checkpoint when the
-   * stream first reports usage (so even a crash within the first second bills the prompt).
+   * at each checkpoint. Returns the collector to use, which asks for an early checkpoint at the
+   * stream's first event — Anthropic's `message_start`, the event that reports the prompt's usage —
+   * so even a crash within the first second bills the prompt. Later events cost one comparison.
    */
   attempt(requestId: string, outcome: RequestOutcome, collector: UsageCollector): UsageCollector {
     const t = this.requests.get(requestId);
     if (!t) return collector;
     t.outcome = outcome;
     t.collector = collector;
-    let reported = false;
+    let first = true;
     return {
       event: (ev) => {
         collector.event(ev);
-        if (!reported && collector.usage().inputKnown) {
-          reported = true;
+        if (first) {
+          first = false;
           this.checkpointSoon();
         }
       },
@@ -110,7 +111,8 @@ export class InflightRegistry {
   holdAccountLease(requestId: string, lease: HeldLease | null): void {
     const t = this.requests.get(requestId);
     if (t) t.accountLease = lease;
-    else if (lease) this.requests.set(requestId, { accountLease: lease, billed: false } as Tracked);
+    else if (lease) this.leaseOnly.set(requestId, lease);
+    else this.leaseOnly.delete(requestId);
   }
 
   /**
@@ -120,6 +122,7 @@ export class InflightRegistry {
    * settled twice.
    */
   end(requestId: string): void {
+    this.leaseOnly.delete(requestId);
     const t = this.requests.get(requestId);
     if (!t) return;
     this.requests.delete(requestId);
@@ -132,7 +135,6 @@ export class InflightRegistry {
     const fields: Record<string, string> = {};
     const written: [Tracked, string | null][] = [];
     for (const [requestId, t] of this.requests) {
-      if (!t.billed) continue;
       const cp = this.checkpointOf(t, now);
       const d = cp.draft;
       const signature = `${d.status}|${d.accountId}|${d.attempts}|${d.inputTokens}|${d.outputTokens}|${d.cacheCreationInputTokens}|${d.cacheReadInputTokens}|${cp.leases.length}`;
@@ -155,14 +157,17 @@ export class InflightRegistry {
   /** Proves the instance alive and renews every lease its requests hold (one pipelined write). */
   async heartbeat(now = Date.now()): Promise<void> {
     const byKey = new Map<string, string[]>();
+    const add = (lease: HeldLease | null) => {
+      if (!lease) return;
+      const ids = byKey.get(lease.key);
+      if (ids) ids.push(lease.leaseId);
+      else byKey.set(lease.key, [lease.leaseId]);
+    };
     for (const t of this.requests.values()) {
-      for (const lease of [t.keyLease, t.accountLease]) {
-        if (!lease) continue;
-        const ids = byKey.get(lease.key);
-        if (ids) ids.push(lease.leaseId);
-        else byKey.set(lease.key, [lease.leaseId]);
-      }
+      add(t.keyLease);
+      add(t.accountLease);
     }
+    for (const lease of this.leaseOnly.values()) add(lease);
     const writes: Promise<unknown>[] = [
       this.store.set(hotKeys.proxyAlive(this.instanceId), String(now), HEARTBEAT_TTL_MS),
       this.store.setHashFields(hotKeys.proxyInstances, { [this.instanceId]: String(now) }),
@@ -173,14 +178,21 @@ export class InflightRegistry {
   }
 
   /**
-   * Stops the timers. Requests still in flight keep their checkpoints (written now) and the
-   * heartbeat key is removed, so the control plane bills them at once instead of after the TTL.
+   * Stops the timers. With nothing in flight the instance leaves no trace; otherwise its last
+   * checkpoints are written and its heartbeat is left to lapse, so requests still finishing settle
+   * themselves first and the control plane bills only what never finished.
    */
   async close(): Promise<void> {
     if (this.heartbeatTimer) clearInterval(this.heartbeatTimer);
     if (this.checkpointTimer) clearInterval(this.checkpointTimer);
-    await this.checkpoint().catch(() => undefined);
-    await this.store.del(hotKeys.proxyAlive(this.instanceId)).catch(() => undefined);
+    if (this.size > 0) {
+      await this.checkpoint().catch(() => undefined);
+      return;
+    }
+    await Promise.all([
+      this.store.del(hotKeys.proxyAlive(this.instanceId)),
+      this.store.deleteHashFields(hotKeys.proxyInstances, [this.instanceId]),
+    ]).catch(() => undefined);
   }
 
   private checkpointSoon(): void {
