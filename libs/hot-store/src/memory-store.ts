@@ -104,7 +104,8 @@ export class MemoryHotStore implements HotStore {
       entry.leases.set(leaseId, Math.max(expiry, now + ttlMs));
       renewed += 1;
     }
-    if (renewed > 0) entry.expiresAt = Math.max(entry.expiresAt ?? 0, this.now() + ttlMs);
+    // Key expiry on the store clock follows the latest lease, as PEXPIRE does in the Redis script.
+    if (renewed > 0) entry.expiresAt = this.now() + (Math.max(...entry.leases.values()) - now);
     return renewed;
   }
 
