@@ -1,6 +1,7 @@
 import type { ControlPlane } from './server.ts';
 import { ProxyEventsConsumer } from './modules/proxy-events/proxy-events.consumer.ts';
 import { startUsageJobs } from './modules/usage/usage.jobs.ts';
+import { OrphanReaper } from './modules/usage/orphan-reaper.ts';
 import { startClaudeTokenRefresher } from './modules/oauth/oauth.refresher.ts';
 
 /** Background work of a control-plane process; `close()` stops it. */
@@ -20,11 +21,15 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
+  // Bills the in-flight requests of proxies that died (in embedded mode it only ever finds the live one).
+  const reaper = new OrphanReaper({ store, logger: logger.child({ component: 'orphan-reaper' }) });
+  reaper.start();
   // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).
   const refresher = startClaudeTokenRefresher(cp.services);
   return {
     async close() {
       await refresher.close();
+      await reaper.close();
       await proxyEvents.close();
       await usage.close();
     },

@@ -12,6 +12,7 @@ import { SnapshotCache } from './snapshot/snapshot-cache.ts';
 import { OAuthTokenRefresher } from './upstreams/claude-oauth/token-refresher.ts';
 import { EgressDispatchers } from './upstreams/egress.ts';
 import { createAdapterRegistry } from './upstreams/registry.ts';
+import { InflightRegistry } from './usage/inflight-registry.ts';
 import { UsagePublisher } from './usage/usage-publisher.ts';
 
 export interface ProxyInstance {
@@ -49,11 +50,14 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
     dispatchers: new EgressDispatchers(config.connectTimeoutMs),
     publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
+    inflight: new InflightRegistry(store, logger),
     metrics: new ProxyMetrics(),
     translation,
   };
   await health.start();
   await snapshots.start();
+  // A store that is down at boot must not stop the proxy: the heartbeat timer keeps trying.
+  await runtime.inflight.start().catch((err) => logger.warn({ err: (err as Error).message }, 'first heartbeat failed'));
   const app = createApp(runtime);
   return {
     runtime,
@@ -62,6 +66,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     ready: snapshots.ready,
     async close() {
       await snapshots.close();
+      await runtime.inflight.close();
       await health.close();
       await runtime.publisher.close();
       await runtime.dispatchers.close();

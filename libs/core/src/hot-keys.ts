@@ -13,12 +13,22 @@ export const hotKeys = {
   accountCooldown: (accountId: string) => `{a:${accountId}}:cooldown`,
   accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
+  /** Settlement mark of a request billed by the orphan reaper: a replayed checkpoint never settles twice. */
+  keySettled: (keyId: string, requestId: string) => `{k:${keyId}}:settled:${requestId}`,
   sticky: (sessionHash: string) => `{s:${sessionHash}}:sticky`,
   /** GraphQL cost spent in one minute window by one caller (`u:<userId>` or `ip:<address>`). */
   graphqlCost: (caller: string, window: number) => `{g:${caller}}:cost:${window}`,
   /** Failed logins for one (username, client address) and the time until which it must wait. */
   loginFailures: (username: string, ip: string) => `{l:${username}}:fail:${ip}`,
   loginWaitUntil: (username: string, ip: string) => `{l:${username}}:wait:${ip}`,
+  /** A live proxy instance's heartbeat (short TTL). Its keys share `{p:<instance>}`. */
+  proxyAlive: (instanceId: string) => `{p:${instanceId}}:alive`,
+  /** Hash of the instance's in-flight request checkpoints: requestId → encoded InflightCheckpoint. */
+  proxyInflight: (instanceId: string) => `{p:${instanceId}}:inflight`,
+  /** Lock of the control plane that is billing a dead instance's orphans. */
+  proxyReaper: (instanceId: string) => `{p:${instanceId}}:reaper`,
+  /** Hash of every proxy instance that ever checkpointed: instanceId → last heartbeat (epoch ms). */
+  proxyInstances: '{proxies}:instances',
   /** Original design's usage counters (hashes), hash-tagged by user. */
   usageTotal: (userId: string) => `usage:total:{u:${userId}}`,
   usageDaily: (userId: string, day: string) => `usage:daily:{u:${userId}}:${day}`,

@@ -4,6 +4,7 @@ export * from './api-key.ts';
 export * from './secret-box.ts';
 export * from './snapshot.ts';
 export * from './usage-event.ts';
+export * from './inflight-checkpoint.ts';
 export * from './hot-keys.ts';
 export * from './client-errors.ts';
 export * from './config.ts';

@@ -210,6 +210,39 @@ function conformance(adapterFactory: () => Adapter): void {
       h.advance(1_000); // 'b' and 'c' expired too
       expect(await store.leaseCount(hotKeys.keyLeases('k2'), h.nowArg())).toBe(0);
     });
+
+    it('a lease stays held while its owner heartbeats, and is free once the heartbeat lapses', async () => {
+      // The owner (a proxy instance) renews its leases every heartbeat; a crashed owner stops.
+      const keyLeases = hotKeys.keyLeases('k-owner');
+      const TTL = 10_000;
+      const lease = (leaseId: string): AdmissionCheck => ({ kind: 'lease', key: keyLeases, limit: 1, leaseId, ttlMs: TTL });
+      expect(await store.admit([lease('req-on-A')], h.nowArg())).toEqual({ ok: true });
+      for (let beat = 0; beat < 5; beat++) {
+        h.advance(3_000);
+        expect(await store.renewLeases(keyLeases, ['req-on-A', 'unknown'], TTL, h.nowArg())).toBe(1);
+      }
+      // 15 s after acquiring — past the original TTL — the heartbeats still hold the slot.
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toMatchObject({ ok: false, current: 1 });
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(1);
+
+      // Owner dies: no more heartbeats. One TTL after its last one the slot is free for another instance.
+      h.advance(TTL - 1);
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toMatchObject({ ok: false });
+      h.advance(1);
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(0);
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toEqual({ ok: true });
+    });
+
+    it('renewing never resurrects a released or expired lease', async () => {
+      const keyLeases = hotKeys.accountLeases('acc-renew');
+      expect(await store.acquireLease(keyLeases, 'released', 2, 1_000, h.nowArg())).toBe(true);
+      expect(await store.acquireLease(keyLeases, 'expiring', 2, 1_000, h.nowArg())).toBe(true);
+      await store.settle([{ kind: 'release', key: keyLeases, leaseId: 'released' }]);
+      h.advance(1_000);
+      expect(await store.renewLeases(keyLeases, ['released', 'expiring'], 5_000, h.nowArg())).toBe(0);
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(0);
+      expect(await store.renewLeases(hotKeys.accountLeases('none'), ['x'], 5_000, h.nowArg())).toBe(0);
+    });
   });
 
   describe('budget', () => {
@@ -307,6 +340,18 @@ function conformance(adapterFactory: () => Adapter): void {
       await store.replaceHash(apiKeyUsage, {});
       expect(await store.getHash(apiKeyUsage)).toEqual({});
       expect(await store.getHash(hotKeys.usageApiKey('missing'))).toEqual({});
+    });
+
+    it('setHashFields sets some fields and keeps the rest; deleteHashFields removes them, the last one the hash', async () => {
+      const inflight = hotKeys.proxyInflight('inst-1');
+      await store.setHashFields(inflight, { r1: '{"t":1}', r2: '{"t":2}' });
+      await store.setHashFields(inflight, { r1: '{"t":3}' });
+      expect(await store.getHash(inflight)).toEqual({ r1: '{"t":3}', r2: '{"t":2}' });
+      expect(await store.deleteHashFields(inflight, ['r1', 'missing'])).toBe(1);
+      expect(await store.getHash(inflight)).toEqual({ r2: '{"t":2}' });
+      expect(await store.deleteHashFields(inflight, ['r2'])).toBe(1);
+      expect(await store.getHash(inflight)).toEqual({});
+      expect(await store.deleteHashFields(inflight, ['r2'])).toBe(0);
     });
   });
 

@@ -113,6 +113,29 @@ lease_apply(KEYS[1], ARGV[1], tonumber(ARGV[3]), now)
 return 1
 `;
 
+/**
+ * relayRenewLeases: KEYS[1] lease set; ARGV = ttlMs, nowMs|'', leaseId... Moves each still-live
+ * lease's expiry to now + ttl (never earlier), then stretches the key's own expiry to its latest
+ * lease. A lease released or expired meanwhile is not re-created. Returns how many were renewed.
+ */
+export const RENEW_LEASES_LUA = `${NOW_MS}
+local now = now_ms(ARGV[2])
+local until_ms = now + tonumber(ARGV[1])
+local renewed = 0
+for i = 3, #ARGV do
+  local expiry = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if expiry and tonumber(expiry) > now then
+    if tonumber(expiry) < until_ms then redis.call('ZADD', KEYS[1], until_ms, ARGV[i]) end
+    renewed = renewed + 1
+  end
+end
+if renewed > 0 then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], math.max(math.ceil(tonumber(last[2]) - now), 1))
+end
+return renewed
+`;
+
 /** relayLeaseCount: KEYS[1] lease set; ARGV[1] = nowMs|''. Live leases (expiry > now). */
 export const LEASE_COUNT_LUA = `${NOW_MS}
 local now = now_ms(ARGV[1])

@@ -118,6 +118,20 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
     }
   });
 
+  it('a renewed lease set outlives the key expiry of its first lease (the heartbeat stretches it)', async () => {
+    const prefix = `${basePrefix}renew:`;
+    const store = new RedisHotStore({ url: redisUrl!, prefix });
+    try {
+      const key = hotKeys.keyLeases('key-renew');
+      expect(await store.acquireLease(key, 'r1', 1, 200)).toBe(true);
+      expect(await store.renewLeases(key, ['r1'], 60_000)).toBe(1);
+      expect(await admin.pttl(`${prefix}${key}`)).toBeGreaterThan(30_000);
+      expect(await store.leaseCount(key)).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('a blocked stream read does not hold up request-path commands', async () => {
     const store = new RedisHotStore({ url: redisUrl!, prefix: `${basePrefix}block:` });
     try {

@@ -6,7 +6,8 @@ import type { Endpoint, ProxyState } from '../context.ts';
 import { proxyError, writeClientError } from '../errors.ts';
 import { admit, DEFAULT_MAX_OUTPUT_TOKENS, settleOps, type Reservation } from '../limits/admission.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import { buildUsageEvent } from '../usage/build-event.ts';
+import { billedPrice, buildUsageEvent } from '../usage/build-event.ts';
+import { LEASE_TTL_MS } from '../usage/inflight-registry.ts';
 import type { ForwardOutcome } from '../relay/forward.ts';
 import { parseJsonBody, readRawBody } from './body.ts';
 
@@ -106,20 +107,20 @@ export function limitsMw(rt: ProxyRuntime): Middleware {
     const maxOut = Number(s.body.max_tokens ?? s.body.max_completion_tokens ?? s.body.generationConfig?.maxOutputTokens) || DEFAULT_MAX_OUTPUT_TOKENS;
     const reservation: Reservation = await admit(rt.store, {
       key: s.key, user: s.user, price, bodyBytes: s.rawBody.length, maxOutputTokens: maxOut, requestId: s.requestId,
-      now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: rt.config.totalTimeoutMs + 30_000,
+      now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: LEASE_TTL_MS,
     });
+    const meta = { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null };
+    rt.inflight.begin(s, reservation, price, meta);
     try {
       await next();
     } finally {
       const outcome = ctx.state.outcome as ForwardOutcome | undefined;
+      // Before the settlement: its checkpoint deletion leaves in the same write, ahead of it.
+      rt.inflight.end(s.requestId);
       if (!outcome) {
         void rt.store.settle(settleOps(reservation, 0, 0 as MicroUsd)).catch(() => undefined);
       } else {
-        // Bill the model that actually served the request (an account's model mapping may send an alias to
-        // a differently priced model); an upstream id without a price of its own (e.g. a Bedrock
-        // inference-profile id) is billed as the model the client asked for.
-        const usedPrice = s.index.ownPrice(outcome.upstreamModel, outcome.platform) ?? s.index.price(s.model, outcome.platform) ?? price;
-        const event = buildUsageEvent(s, outcome, usedPrice, { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null, now: Date.now() });
+        const event = buildUsageEvent(s, outcome, billedPrice(s, outcome, price), { ...meta, now: Date.now() });
         const tokens = event.inputTokens + event.outputTokens + event.cacheCreationInputTokens + event.cacheReadInputTokens;
         void rt.store.settle([...settleOps(reservation, tokens, event.totalCost), ...outcome.settle]).catch(() => undefined);
         rt.publisher.publish(event);

@@ -4,7 +4,9 @@ import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
 import { proxyError } from '../errors.ts';
 
 const MINUTE = 60_000;
-const DAY_TTL_MS = 48 * 3600_000;
+/** Expiry of a key's per-minute token counter and of its daily cost counter (kept by every adjustment). */
+export const TPM_TTL_MS = 2 * MINUTE;
+export const DAY_TTL_MS = 48 * 3600_000;
 /** Output tokens assumed when the body does not say (Anthropic requires max_tokens; OpenAI does not). */
 export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 

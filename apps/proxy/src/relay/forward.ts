@@ -7,8 +7,8 @@ import { ProxyError, proxyError, sendJson } from '../errors.ts';
 import { cooldownUntil } from '../routing/cooldown-headers.ts';
 import { selectAccounts, sessionHash } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import type { UsageCollector } from '../upstreams/types.ts';
 import type { RequestOutcome } from '../usage/build-event.ts';
+import { countedUsage, LEASE_TTL_MS } from '../usage/inflight-registry.ts';
 import { pipeJson, pipeStream, readBounded } from './pipe-response.ts';
 
 const ERROR_BODY_LIMIT = 1024 * 1024;
@@ -81,8 +81,10 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       if (clientGone || totalTimedOut) break;
       const leaseKey = hotKeys.accountLeases(account.id);
       if (account.concurrency !== null) {
-        const granted = await store.acquireLease(leaseKey, s.requestId, account.concurrency, config.totalTimeoutMs + 30_000).catch(() => false);
+        // Short TTL: the instance's heartbeat renews it while the request runs (see InflightRegistry).
+        const granted = await store.acquireLease(leaseKey, s.requestId, account.concurrency, LEASE_TTL_MS).catch(() => false);
         if (!granted) continue;
+        rt.inflight.holdAccountLease(s.requestId, { key: leaseKey, leaseId: s.requestId });
       }
       const release: SettleOp[] = account.concurrency !== null ? [{ kind: 'release', key: leaseKey, leaseId: s.requestId }] : [];
       out.attempts++;
@@ -94,6 +96,7 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
         throw e;
       }
       if (attempt.kind === 'retry') {
+        rt.inflight.holdAccountLease(s.requestId, null);
         if (release.length) void store.settle(release).catch(() => undefined);
         metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
         last = { status: attempt.status, timeout: attempt.timeout };
@@ -180,7 +183,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     return { kind: 'retry', status, timeout: false };
   }
 
-  const collector = adapter.createUsageCollector();
+  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector());
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
   const onFirstByte = () => {
@@ -247,16 +250,10 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
     else res.destroy();
   }
-  out.usage = finalUsage(collector, s);
+  out.usage = countedUsage(collector, s);
   return { kind: 'done' };
 }
 
-/** Usage to bill; when the upstream never reported input tokens (aborted early) the prompt estimate stands in. */
-function finalUsage(c: UsageCollector, s: ProxyState): TokenUsage {
-  const u = c.usage();
-  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? Math.ceil(s.rawBody.length / 4) : 0;
-  return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
-}
 
 /** A non-retryable upstream error (400, 404, …): passed through as sent, or re-wrapped in the client's format. */
 async function relayUpstreamError(rt: ProxyRuntime, res: ServerResponse, s: ProxyState, body: AsyncIterable<Buffer> & import('node:stream').Readable, status: number, ctype: string, rewrap: boolean): Promise<void> {

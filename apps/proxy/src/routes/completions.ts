@@ -21,7 +21,9 @@ export function completionHandler(rt: ProxyRuntime): Middleware {
 /** POST /v1/messages/count_tokens: forwarded to an Anthropic account; nothing is billed. */
 export function countTokensHandler(rt: ProxyRuntime): Middleware {
   return async (ctx: Context) => {
-    const outcome = await forwardRequest(rt, ctx.req, ctx.res, ctx.state as ProxyState);
+    const s = ctx.state as ProxyState;
+    const outcome = await forwardRequest(rt, ctx.req, ctx.res, s);
+    rt.inflight.end(s.requestId);
     if (outcome.settle.length) void rt.store.settle(outcome.settle).catch(() => undefined);
     if (outcome.error) throw outcome.error;
   };
