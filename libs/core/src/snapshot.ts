@@ -76,6 +76,12 @@ export interface SnapshotPrice {
   model: string;
   platform: Platform | null;
   price: ModelPrice;
+  /**
+   * The model's largest possible output in tokens (catalog figure, else its platform's fallback,
+   * see `maxOutputTokensOf`): what a request without a maximum reserves. Absent in snapshots from
+   * older control planes; proxies then use the platform fallback.
+   */
+  maxOutputTokens?: number;
 }
 
 /** Decrypted credential JSON per platform. */

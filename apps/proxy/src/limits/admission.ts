@@ -2,11 +2,10 @@ import { estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey
 import { cachedDayKey } from './day-key-cache.ts';
 import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
 import { proxyError } from '../errors.ts';
+import type { RequestLimits } from './request-limits.ts';
 
 const MINUTE = 60_000;
 const DAY_TTL_MS = 48 * 3600_000;
-/** Output tokens assumed when the body does not say (Anthropic requires max_tokens; OpenAI does not). */
-export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
 
 /** What `admit` reserved, so `settle` can give back exactly the unused part. */
 export interface Reservation {
@@ -24,8 +23,8 @@ export interface AdmitInput {
   user: SnapshotUser;
   /** Price used for the up-front estimate. */
   price: ModelPrice;
-  bodyBytes: number;
-  maxOutputTokens: number;
+  /** The request's limits as read once (input estimate, output the upstream may produce). */
+  limits: RequestLimits;
   requestId: string;
   now: number;
   timeZone: string;
@@ -41,8 +40,8 @@ type CheckKind = 'rpm' | 'tpm' | 'concurrency' | 'daily' | 'total';
  */
 export async function admit(store: HotStore, input: AdmitInput): Promise<Reservation> {
   const { key, now } = input;
-  const promptTokens = Math.ceil(input.bodyBytes / 4);
-  const estimatedCost = estimateCost(promptTokens, input.maxOutputTokens, input.price, input.user.priceRate);
+  const promptTokens = input.limits.inputTokens;
+  const estimatedCost = estimateCost(promptTokens, input.limits.output.maxTokens, input.price, input.user.priceRate);
   const r: Reservation = { leaseKey: null, leaseId: input.requestId, tpmKey: null, estimatedTokens: promptTokens, dayCostKey: null, totalCostKey: null, estimatedCost };
   const checks: AdmissionCheck[] = [];
   const kinds: CheckKind[] = [];

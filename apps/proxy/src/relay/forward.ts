@@ -146,7 +146,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream });
+      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -254,7 +254,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
 /** Usage to bill; when the upstream never reported input tokens (aborted early) the prompt estimate stands in. */
 function finalUsage(c: UsageCollector, s: ProxyState): TokenUsage {
   const u = c.usage();
-  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? Math.ceil(s.rawBody.length / 4) : 0;
+  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? s.limits.inputTokens : 0;
   return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
 }
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { Account, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, User } from '@relay/db';
 import {
-  micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
+  maxOutputTokensOf, micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
   type SnapshotPrice, type SnapshotUser,
 } from '@relay/core';
 
@@ -71,7 +71,7 @@ export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> 
       if (p.platform === null) defaultPrice = priceOf(p);
       continue;
     }
-    snapshotPrices.push({ model: p.model, platform: p.platform, price: priceOf(p) });
+    snapshotPrices.push({ model: p.model, platform: p.platform, price: priceOf(p), maxOutputTokens: maxOutputTokensOf(p.model, p.platform) });
   }
 
   return {
