@@ -63,13 +63,16 @@ export async function admit(store: HotStore, input: AdmitInput): Promise<Reserva
     kinds.push('concurrency');
   }
   if (key.dailyCostLimit !== null) {
-    r.dayCostKey = hotKeys.keyCostDay(key.id, cachedDayKey(now, input.timeZone));
-    checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, ttlMs: DAY_TTL_MS });
+    const day = cachedDayKey(now, input.timeZone);
+    r.dayCostKey = hotKeys.keyCostDay(key.id, day);
+    // Today's spend as the database knew it (snapshot): a store that restarted empty never resets the day.
+    const floor = key.costToday && key.costToday.day === day ? key.costToday.amount : 0;
+    checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, floor, ttlMs: DAY_TTL_MS });
     kinds.push('daily');
   }
   if (key.totalCostLimit !== null) {
     r.totalCostKey = hotKeys.keyCostTotal(key.id);
-    checks.push({ kind: 'budget', key: r.totalCostKey, limit: key.totalCostLimit, amount: estimatedCost, initial: key.costUsed });
+    checks.push({ kind: 'budget', key: r.totalCostKey, limit: key.totalCostLimit, amount: estimatedCost, floor: key.costUsed });
     kinds.push('total');
   }
   if (checks.length === 0) return r;
