@@ -53,7 +53,7 @@ async function run(callers: [HotStore, HotStore], steps: Step[], limits: { daily
   for (const s of steps) {
     if (s.kind === 'admit') {
       const results = await Promise.all(s.requests.map(async (r, i) => {
-        const limitsRead = { inputTokens: r.input, output: { maxTokens: r.maxOutput, clientSet: true } };
+        const limitsRead = { inputTokens: r.input, output: { maxTokens: r.maxOutput, clientSet: true }, choices: 1 };
         try {
           const reservation = await admit(callers[i % 2], { key, user: USER, price: PRICE, limits: limitsRead, requestId: `r${seq++}`, now: NOW, timeZone: 'UTC', leaseTtlMs: 60_000 });
           return { reservation, input: r.input, maxOutput: r.maxOutput, acrossRestart: false };

@@ -41,7 +41,7 @@ type CheckKind = 'rpm' | 'tpm' | 'concurrency' | 'daily' | 'total';
 export async function admit(store: HotStore, input: AdmitInput): Promise<Reservation> {
   const { key, now } = input;
   const promptTokens = input.limits.inputTokens;
-  const estimatedCost = estimateCost(promptTokens, input.limits.output.maxTokens, input.price, input.user.priceRate);
+  const estimatedCost = estimateCost(promptTokens, input.limits.output.maxTokens * input.limits.choices, input.price, input.user.priceRate);
   const r: Reservation = { leaseKey: null, leaseId: input.requestId, tpmKey: null, estimatedTokens: promptTokens, dayCostKey: null, totalCostKey: null, estimatedCost };
   const checks: AdmissionCheck[] = [];
   const kinds: CheckKind[] = [];

@@ -64,6 +64,13 @@ describe('readOutputLimit (the one reading of a request\'s output limit)', () =>
   });
 
   it('count_tokens produces no output and reserves none', () => {
-    expect(readRequestLimits('anthropic', 'count_tokens', { max_tokens: 100 }, 400, MODEL_MAX)).toEqual({ output: { maxTokens: 0, clientSet: true }, inputTokens: 100 });
+    expect(readRequestLimits('anthropic', 'count_tokens', { max_tokens: 100 }, 400, MODEL_MAX)).toEqual({ output: { maxTokens: 0, clientSet: true }, choices: 1, inputTokens: 100 });
+  });
+
+  it('counts every answer a passthrough body asks for (OpenAI n, Gemini candidateCount)', () => {
+    expect(readRequestLimits('openai', 'chat', { max_tokens: 100, n: 8 }, 40, MODEL_MAX).choices).toBe(8);
+    expect(readRequestLimits('gemini', 'generate', { generationConfig: { candidateCount: 3 }, generation_config: { candidate_count: 5 } }, 40, MODEL_MAX).choices).toBe(5);
+    expect(readRequestLimits('anthropic', 'messages', { max_tokens: 100, n: 8 }, 40, MODEL_MAX).choices).toBe(1);
+    for (const n of [0, 1.5, 129, 'abc']) expect(() => readRequestLimits('openai', 'chat', { n }, 40, MODEL_MAX)).toThrow(/\bn must be an integer between 1 and 128/);
   });
 });

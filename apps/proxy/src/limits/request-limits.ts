@@ -17,19 +17,24 @@ const ANTHROPIC_MIN_THINKING_BUDGET = 1024;
 
 /** The normalized limits of one request. */
 export interface RequestLimits {
-  /** Output tokens the upstream may produce at most, and whether the client chose it (see OutputLimit). */
+  /** Output tokens the upstream may produce at most per answer, and whether the client chose it (see OutputLimit). */
   output: OutputLimit;
+  /**
+   * Answers the upstream generates (OpenAI `n`, Gemini `candidateCount`; 1 otherwise): a passthrough
+   * body asks for all of them, each up to the output limit, so the reservation covers every one.
+   */
+  choices: number;
   /** Estimated prompt tokens: a quarter of the body's bytes (settled to the real count afterwards). */
   inputTokens: number;
 }
 
 type Field = { name: string; value: unknown };
 
-/** An integer in [min, MAX_ACCEPTED_TOKENS], null when absent; anything else is the client's 400 naming the field. */
-function tokenCount(f: Field, min: number): number | null {
+/** An integer in [min, max], null when absent; anything else is the client's 400 naming the field. */
+function tokenCount(f: Field, min: number, max = MAX_ACCEPTED_TOKENS): number | null {
   if (f.value === undefined || f.value === null) return null;
-  if (typeof f.value !== 'number' || !Number.isSafeInteger(f.value) || f.value < min || f.value > MAX_ACCEPTED_TOKENS) {
-    throw proxyError('invalid_request', `${f.name} must be an integer between ${min} and ${MAX_ACCEPTED_TOKENS}, got ${JSON.stringify(f.value) ?? String(f.value)}`);
+  if (typeof f.value !== 'number' || !Number.isSafeInteger(f.value) || f.value < min || f.value > max) {
+    throw proxyError('invalid_request', `${f.name} must be an integer between ${min} and ${max}, got ${JSON.stringify(f.value) ?? String(f.value)}`);
   }
   return f.value;
 }
@@ -109,14 +114,28 @@ export function readOutputLimit(format: WireFormat, body: Record<string, unknown
   return { maxTokens, clientSet: max !== null };
 }
 
+/** OpenAI accepts at most 128 choices per request; Gemini fewer. */
+const MAX_CHOICES = 128;
+
+/** How many answers the request asks for (400 naming the field when it is not an integer in [1, 128]). */
+function readChoices(format: WireFormat, body: Record<string, unknown>): number {
+  const fields: Field[] = format === 'openai'
+    ? [{ name: 'n', value: body.n }]
+    : format === 'gemini'
+      ? ['generationConfig', 'generation_config'].flatMap((cfg) => ['candidateCount', 'candidate_count'].map((f) => ({ name: `${cfg}.${f}`, value: objectAt(body[cfg])[f] })))
+      : [];
+  return fields.reduce((choices, f) => Math.max(choices, tokenCount(f, 1, MAX_CHOICES) ?? 1), 1);
+}
+
 /**
- * Reads a request's limits once (400 in the client's format for a maximum that is not an integer in
- * range). count_tokens produces no output, so it reserves none.
+ * Reads a request's limits once (400 in the client's format for a maximum or a choice count that is
+ * not an integer in range). count_tokens produces no output, so it reserves none.
  */
 export function readRequestLimits(format: WireFormat, endpoint: Endpoint, body: Record<string, unknown>, bodyBytes: number, modelMaxOutput: number): RequestLimits {
   const output = readOutputLimit(format, body, modelMaxOutput);
   return {
     output: endpoint === 'count_tokens' ? { maxTokens: 0, clientSet: output.clientSet } : output,
+    choices: readChoices(format, body),
     inputTokens: Math.ceil(bodyBytes / 4),
   };
 }
