@@ -175,7 +175,7 @@ describe('translateRequest', () => {
 
   it('gives Anthropic the model\'s maximum output as max_tokens when the client set no limit', () => {
     const out = tr('openai', 'anthropic', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
-    expect(out.max_tokens).toBe(4096);
+    expect(out.max_tokens).toBe(MODEL_MAX_OUTPUT);
     expect(out).not.toHaveProperty('stream');
   });
 
