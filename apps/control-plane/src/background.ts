@@ -18,6 +18,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const version = await snapshots.requestRebuild();
   logger.info({ version }, 'config snapshot published');
   snapshots.startWatchdog();
+  snapshots.startFloorRefresh();
   const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });

@@ -53,7 +53,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     secrets,
     secretBox: SecretBox.fromKey(secrets.encryptionKey),
     logger,
-    snapshots: new SnapshotPublisher(orm, store, logger),
+    snapshots: new SnapshotPublisher(orm, store, logger, config.usageTimezone),
   };
   const schema = await buildAppSchema();
   const apollo = await createApolloServer({ schema, logger, store, limits: graphqlLimitsOf(config), introspection: config.graphqlIntrospection });

@@ -22,9 +22,21 @@ export function proxyHandles(pathname: string): boolean {
 
 /** The client's format for errors on a path that matched no route. */
 function formatForPath(path: string, ctx: Context): WireFormat {
+  if (path.startsWith('/gemini/v1/chat')) return 'openai';
   if (path.startsWith('/v1beta') || path.startsWith('/gemini')) return 'gemini';
   if (path.includes('/messages') || path.startsWith('/claude') || ctx.get('anthropic-version')) return 'anthropic';
   return 'openai';
+}
+
+/** True when the path holds a `%` escape that does not decode (`%E0%A4%A`): the client's 400, never a URIError. */
+function malformedEncoding(path: string): boolean {
+  if (!path.includes('%')) return false;
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
 }
 
 /**
@@ -56,6 +68,11 @@ export function createApp(rt: ProxyRuntime): Koa {
   app.use(async (ctx) => {
     const path = ctx.path;
     const method = ctx.method;
+    if (malformedEncoding(path)) {
+      ctx.respond = false;
+      sendJson(ctx.res, 400, clientErrorBody(formatForPath(path, ctx), 'invalid_request', 'The path is not valid percent-encoding'), { 'x-request-id': newRequestId() });
+      return;
+    }
     if (method === 'POST') {
       if (MESSAGES_PATHS.has(path)) return messages(ctx);
       if (CHAT_PATHS.has(path)) return chat(ctx);

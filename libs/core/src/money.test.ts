@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { applyRate, computeCost, estimateCost, formatRate, microToUsd, parseRate, tokenCost, usdToMicro, type MicroUsd, type ModelPrice } from './money.ts';
+import fc from 'fast-check';
+import {
+  addMicro, applyRate, computeCost, estimateCost, formatRate, MAX_TOKENS, microToUsd, parseRate, tokenCost, toTokenCount, usdToMicro,
+  type MicroUsd, type ModelPrice, type RateBp,
+} from './money.ts';
 
 const sonnet: ModelPrice = { input: usdToMicro('3'), output: usdToMicro('15'), cacheWrite: usdToMicro('3.75'), cacheRead: usdToMicro('0.30') };
 
@@ -41,5 +45,47 @@ describe('money', () => {
 
   it('estimates an upper bound for reservations', () => {
     expect(estimateCost(1000, 4096, sonnet, parseRate('2'))).toBe(2 * (3000 + 61_440));
+  });
+});
+
+describe('money arithmetic is total (no input reaches an exception)', () => {
+  const anyNumber = fc.oneof(
+    fc.double(),
+    fc.integer(),
+    fc.constantFrom(1.5, 1e20, 1e300, -1e300, -100_000_000, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.MAX_SAFE_INTEGER, -0),
+  );
+  const anyPrice = fc.record({ input: anyNumber, output: anyNumber, cacheWrite: anyNumber, cacheRead: anyNumber }) as fc.Arbitrary<ModelPrice>;
+  const isSafe = (x: number) => Number.isSafeInteger(x);
+
+  it('tokenCost, applyRate, addMicro, estimateCost and computeCost answer safe integers for any numbers', () => {
+    fc.assert(fc.property(anyNumber, anyNumber, anyNumber, anyNumber, anyPrice, (a, b, c, d, price) => {
+      expect(isSafe(tokenCost(a, b as MicroUsd))).toBe(true);
+      expect(isSafe(applyRate(a as MicroUsd, b as RateBp))).toBe(true);
+      expect(isSafe(addMicro(a as MicroUsd, b as MicroUsd, c as MicroUsd))).toBe(true);
+      expect(isSafe(estimateCost(a, b, price, c as RateBp))).toBe(true);
+      const cost = computeCost({ inputTokens: a, outputTokens: b, cacheCreationInputTokens: c, cacheReadInputTokens: d }, price, c as RateBp);
+      for (const x of [cost.base.inputCost, cost.base.outputCost, cost.base.totalCost, cost.rated.totalCost]) expect(isSafe(x)).toBe(true);
+      expect(typeof microToUsd(a)).toBe('string');
+      expect(typeof formatRate(a)).toBe('string');
+    }));
+  });
+
+  it('never reserves less for more tokens, and never a negative amount for non-negative prices', () => {
+    const price = fc.record({ input: fc.nat(), output: fc.nat(), cacheWrite: fc.nat(), cacheRead: fc.nat() }) as fc.Arbitrary<ModelPrice>;
+    fc.assert(fc.property(anyNumber, anyNumber, anyNumber, price, fc.nat(1_000_000), (inTok, outA, outB, p, rate) => {
+      const [lo, hi] = [toTokenCount(outA), toTokenCount(outB)].sort((x, y) => x - y);
+      const small = estimateCost(inTok, lo, p, rate as RateBp);
+      expect(small).toBeGreaterThanOrEqual(0);
+      expect(estimateCost(inTok, hi, p, rate as RateBp)).toBeGreaterThanOrEqual(small);
+    }));
+  });
+
+  it('treats bad token counts as the boundary values: negative and NaN → 0, fractions round up, huge → MAX_TOKENS', () => {
+    expect(toTokenCount(-100_000_000)).toBe(0);
+    expect(toTokenCount(Number.NaN)).toBe(0);
+    expect(toTokenCount(1.5)).toBe(2);
+    expect(toTokenCount(1e300)).toBe(MAX_TOKENS);
+    expect(tokenCost(-100_000_000, sonnet.output)).toBe(0);
+    expect(tokenCost(1e300, sonnet.output)).toBe(15 * MAX_TOKENS);
   });
 });

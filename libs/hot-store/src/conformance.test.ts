@@ -246,16 +246,29 @@ function conformance(adapterFactory: () => Adapter): void {
   });
 
   describe('budget', () => {
-    it('starts a missing counter at its initial value', async () => {
+    it('starts a missing counter at its floor', async () => {
       const key = hotKeys.keyCostTotal('b1');
-      const reserve = (amount: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount, initial: 30 });
+      const reserve = (amount: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount, floor: 30 });
       expect(await store.admit([reserve(80)], h.nowArg())).toEqual({ ok: false, failed: 0, current: 30, retryAfterMs: 0 });
       expect(await store.get(key)).toBeNull();
       expect(await store.admit([reserve(70)], h.nowArg())).toEqual({ ok: true });
       expect(await store.get(key)).toBe('100');
-      // Once the counter exists, `initial` no longer matters.
-      expect(await store.admit([{ kind: 'budget', key, limit: 1_000, amount: 1, initial: 999 }], h.nowArg())).toEqual({ ok: true });
+      // A counter above the floor keeps its value.
+      expect(await store.admit([{ kind: 'budget', key, limit: 1_000, amount: 1, floor: 50 }], h.nowArg())).toEqual({ ok: true });
       expect(await store.get(key)).toBe('101');
+    });
+
+    it('raises a counter below its floor (restarted store, settlements of older reservations)', async () => {
+      const key = hotKeys.keyCostDay('b3', '2025-01-01');
+      // A settlement of a reservation made before the store lost its data lands on a fresh counter.
+      await store.settle([{ kind: 'incr', key, amount: -40, ttlMs: 86_400_000 }]);
+      const reserve = (floor: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount: 10, floor });
+      expect(await store.admit([reserve(95)], h.nowArg())).toEqual({ ok: false, failed: 0, current: 95, retryAfterMs: 0 });
+      expect(await store.get(key)).toBe('-40');
+      expect(await store.admit([reserve(60)], h.nowArg())).toEqual({ ok: true });
+      expect(await store.get(key)).toBe('70');
+      expect(await store.admit([reserve(2_000_000_000_000_000)].map((c) => ({ ...c, limit: 4_000_000_000_000_000 })), h.nowArg())).toEqual({ ok: true });
+      expect(await store.get(key)).toBe('2000000000000010');
     });
 
     it('admits exactly 10 of 50 concurrent reservations of 10 against 100; settle refunds', async () => {

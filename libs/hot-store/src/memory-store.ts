@@ -313,7 +313,7 @@ export class MemoryHotStore implements HotStore {
         return { current: leases.size, retryAfterMs: leases.size > 0 ? Math.max(earliest - now, 1) : 0 };
       }
       case 'budget': {
-        const current = this.counterValue(check.key, check.initial ?? 0);
+        const current = this.counterValue(check.key, check.floor ?? 0);
         return current + check.amount > check.limit ? { current, retryAfterMs: 0 } : null;
       }
     }
@@ -338,7 +338,7 @@ export class MemoryHotStore implements HotStore {
       }
       case 'budget': {
         const existing = this.typed(check.key, 'string');
-        const value = String(this.counterValue(check.key, check.initial ?? 0) + check.amount);
+        const value = String(this.counterValue(check.key, check.floor ?? 0) + check.amount);
         const expiresAt = check.ttlMs !== undefined ? this.now() + check.ttlMs : existing?.expiresAt;
         this.data.set(check.key, { type: 'string', value, expiresAt });
         return;
@@ -353,9 +353,10 @@ export class MemoryHotStore implements HotStore {
     return live;
   }
 
-  private counterValue(key: string, missing: number): number {
+  /** A budget counter's value, never below `floor` (a missing counter is at the floor). */
+  private counterValue(key: string, floor: number): number {
     const entry = this.typed(key, 'string');
-    return entry ? parseInteger(entry.value) : missing;
+    return entry ? Math.max(parseInteger(entry.value), floor) : floor;
   }
 
   /** INCRBY with expiry set only when the key has none (its first increment). */

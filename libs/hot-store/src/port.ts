@@ -46,15 +46,17 @@ export interface LeaseCheck {
 
 /**
  * Budget reservation: admitted when counter + amount ≤ limit; then counter += amount.
- * A missing counter starts at `initial` (e.g. the cost already recorded in the database).
- * A refusal's `retryAfterMs` is 0 (waiting does not help); `current` is the counter.
+ * The counter is never below `floor` (the spend the database already recorded): a missing counter
+ * starts at it, and one that is lower (the store restarted empty, and settlements of requests
+ * reserved before that were applied to a fresh counter) is raised to it before the check.
+ * A refusal's `retryAfterMs` is 0 (waiting does not help); `current` is the counter (raised to the floor).
  */
 export interface BudgetCheck {
   kind: 'budget';
   key: string;
   limit: number;
   amount: number;
-  initial?: number;
+  floor?: number;
   /** Expire the counter this long after its last change (daily budgets); none for totals. */
   ttlMs?: number;
 }

@@ -72,11 +72,12 @@ for i = 1, n do
   elseif kind == 'b' then
     local limit = tonumber(ARGV[base + 2])
     local amount = tonumber(ARGV[base + 3])
+    local floor = tonumber(ARGV[base + 4])
     local stored = redis.call('GET', key)
-    local current
-    if stored then current = tonumber(stored) else current = tonumber(ARGV[base + 4]) end
+    local current = floor
+    if stored and tonumber(stored) > floor then current = tonumber(stored) end
     if current + amount > limit then return {i - 1, current, 0} end
-    plan[i] = {exists = stored ~= false}
+    plan[i] = {raise = current == floor}
   else
     return redis.error_reply('unknown admission check kind ' .. tostring(kind))
   end
@@ -96,7 +97,8 @@ for i = 1, n do
   elseif kind == 'l' then
     lease_apply(key, ARGV[base + 3], tonumber(ARGV[base + 4]), now)
   else
-    if not plan[i].exists then redis.call('SET', key, ARGV[base + 4]) end
+    -- The floor is SET from its ARGV string: a Lua number would be written as 1e+15.
+    if plan[i].raise then redis.call('SET', key, ARGV[base + 4], 'KEEPTTL') end
     redis.call('INCRBY', key, ARGV[base + 3])
     if ARGV[base + 5] ~= '' then redis.call('PEXPIRE', key, ARGV[base + 5]) end
   end

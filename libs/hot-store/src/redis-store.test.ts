@@ -83,7 +83,7 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
       const result = await store.admit([
         { kind: 'window', key: hotKeys.keyRpm('key-1', 7), windowMs: 60_000, limit: 10, cost: 1 },
         { kind: 'lease', key: hotKeys.keyLeases('key-1'), limit: 2, leaseId: 'r1', ttlMs: 60_000 },
-        { kind: 'budget', key: hotKeys.keyCostTotal('key-1'), limit: 100, amount: 5, initial: 10 },
+        { kind: 'budget', key: hotKeys.keyCostTotal('key-1'), limit: 100, amount: 5, floor: 10 },
       ]);
       expect(result).toEqual({ ok: true });
       await store.incrementHashes([{ key: hotKeys.usageApiKey('key-1'), fields: { requests: 1 } }]);

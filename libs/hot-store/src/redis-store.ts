@@ -440,7 +440,7 @@ function encodeCheck(check: AdmissionCheck): Arg[] {
     case 'lease':
       return ['l', check.limit, check.leaseId, check.ttlMs, ''];
     case 'budget':
-      return ['b', check.limit, check.amount, check.initial ?? 0, check.ttlMs ?? ''];
+      return ['b', check.limit, check.amount, check.floor ?? 0, check.ttlMs ?? ''];
   }
 }
 

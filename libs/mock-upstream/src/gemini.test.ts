@@ -25,6 +25,14 @@ describe('Gemini wire format, judged by @google/genai', () => {
     expect(mock.requests[0].headers['x-goog-api-key']).toBe('gemini-test-key');
   });
 
+  it('reports as many output tokens as maxOutputTokens allowed (outputEqualsMax)', async () => {
+    mock.setDefault({ outputEqualsMax: { whenAbsent: 65_536 } });
+    const capped = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi', config: { maxOutputTokens: 777 } });
+    expect(capped.usageMetadata?.candidatesTokenCount).toBe(777);
+    const none = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' });
+    expect(none.usageMetadata?.candidatesTokenCount).toBe(65_536);
+  });
+
   it('streams text chunks over SSE with usage on the last chunk', async () => {
     mock.enqueue({ text: 'streaming works', chunks: 3, usage: { input: 5, output: 3 } });
     const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'hi' });

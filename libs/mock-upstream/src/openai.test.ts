@@ -22,6 +22,14 @@ describe('OpenAI wire format, judged by the openai SDK', () => {
     expect(mock.requests[0]).toMatchObject({ format: 'openai', stream: false, model: 'gpt-4o', apiKey: 'sk-test-openai' });
   });
 
+  it('reports as many output tokens as the largest maximum the request carried (outputEqualsMax)', async () => {
+    mock.setDefault({ outputEqualsMax: { whenAbsent: 16_384 } });
+    const both = await client.chat.completions.create({ model: 'gpt-4o', max_tokens: 1, max_completion_tokens: 20_000, messages: [{ role: 'user', content: 'hi' }] });
+    expect(both.usage?.completion_tokens).toBe(20_000);
+    const none = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(none.usage?.completion_tokens).toBe(16_384);
+  });
+
   it('streams text in chunks, then the usage chunk when include_usage is set', async () => {
     mock.enqueue({ text: 'abcdefghij', chunks: 5, usage: { input: 4, output: 5 }, finishReason: 'length' });
     const stream = await client.chat.completions.create({

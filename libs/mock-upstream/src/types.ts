@@ -17,6 +17,13 @@ export interface MockReply {
   toolCalls?: MockToolCall[];
   /** Default { input: 10, output: <number of text chunks or 5> }. */
   usage?: MockUsage;
+  /**
+   * Reports as many output tokens as the request allowed — the largest maximum field it carries in
+   * its own format (Anthropic/Bedrock `max_tokens`, OpenAI `max_tokens`/`max_completion_tokens`,
+   * Gemini `maxOutputTokens` in either spelling) — or `whenAbsent` (the model's own maximum, as a
+   * real upstream would use) when it carries none. Overrides `usage.output`.
+   */
+  outputEqualsMax?: { whenAbsent: number };
   /** Mapped to each format's own stop/finish reason. Default: tool_calls when toolCalls are given, else stop. */
   finishReason?: 'stop' | 'length' | 'tool_calls';
   /** Split text into this many stream chunks (default 5). */

@@ -4,7 +4,8 @@ import { extractApiKey } from '../auth/extract-key.ts';
 import { assertModelAllowed, authenticate } from '../auth/authenticate.ts';
 import type { Endpoint, ProxyState } from '../context.ts';
 import { proxyError, writeClientError } from '../errors.ts';
-import { admit, DEFAULT_MAX_OUTPUT_TOKENS, settleOps, type Reservation } from '../limits/admission.ts';
+import { admit, settleOps, type Reservation } from '../limits/admission.ts';
+import { readRequestLimits } from '../limits/request-limits.ts';
 import type { ProxyRuntime } from '../runtime.ts';
 import { billedPrice, buildUsageEvent } from '../usage/build-event.ts';
 import { LEASE_TTL_MS } from '../usage/inflight-registry.ts';
@@ -60,6 +61,15 @@ export function requestIdMw(rt: ProxyRuntime, clientFormat: WireFormat): Middlew
   };
 }
 
+/** A percent-decoded path segment; malformed encoding (`%E0%A4%A`) is the client's 400, not a URIError. */
+export function decodePathSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw proxyError('invalid_request', `The ${what} in the path is not valid percent-encoding: ${JSON.stringify(segment)}`);
+  }
+}
+
 /** Reads the body once (limit → 413), parses it once (400), and takes model + stream from it. */
 export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
   return async (ctx, next) => {
@@ -69,7 +79,7 @@ export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
     s.rawBody = await readRawBody(ctx.req, rt.config.maxBodyBytes);
     s.body = parseJsonBody(s.rawBody);
     if (spec.modelFromPath) {
-      s.model = decodeURIComponent(String(ctx.state.pathModel)).replace(/^models\//, '');
+      s.model = decodePathSegment(String(ctx.state.pathModel), 'model').replace(/^models\//, '');
       s.stream = spec.endpoint === 'stream_generate';
     } else {
       if (typeof s.body.model !== 'string' || !s.body.model) throw proxyError('invalid_request', 'The request body needs a "model" string');
@@ -97,16 +107,24 @@ export function authMw(rt: ProxyRuntime, opts: { requireModel: boolean }): Middl
 }
 
 /**
+ * Reads the request's limits once (400 in the client's format for a maximum that is not an integer
+ * in range): admission, translation and passthrough all use `s.limits`.
+ */
+export function readLimits(s: ProxyState): void {
+  s.limits = readRequestLimits(s.clientFormat, s.endpoint, s.body, s.rawBody.length, s.index.maxOutputTokens(s.model));
+}
+
+/**
  * ONE admission before the upstream call, ONE settlement after it (with the usage event published
  * in the same tick). A request rejected here changed nothing.
  */
 export function limitsMw(rt: ProxyRuntime): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);
+    readLimits(s);
     const price = s.index.estimatePrice(s.model)!;
-    const maxOut = Number(s.body.max_tokens ?? s.body.max_completion_tokens ?? s.body.generationConfig?.maxOutputTokens) || DEFAULT_MAX_OUTPUT_TOKENS;
     const reservation: Reservation = await admit(rt.store, {
-      key: s.key, user: s.user, price, bodyBytes: s.rawBody.length, maxOutputTokens: maxOut, requestId: s.requestId,
+      key: s.key, user: s.user, price, limits: s.limits, requestId: s.requestId,
       now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: LEASE_TTL_MS,
     });
     const meta = { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null };

@@ -149,7 +149,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream });
+      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { ProxyState } from '../context.ts';
 import { forwardRequest } from '../relay/forward.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import type { Middleware } from '../http/middleware.ts';
+import { readLimits, type Middleware } from '../http/middleware.ts';
 
 /**
  * The last link of every completion chain (messages, chat, generateContent): relay, then hand
@@ -22,6 +22,7 @@ export function completionHandler(rt: ProxyRuntime): Middleware {
 export function countTokensHandler(rt: ProxyRuntime): Middleware {
   return async (ctx: Context) => {
     const s = ctx.state as ProxyState;
+    readLimits(s);
     const outcome = await forwardRequest(rt, ctx.req, ctx.res, s);
     rt.inflight.end(s.requestId);
     if (outcome.settle.length) void rt.store.settle(outcome.settle).catch(() => undefined);

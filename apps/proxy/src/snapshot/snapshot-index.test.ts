@@ -28,3 +28,30 @@ describe('SnapshotIndex prices', () => {
     expect(idx.hasAnyPrice('unknown-model')).toBe(false);
   });
 });
+
+describe('SnapshotIndex estimates (what admission reserves before the serving account is known)', () => {
+  const box = SecretBox.fromKey(TEST_ENCRYPTION_KEY);
+  const SONNET = 'claude-sonnet-4-20250514';
+
+  it('estimates at the dearest price of the model on any platform and of what accounts map it to', () => {
+    const idx = new SnapshotIndex(buildSnapshot({
+      accounts: [{ id: 'a', platform: 'claude-console', modelMapping: { [HAIKU]: SONNET }, credentials: { kind: 'api-key', apiKey: 'sk-ant-x' } }],
+      prices: [
+        { model: HAIKU, price: { input: '0.8', output: '4' } },
+        { model: HAIKU, platform: 'bedrock', price: { input: '1', output: '3' } },
+        { model: SONNET, price: { input: '3', output: '15' } },
+      ],
+    }), box);
+    expect(idx.estimatePrice(HAIKU)).toEqual(toModelPrice({ input: '3', output: '15' }));
+    // Mapped to Sonnet on one account: Sonnet's 64k output is possible for a "haiku" request.
+    expect(idx.maxOutputTokens(HAIKU)).toBe(64_000);
+    expect(idx.maxOutputTokens(SONNET)).toBe(64_000);
+  });
+
+  it('takes the maximum output from the catalog, else the largest platform fallback', () => {
+    const idx = new SnapshotIndex(buildSnapshot({ prices: [{ model: 'gpt-4o', price: { input: '2.5', output: '10' } }, { model: 'in-house-model', price: { input: '1', output: '1' } }] }), box);
+    expect(idx.maxOutputTokens('gpt-4o')).toBe(16_384);
+    expect(idx.maxOutputTokens('in-house-model')).toBe(128_000);
+    expect(idx.maxOutputTokens('only-default-priced')).toBe(128_000);
+  });
+});

@@ -21,10 +21,27 @@ import { createStreamReader } from './usage.ts';
 
 export { UnsupportedFeatureError } from './errors.ts';
 export { DROPPED_FIELDS, UNSUPPORTED_FIELDS, droppedFields } from './request-fields.ts';
-export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './requests/anthropic.ts';
 export { usageFromResponse, createUsageCollector } from './usage.ts';
 /** Usage in one neutral shape (billing). */
 export type { NeutralUsage } from './neutral.ts';
+
+/**
+ * The output limit of a request as read once by the proxy (limits/request-limits.ts): translators
+ * write this figure and never pick a field of the client body themselves.
+ */
+export interface OutputLimit {
+  /** Output tokens the upstream may produce at most (what admission reserved for). */
+  maxTokens: number;
+  /** The client set a maximum: targets that have a default of their own get the figure only then. */
+  clientSet: boolean;
+}
+
+/** Options of one request translation. */
+export interface TranslateRequestOptions {
+  upstreamModel: string;
+  stream: boolean;
+  output: OutputLimit;
+}
 
 function readRequest(format: WireFormat, body: any): NeutralRequest {
   switch (format) {
@@ -38,13 +55,16 @@ function readRequest(format: WireFormat, body: any): NeutralRequest {
 /**
  * Translates a client request body of format `from` into an upstream body of format `to`.
  * Same format: the body is returned untouched (passthrough is the proxy's job). Gemini bodies carry
- * neither model nor stream flag (both go in the URL). Anthropic gets max_tokens 4096 when the
- * client gave none. Throws {@link UnsupportedFeatureError} for fields the target cannot express.
+ * neither model nor stream flag (both go in the URL). The answer limit is `opts.output`: Anthropic
+ * (which requires max_tokens) always gets it — the model's maximum when the client set none, the
+ * figure admission reserved for — the others only when the client set one (their default is the
+ * model's maximum too). Throws {@link UnsupportedFeatureError} for fields the target cannot express.
  */
-export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: { upstreamModel: string; stream: boolean }): any {
+export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
   if (from === to) return body;
   assertFieldsSupported(from, to, body);
   const req = readRequest(from, body);
+  if (opts.output.clientSet || to === 'anthropic') req.maxTokens = opts.output.maxTokens;
   switch (to) {
     case 'openai': return writeOpenaiRequest(req, opts);
     case 'anthropic': return writeAnthropicRequest(req, opts);

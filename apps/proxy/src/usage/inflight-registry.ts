@@ -214,8 +214,8 @@ export class InflightRegistry {
 const ZERO = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
 /** Usage to bill so far; when the upstream has not reported input tokens yet, the prompt estimate stands in once output began. */
-export function countedUsage(c: UsageCollector, s: Pick<ProxyState, 'rawBody'>): RequestOutcome['usage'] {
+export function countedUsage(c: UsageCollector, s: Pick<ProxyState, 'limits'>): RequestOutcome['usage'] {
   const u = c.usage();
-  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? Math.ceil(s.rawBody.length / 4) : 0;
+  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? s.limits.inputTokens : 0;
   return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
 }
