@@ -54,6 +54,7 @@ const staticOk = [
   step('lint', bin('eslint'), ['--max-warnings', '0', '.']),
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
   step('schema.graphql is current', bin('tsx'), ['apps/control-plane/src/emit-schema.ts', '--check']),
+  step('admin graphql-env.d.ts is current', process.execPath, ['apps/admin/gql-env.mjs', '--check']),
   step('docs/CONFIGURATION.md is current', bin('tsx'), ['scripts/config-doc.ts', '--check']),
 ].every(Boolean);
 if (!staticOk) failed += 1;
