@@ -23,7 +23,8 @@ export default defineConfig({
     hookTimeout: 60_000,
     reporters: process.env.VITEST_JSON ? ['default', ['json', { outputFile: process.env.VITEST_JSON }]] : ['default'],
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, exclude: NEVER } },
+      // Threads start faster than forks, and pure tests need no process of their own.
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: NEVER, pool: 'threads' } },
       { extends: true, test: { name: 'integration', include: ANY_TEST, exclude: [...NEVER, 'e2e/**', ...UNIT] } },
       { extends: true, test: { name: 'e2e', include: ['e2e/**/*.test.{ts,tsx}'], exclude: [...NEVER, 'e2e/browser/**'] } },
     ],
