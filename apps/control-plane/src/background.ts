@@ -17,7 +17,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const version = await snapshots.requestRebuild();
   logger.info({ version }, 'config snapshot published');
   snapshots.startWatchdog();
-  const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
+  const proxyEvents = new ProxyEventsConsumer(cp.services);
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
   // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).

@@ -17,6 +17,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { adminStatic } from './http/admin-static.ts';
 import { createGraphqlWebSocket } from './http/websocket.ts';
 import { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
 
 export interface ControlPlaneDeps {
   orm: MikroORM;
@@ -53,6 +54,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     secretBox: SecretBox.fromKey(secrets.encryptionKey),
     logger,
     snapshots: new SnapshotPublisher(orm, store, logger),
+    audit: new AuditService(),
   };
   const schema = await buildAppSchema();
   const apollo = await createApolloServer({ schema, logger, maxDepth: config.graphqlMaxDepth, maxCost: config.graphqlMaxCost });
