@@ -19,7 +19,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   logger.info({ version }, 'config snapshot published');
   snapshots.startWatchdog();
   snapshots.startFloorRefresh();
-  const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
+  const proxyEvents = new ProxyEventsConsumer(cp.services);
   await proxyEvents.start();
   const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
   // Bills the in-flight requests of proxies that died (in embedded mode it only ever finds the live one).

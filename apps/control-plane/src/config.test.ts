@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EnvReader } from '@relay/core';
-import { CONTROL_PLANE_VARIABLES, loadControlPlaneConfig } from './config.ts';
+import { CONFIG_VARIABLES, ConfigError, EnvReader } from '@relay/core';
+import { loadControlPlaneConfig } from './config.ts';
 import { resolveSecrets } from './secrets.ts';
 import { printAppSchema, SCHEMA_FILE } from './emit-schema.ts';
 
@@ -29,7 +29,7 @@ describe('control-plane config', () => {
     const c = load({});
     expect(c).toMatchObject({ port: 8080, logLevel: 'info', usageTimezone: 'UTC', sessionTtlHours: 168, maxApiKeysPerUser: 10, maxPriceRate: 1_000_000, loginRateLimit: 5, loginRateWindowMinutes: 15, loginBackoffMaxSeconds: 300, graphqlMaxDepth: 10, graphqlMaxCost: 200, graphqlCostPerMinute: 3000, graphqlIntrospection: true, hotStorePrefix: '' });
     expect(c.databaseUrl).toBeUndefined();
-    const names = CONTROL_PLANE_VARIABLES.map((v) => v.name);
+    const names = CONFIG_VARIABLES.filter((v) => 'control-plane' in v.planes).map((v) => v.name);
     for (const n of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'USAGE_TIMEZONE', 'MAX_PRICE_RATE', 'GRAPHQL_MAX_COST', 'CLAUDE_OAUTH_TOKEN_URL']) expect(names).toContain(n);
   });
 

@@ -21,7 +21,7 @@ const config = loadConfigOrExit(() => loadControlPlaneConfig(env));
 const secrets = resolveSecrets(config);
 // The proxy reads the same environment, with the secrets (possibly generated) and port filled in.
 const proxyConfig = loadConfigOrExit(() =>
-  loadProxyConfig(new EnvReader({ ...process.env, API_KEY_SECRET: secrets.apiKeySecret, ENCRYPTION_KEY: secrets.encryptionKey, PORT: String(config.port), DATA_DIR: config.dataDir })),
+  loadProxyConfig(env.with({ API_KEY_SECRET: secrets.apiKeySecret, ENCRYPTION_KEY: secrets.encryptionKey, PORT: String(config.port), DATA_DIR: config.dataDir })),
 );
 const logger = createLogger({ name: 'relay', level: config.logLevel, dataDir: config.dataDir });
 

@@ -17,7 +17,10 @@ describe('loadProxyConfig', () => {
     expect(() => loadProxyConfig(new EnvReader({ ...base, REDIS_URL: 'http://nope' }))).toThrow(/REDIS_URL/);
   });
   it('reads overrides', () => {
-    const c = loadProxyConfig(new EnvReader({ ...base, PORT: '9000', USAGE_TIMEZONE: 'Asia/Shanghai', PROXY_DEBUG_LOG: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }));
-    expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379' });
+    const c = loadProxyConfig(new EnvReader({
+      ...base, PORT: '9000', USAGE_TIMEZONE: 'Asia/Shanghai', PROXY_DEBUG_LOG: 'true', REDIS_URL: 'redis://127.0.0.1:6379', HOT_STORE_PREFIX: 'tenant-a:', PROXY_ANNOUNCE_PORT: '1',
+    }));
+    expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379', hotStorePrefix: 'tenant-a:', announcePort: true });
+    expect(loadProxyConfig(new EnvReader(base))).toMatchObject({ hotStorePrefix: '', announcePort: false });
   });
 });

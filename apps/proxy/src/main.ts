@@ -12,15 +12,13 @@ import { createProxy } from './proxy.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const env = new EnvReader();
 const config = loadConfigOrExit(() => {
-  const c = loadProxyConfig(env);
+  const c = loadProxyConfig(new EnvReader());
   if (!c.redisUrl) throw new ConfigError('REDIS_URL', 'a redis:// URL (the standalone proxy shares its hot store)');
   return c;
 });
 const logger = createProxyLogger(config.logLevel, config.dataDir);
-/** HOT_STORE_PREFIX: key prefix in Redis (tests run several isolated proxies on one Redis). */
-const store = createHotStore({ redisUrl: config.redisUrl, prefix: env.optional('HOT_STORE_PREFIX') });
+const store = createHotStore({ redisUrl: config.redisUrl, prefix: config.hotStorePrefix });
 const proxy = await createProxy({ store, config, logger });
 const server = createServer(proxy.handler);
 server.keepAliveTimeout = 65_000;
@@ -29,7 +27,7 @@ server.listen(config.port, () => {
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port }, 'proxy listening');
   // A parent process (tests) reads this line to learn an ephemeral port.
-  if (process.env.PROXY_ANNOUNCE_PORT) process.stdout.write(`PROXY_PORT=${port}\n`);
+  if (config.announcePort) process.stdout.write(`PROXY_PORT=${port}\n`);
 });
 
 let stopping = false;

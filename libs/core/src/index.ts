@@ -8,6 +8,7 @@ export * from './inflight-checkpoint.ts';
 export * from './hot-keys.ts';
 export * from './client-errors.ts';
 export * from './config.ts';
+export * from './config-spec.ts';
 export * from './ids.ts';
 export * from './time.ts';
 export * from './price-seed.ts';

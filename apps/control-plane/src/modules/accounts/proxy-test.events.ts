@@ -2,7 +2,7 @@
 // piece by piece while the upstream is still writing it.
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { AccountTestOutcome } from '@relay/proxy/test-account';
-import type { AppContext } from '../../graphql/context.ts';
+import type { ServiceContext } from '../../service-context.ts';
 import { prepareStreamProbe } from './account-probe.ts';
 
 export enum ProxyTestEventKind {
@@ -60,7 +60,7 @@ export function finalEvent(o: AccountTestOutcome): ProxyTestEvent {
  * unsubscribed or disconnected) aborts it, which closes the upstream connection, and waits for
  * the test to be audited.
  */
-export async function proxyTestEvents(ctx: AppContext, accountId: number, model: string, prompt: string): Promise<AsyncIterableIterator<ProxyTestEvent>> {
+export async function proxyTestEvents(ctx: ServiceContext, accountId: number, model: string, prompt: string): Promise<AsyncIterableIterator<ProxyTestEvent>> {
   const probe = await prepareStreamProbe(ctx, accountId, model, prompt);
   const queue: ProxyTestEvent[] = [event(ProxyTestEventKind.STARTED)];
   let wake: (() => void) | null = null;
