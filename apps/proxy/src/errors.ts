@@ -46,7 +46,11 @@ export function writeClientError(res: ServerResponse, format: WireFormat, err: u
   }
   const code: ClientErrorCode = pe ? pe.code : 'internal_error';
   const message = pe ? pe.message : 'Internal error';
-  sendJson(res, status, clientErrorBody(format, code, message), { 'x-request-id': requestId, ...(pe?.headers ?? {}) });
+  // A request refused before its body was read (bad key, declared body too large): close the
+  // connection after the answer instead of reading the rest of the upload off the wire just to
+  // keep the connection alive; the client reconnects for its next request.
+  const unread: Record<string, string> = res.req && !res.req.complete ? { connection: 'close' } : {};
+  sendJson(res, status, clientErrorBody(format, code, message), { 'x-request-id': requestId, ...(pe?.headers ?? {}), ...unread });
   return status;
 }
 
