@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
-import { ConfigError, EnvReader, isValidTimeZone, parseRate, type RateBp } from '@relay/core';
+import { ConfigError, EnvReader, isValidTimeZone, OPERATOR_VARIABLES, parseRate, readOperatorSettings, type OperatorSettings, type RateBp } from '@relay/core';
 
 /**
  * The control plane's configuration, read once at boot from the environment and validated:
  * a bad value stops the process with one line naming the variable (see loadConfigOrExit).
  */
-export interface ControlPlaneConfig {
+export interface ControlPlaneConfig extends OperatorSettings {
   /** PORT — HTTP port for GraphQL, the admin app and (embedded mode) the proxy paths. */
   port: number;
   /** DATABASE_URL — mysql:// or mariadb:// URL; unset means embedded SQLite at DATA_DIR/relay.db. */
@@ -87,6 +87,7 @@ export const CONTROL_PLANE_VARIABLES: readonly ConfigVariableDoc[] = [
   { name: 'CLAUDE_OAUTH_CLIENT_ID', default: '9d1c250a-e61b-44d9-88ed-5944d1962f5e', description: 'OAuth client id used for Claude subscriptions.' },
   { name: 'CLAUDE_OAUTH_REDIRECT_URI', default: 'https://console.anthropic.com/oauth/code/callback', description: 'Redirect URI registered for the client id (the user copies the code from it).' },
   { name: 'CLAUDE_AI_BASE_URL', default: 'https://claude.ai', description: 'Base URL of claude.ai (setup-token and organization lookups).' },
+  ...OPERATOR_VARIABLES,
 ];
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
@@ -149,5 +150,6 @@ export function loadControlPlaneConfig(env: EnvReader = new EnvReader()): Contro
       redirectUri: url('CLAUDE_OAUTH_REDIRECT_URI', 'https://console.anthropic.com/oauth/code/callback'),
       claudeAiBaseUrl: url('CLAUDE_AI_BASE_URL', 'https://claude.ai'),
     },
+    ...readOperatorSettings(env),
   };
 }

@@ -1,7 +1,10 @@
-import { ConfigError, EnvReader, isValidTimeZone } from '@relay/core';
+import { ConfigError, EnvReader, isValidTimeZone, OPERATOR_VARIABLES, readOperatorSettings, type OperatorSettings } from '@relay/core';
 
-/** Everything the data plane reads from its environment, validated once at boot. */
-export interface ProxyConfig {
+/**
+ * Everything the data plane reads from its environment, validated once at boot. The operator
+ * settings (METRICS_TOKEN, METRICS_LISTEN, UPSTREAM_ALLOW_PRIVATE) are shared with the control plane.
+ */
+export interface ProxyConfig extends OperatorSettings {
   /** PORT: where the standalone proxy listens (default 8081). */
   port: number;
   /** REDIS_URL: the shared hot store (required for the standalone proxy). */
@@ -63,6 +66,7 @@ export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
     snapshotPollMs: env.int('SNAPSHOT_POLL_MS', 5000, { min: 50 }),
     authFailureThreshold: env.int('AUTH_FAILURE_THRESHOLD', 3, { min: 1 }),
     debugLog: env.bool('PROXY_DEBUG_LOG', false),
+    ...readOperatorSettings(env),
   };
 }
 
@@ -86,4 +90,5 @@ export const PROXY_VARIABLES: readonly { name: string; default: string; descript
   { name: 'AUTH_FAILURE_THRESHOLD', default: '3', description: 'Upstream 401/403 answers in a row before an account is reported ERROR and taken out of rotation.' },
   { name: 'PROXY_DEBUG_LOG', default: 'false', description: 'One log line per request (off by default: the hot path writes no log line).' },
   { name: 'PROXY_ANNOUNCE_PORT', default: 'false', description: 'Print PROXY_PORT=<n> once listening (for PORT=0 in tests and benchmarks).' },
+  ...OPERATOR_VARIABLES,
 ];

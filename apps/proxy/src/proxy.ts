@@ -47,7 +47,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     snapshots,
     health,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
-    dispatchers: new EgressDispatchers(config.connectTimeoutMs),
+    dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
     publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
     metrics: new ProxyMetrics(),
     translation,

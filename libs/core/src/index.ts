@@ -10,3 +10,5 @@ export * from './config.ts';
 export * from './ids.ts';
 export * from './time.ts';
 export * from './price-seed.ts';
+export * from './upstream-address.ts';
+export * from './operator-endpoints.ts';

@@ -8,12 +8,15 @@ import type { ProxyConfig } from '../../../apps/proxy/src/config.ts';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
 import { uniqueSuffix } from './services.ts';
 
-/** Proxy config for tests: short timeouts, no file spool, silent. */
+/**
+ * Proxy config for tests: short timeouts, no file spool, silent; private upstream addresses
+ * allowed (UPSTREAM_ALLOW_PRIVATE), because the mock upstream listens on 127.0.0.1.
+ */
 export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
   return {
     port: 0, apiKeySecret: TEST_API_KEY_SECRET, encryptionKey: TEST_ENCRYPTION_KEY, maxBodyBytes: 1024 * 1024,
     connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000, logLevel: 'silent',
-    usageTimezone: 'UTC', spoolMaxEvents: 10_000, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, ...over,
+    usageTimezone: 'UTC', spoolMaxEvents: 10_000, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, allowPrivateUpstreams: true, ...over,
   };
 }
 

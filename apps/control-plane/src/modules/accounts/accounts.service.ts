@@ -8,6 +8,7 @@ import {
 import type { CreateAccountInput, UpdateAccountInput } from './accounts.inputs.ts';
 import { AccountStatus, AccountType, type AccountLiveState } from './accounts.types.ts';
 import { fromPlatform, toPlatform } from './platform.enum.ts';
+import { assertUpstreamAddressesAllowed } from './accounts.address-policy.ts';
 
 /** Non-credential account options, shared by createAccount and the Claude OAuth flows. */
 export interface AccountOptions {
@@ -110,6 +111,10 @@ export class AccountsService {
     return (await this.toTypes([account]))[0];
   }
 
+  private get addressPolicy() {
+    return { allowPrivate: this.services.config.allowPrivateUpstreams };
+  }
+
   /** Extra settings the server adds per platform (Claude OAuth: where proxies refresh the token). */
   private serverSettings(platform: Platform): Record<string, string> {
     if (platform !== 'claude-oauth') return {};
@@ -127,6 +132,7 @@ export class AccountsService {
   async createWithConfig(platform: Platform, config: PlatformConfig, options: AccountOptions, action: string): Promise<Account> {
     const name = options.name.trim();
     if (!name) throw errors.badInput('name', 'must not be empty');
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: config.baseUrl, egressProxy: options.egressProxy });
     const account = this.ctx.em.create(Account, {
       name,
       platform,
@@ -194,6 +200,7 @@ export class AccountsService {
       account.status = input.status;
     }
     this.applyEgressProxy(account, input.egressProxy);
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: given.includes('baseUrl') ? account.baseUrl : null, egressProxy: input.egressProxy });
     await this.ctx.em.flush();
     await this.ctx.audit.record({ action: 'account.update', targetType: 'account', targetId: id, before, after: accountAuditImage(account) });
     await this.services.snapshots.requestRebuild();
