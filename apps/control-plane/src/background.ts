@@ -19,7 +19,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   snapshots.startWatchdog();
   const proxyEvents = new ProxyEventsConsumer({ orm, store, snapshots, logger });
   await proxyEvents.start();
-  const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
+  const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config, observer: cp.services.metrics.ingesterObserver() });
   // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).
   const refresher = startClaudeTokenRefresher(cp.services);
   return {

@@ -12,3 +12,4 @@ export * from './time.ts';
 export * from './price-seed.ts';
 export * from './upstream-address.ts';
 export * from './operator-endpoints.ts';
+export * from './boot.ts';

@@ -38,7 +38,7 @@ function errorLoggingPlugin(logger: Logger): ApolloServerPlugin<AppContext> {
 }
 
 /** The Apollo server for the API, with depth and cost limits and the error mapper. */
-export async function createApolloServer(opts: { schema: GraphQLSchema; logger: Logger; maxDepth: number; maxCost: number }): Promise<ApolloServer<AppContext>> {
+export async function createApolloServer(opts: { schema: GraphQLSchema; logger: Logger; maxDepth: number; maxCost: number; plugins?: ApolloServerPlugin<AppContext>[] }): Promise<ApolloServer<AppContext>> {
   const server = new ApolloServer<AppContext>({
     schema: opts.schema,
     formatError,
@@ -46,7 +46,7 @@ export async function createApolloServer(opts: { schema: GraphQLSchema; logger: 
     validationRules: [depthLimitRule(opts.maxDepth)],
     // Introspection stays on: schema.graphql is public anyway, and scripts use codegen.
     introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(opts.maxCost), errorLoggingPlugin(opts.logger)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(opts.maxCost), errorLoggingPlugin(opts.logger), ...(opts.plugins ?? [])],
   });
   await server.start();
   return server;

@@ -25,6 +25,8 @@ export class SnapshotPublisher {
     private readonly orm: MikroORM,
     private readonly store: HotStore,
     private readonly logger: Logger,
+    /** Called for each failed build or publish (the control plane's metrics count them). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   /**
@@ -63,6 +65,7 @@ export class SnapshotPublisher {
       return version;
     } catch (err) {
       this.logger.error({ err }, 'publishing the config snapshot failed; retrying');
+      this.onFailure();
       this.scheduleRetry();
       return -1;
     }
