@@ -94,10 +94,10 @@ export interface RunningProxy {
   mode: ProxyMode;
 }
 
-/** Starts the standalone proxy on core 0 and waits until it answers /readyz. */
 /** The bearer token the benchmark's proxy requires on /metrics. */
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
+/** Starts the standalone proxy on core 0 and waits until it answers /readyz. */
 export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv }): Promise<RunningProxy> {
   const entry = opts.mode === 'bundle' ? [PROXY_BUNDLE] : ['--import', 'tsx', join(ROOT, 'apps/proxy/src/main.ts')];
   const { child, match } = await spawnPinned(opts.core, process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
