@@ -56,12 +56,21 @@ export function exitOnBootFailure(e: unknown): never {
 export function restrictDataDir(dataDir: string): void {
   process.umask(0o077);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  // Tightening is best effort: an entry this user does not own (a mounted volume's root, say) keeps
+  // its mode rather than stopping the start; what the process creates is private either way.
+  const chmod = (path: string, mode: number) => {
+    try {
+      chmodSync(path, mode);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EPERM') throw e;
+    }
+  };
   const tighten = (dir: string, depth: number) => {
-    chmodSync(dir, 0o700);
+    chmod(dir, 0o700);
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory() && depth > 0) tighten(path, depth - 1);
-      else if (entry.isFile()) chmodSync(path, 0o600);
+      else if (entry.isFile()) chmod(path, 0o600);
     }
   };
   tighten(dataDir, 1);
