@@ -82,8 +82,10 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     try {
       await next();
     } finally {
-      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) };
-      if (ctx.path === '/healthz' || ctx.path === '/readyz') logger.debug(line, 'request');
+      // Routes that write the response themselves (ctx.respond = false) leave ctx.status at its default.
+      const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+      const line = { requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(performance.now() - started) };
+      if (ctx.path === '/healthz' || ctx.path === '/readyz' || ctx.path === '/metrics') logger.debug(line, 'request');
       else logger.info(line, 'request');
     }
   });
