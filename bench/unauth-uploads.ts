@@ -1,6 +1,6 @@
 // The "bodies before keys" attack, measured: 40 clients upload 10 MB bodies with a wrong key, over
 // and over (each starts a new upload as soon as its last one ended), while one keyed client sends
-// small requests. Prints the proxy's resident memory and the keyed client's latency before and
+// small requests (and, for comparison, a flood of 1 KB ones). Prints the proxy's resident memory and the keyed client's latency before and
 // during the attack. The attackers run in a child process of their own, so their socket work does
 // not delay the keyed client's timings. `npx tsx bench/unauth-uploads.ts`
 // (needs Redis at REDIS_URL / TEST_REDIS_URL, default redis://127.0.0.1:6379).
@@ -20,20 +20,20 @@ const WAVE_PAUSE_MS = 200;
 const MB = 1024 * 1024;
 
 /** One unauthenticated upload: headers, then the body as fast as the socket takes it. Resolves with the status (0 = none). */
-function upload(port: number): Promise<number> {
+function upload(port: number, bytes: number): Promise<number> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    const chunk = Buffer.alloc(256 * 1024, 0x20);
+    const chunk = Buffer.alloc(Math.min(bytes, 256 * 1024), 0x20);
     let sent = 0;
     let head = '';
     const pump = () => {
-      while (sent < UPLOAD_BYTES && !socket.destroyed) {
+      while (sent < bytes && !socket.destroyed) {
         sent += chunk.length;
         if (!socket.write(chunk)) return void socket.once('drain', pump);
       }
     };
     socket.on('connect', () => {
-      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer sk-relay-wrong\r\ncontent-type: application/json\r\ncontent-length: ${UPLOAD_BYTES}\r\n\r\n`);
+      socket.write(`POST /v1/chat/completions HTTP/1.1\r\nhost: x\r\nauthorization: Bearer sk-relay-wrong\r\ncontent-type: application/json\r\ncontent-length: ${bytes}\r\n\r\n`);
       pump();
     });
     socket.on('data', (d) => (head += d.toString('latin1')));
@@ -64,12 +64,12 @@ const fmt = (xs: number[]) => `median ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs
  * between bursts); `flood` keeps 40 uploads going (each client starts a new one as soon as its last
  * one ended) until told to stop. Reports the statuses the uploads got.
  */
-async function runAttackers(mode: string, port: number): Promise<void> {
+async function runAttackers(mode: string, port: number, bytes: number): Promise<void> {
   let attacking = true;
   process.on('message', () => (attacking = false));
   const statuses: Record<number, number> = {};
   const one = async () => {
-    const status = await upload(port);
+    const status = await upload(port, bytes);
     statuses[status] = (statuses[status] ?? 0) + 1;
   };
   process.send!({ started: true });
@@ -102,12 +102,15 @@ async function main(): Promise<void> {
     const baseline = await keyedLatencies(proxy.url, KEYED_REQUESTS);
 
     const lines = [`proxy RSS before: ${(rssBefore / MB).toFixed(1)} MB; keyed latency before: ${fmt(baseline)}`];
-    for (const mode of ['waves', 'flood'] as const) {
+    // The last scenario sends 1 KB bodies: what a flood of new unauthenticated connections costs by
+    // itself, so the share the 10 MB bodies add can be read off.
+    const scenarios = [{ mode: 'waves', bytes: UPLOAD_BYTES }, { mode: 'flood', bytes: UPLOAD_BYTES }, { mode: 'flood', bytes: 1024 }] as const;
+    for (const { mode, bytes } of scenarios) {
       let rssPeak = rssBytes(proxy.child.pid);
       const rssStart = rssPeak;
       const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssBytes(proxy.child.pid))), 20);
       const cpuStart = cpuMicros(proxy.child.pid);
-      const attackers = fork(import.meta.filename, ['attack', mode, port], { execArgv: ['--import', 'tsx'] });
+      const attackers = fork(import.meta.filename, ['attack', mode, port, String(bytes)], { execArgv: ['--import', 'tsx'] });
       const next = () => new Promise<{ started?: boolean; statuses?: Record<number, number> }>((resolve) => attackers.once('message', (m) => resolve(m as never)));
       await next();
       const report = next();
@@ -125,8 +128,8 @@ async function main(): Promise<void> {
       const growth = (rssPeak - Math.min(rssBefore, rssStart)) / MB;
       const ratio = pct(during, 50) / pct(baseline, 50);
       lines.push(
-        `${mode === 'waves' ? `${WAVES} bursts of ${ATTACKERS} concurrent` : `a continuous flood by ${ATTACKERS} concurrent clients:`} ${UPLOAD_BYTES / MB} MB uploads, ${uploads} in all, statuses ${JSON.stringify(statuses)} (0 = closed before the client read the answer)`,
-        `  proxy RSS peak ${(rssPeak / MB).toFixed(1)} MB (growth ${growth.toFixed(1)} MB); proxy CPU ${cpuPerUploadUs.toFixed(0)} µs per upload`,
+        `${mode === 'waves' ? `${WAVES} bursts of ${ATTACKERS} concurrent` : `a continuous flood by ${ATTACKERS} concurrent clients:`} ${bytes >= MB ? `${bytes / MB} MB` : `${bytes / 1024} KB`} uploads, ${uploads} in all, statuses ${JSON.stringify(statuses)} (0 = closed before the client read the answer)`,
+        `  proxy RSS peak ${(rssPeak / MB).toFixed(1)} MB (growth ${growth.toFixed(1)} MB); proxy CPU ${cpuPerUploadUs.toFixed(0)} µs per upload (the keyed requests' CPU included)`,
         `  keyed latency during (${during.length} requests): ${fmt(during)} — median ${ratio.toFixed(2)}× the baseline`,
         `  verdict: RSS growth < 30 MB ${growth < 30 ? 'yes' : 'NO'}, keyed median within 2× ${ratio <= 2 ? 'yes' : 'NO'}`,
       );
@@ -137,5 +140,5 @@ async function main(): Promise<void> {
   }
 }
 
-if (process.argv[2] === 'attack') await runAttackers(process.argv[3], Number(process.argv[4]));
+if (process.argv[2] === 'attack') await runAttackers(process.argv[3], Number(process.argv[4]), Number(process.argv[5]));
 else await main();
