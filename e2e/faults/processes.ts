@@ -11,6 +11,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FAULT_SECRETS = {
   API_KEY_SECRET: 'faults-api-key-secret-0123456789abcdef',
   ENCRYPTION_KEY: 'faults-encryption-key-0123456789abcdef0123',
+  // The mock upstream listens on 127.0.0.1, which the upstream address policy refuses by default.
+  UPSTREAM_ALLOW_PRIVATE: 'true',
 };
 
 /**

@@ -21,7 +21,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   snapshots.startFloorRefresh();
   const proxyEvents = new ProxyEventsConsumer(cp.services);
   await proxyEvents.start();
-  const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config });
+  const usage = await startUsageJobs({ orm, store, logger, config: cp.services.config, observer: cp.services.metrics.ingesterObserver() });
   // Bills the in-flight requests of proxies that died (in embedded mode it only ever finds the live one).
   const reaper = new OrphanReaper({ store, logger: logger.child({ component: 'orphan-reaper' }) });
   reaper.start();

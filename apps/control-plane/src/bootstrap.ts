@@ -6,6 +6,13 @@ import type { ControlPlaneConfig } from './config.ts';
 import { hashPassword } from './modules/auth/password.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 
+/** What a failed database open tells the operator to check. */
+export function databaseFix(config: Pick<ControlPlaneConfig, 'databaseUrl' | 'dataDir'>): string {
+  return config.databaseUrl
+    ? 'check DATABASE_URL (user, password, host, port, database name) and that the database server is running'
+    : `check that DATA_DIR (${config.dataDir}) is writable and relay.db is a SQLite database`;
+}
+
 export interface OpenedDatabase {
   orm: RelayOrm;
   /** Set only on the first start, when the admin user was created. */

@@ -6,6 +6,7 @@ import type { ControlPlaneConfig } from './config.ts';
 import type { ServerSecrets } from './secrets.ts';
 import type { AuditRecord, AuditService } from './modules/audit/audit.service.ts';
 import type { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
+import type { ControlPlaneMetrics } from './metrics.ts';
 import { errors } from './graphql/errors.ts';
 
 export type Role = 'ADMIN' | 'USER';
@@ -40,6 +41,8 @@ export interface AppServices {
   snapshots: SnapshotPublisher;
   /** Adds audit rows to a transaction and reads the log (replaceable in tests). */
   audit: AuditService;
+  /** Prometheus metrics of this process (`metrics.loginThrottles` for the auth module). */
+  metrics: ControlPlaneMetrics;
 }
 
 /**

@@ -9,6 +9,7 @@ const DISABLED = 'sk-relay-disabled-0000000000000000000000';
 const EXPIRED = 'sk-relay-expired-00000000000000000000000';
 const NO_MODELS = 'sk-relay-nomodels-0000000000000000000000';
 const NO_PLATFORMS = 'sk-relay-noplatforms-0000000000000000000';
+const METRICS_TOKEN = 'metrics-token-for-tests-0001';
 
 interface FormatCase {
   format: WireFormat;
@@ -73,7 +74,7 @@ describe('bad input per client format', () => {
     mock = await startMockUpstream();
     const acc = (id: string, platform: 'claude-console' | 'openai' | 'gemini') => ({ id, platform, baseUrl: mock.url, credentials: { kind: 'api-key' as const, apiKey: 'sk-ant-upstream' } });
     proxy = await startTestProxy({
-      config: { maxBodyBytes: 64 * 1024 },
+      config: { maxBodyBytes: 64 * 1024, metricsToken: METRICS_TOKEN },
       spec: {
         keys: [
           { id: 'good', userId: 'u1', key: GOOD, rpm: 1000, dailyCostLimit: '100' },
@@ -132,14 +133,19 @@ describe('bad input per client format', () => {
 
   it('answered no request of the matrix with a 5xx', async () => {
     expect(fiveHundreds).toEqual([]);
-    const m = await (await fetch(`${proxy.url}/metrics`)).text();
+    const m = await (await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(m).not.toMatch(/relay_proxy_requests_total\{[^}]*status_class="5xx"\}/);
   });
 
-  it('health, readiness and metrics', async () => {
+  it('health, readiness and metrics (metrics only with the operator token)', async () => {
     expect((await fetch(`${proxy.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${proxy.url}/readyz`)).status).toBe(200);
-    const m = await (await fetch(`${proxy.url}/metrics`)).text();
+    for (const headers of [{} as Record<string, string>, { authorization: 'Bearer wrong-token-0000000000' }, { authorization: `Bearer ${GOOD}` }]) {
+      const refused = await fetch(`${proxy.url}/metrics`, { headers });
+      expect(refused.status).toBe(401);
+      expect(await refused.text()).not.toMatch(/relay_proxy/);
+    }
+    const m = await (await fetch(`${proxy.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
     expect(m).toMatch(/relay_proxy_requests_total\{format="openai",status_class="2xx"\} \d+/);
     expect(m).toMatch(/relay_proxy_requests_total\{format="anthropic",status_class="4xx"\} \d+/);
     expect(proxy.proxy.handles('/v1/messages')).toBe(true);

@@ -1,4 +1,4 @@
-import { CONFIG_VARIABLES, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
+import { checkOperatorSettings, CONFIG_VARIABLES, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
 
 /**
  * Everything the data plane reads from its environment, validated once at boot. The properties,
@@ -9,5 +9,7 @@ export type ProxyConfig = PlaneConfig<typeof CONFIG_VARIABLES, 'proxy'>;
 
 /** Reads and validates the proxy configuration; throws ConfigError naming the bad variable. */
 export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
-  return loadPlaneConfig(CONFIG_VARIABLES, 'proxy', env);
+  const config = loadPlaneConfig(CONFIG_VARIABLES, 'proxy', env);
+  checkOperatorSettings(config);
+  return config;
 }

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SecretBox } from '@relay/core';
+import { SecretBox, type MetricsText } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import { createApp, proxyHandles } from './app.ts';
+import { proxyMetricsText, proxyReadiness } from './routes/health.ts';
 import type { ProxyConfig } from './config.ts';
 import { createProxyLogger, type Logger } from './logger.ts';
 import { ProxyMetrics } from './metrics.ts';
@@ -22,6 +23,10 @@ export interface ProxyInstance {
   handles(pathname: string): boolean;
   /** Resolves when the first snapshot is loaded (or immediately when none exists yet). */
   ready: Promise<void>;
+  /** What `/readyz` reports: a snapshot is loaded and the hot store answers. */
+  readiness(): { ready: boolean; snapshotVersion: number; store: boolean };
+  /** The proxy's Prometheus text (for a METRICS_LISTEN listener, or embedded mode's one `/metrics`). */
+  metricsText(): Promise<MetricsText>;
   close(): Promise<void>;
 }
 
@@ -48,7 +53,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     snapshots,
     health,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
-    dispatchers: new EgressDispatchers(config.connectTimeoutMs),
+    dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
     publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
     inflight: new InflightRegistry(store, logger),
     metrics: new ProxyMetrics(),
@@ -64,6 +69,8 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     handler: app.callback(),
     handles: proxyHandles,
     ready: snapshots.ready,
+    readiness: () => proxyReadiness(runtime),
+    metricsText: () => proxyMetricsText(runtime),
     async close() {
       await snapshots.close();
       await runtime.inflight.close();
@@ -78,5 +85,5 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
 /** The data plane: see ProxyInstance. */
 export async function createProxy(deps: { store: HotStore; config: ProxyConfig; logger?: Logger }): Promise<ProxyInstance> {
   const p = await createProxyInternals(deps);
-  return { handler: p.handler, handles: p.handles, ready: p.ready, close: p.close };
+  return { handler: p.handler, handles: p.handles, ready: p.ready, readiness: p.readiness, metricsText: p.metricsText, close: p.close };
 }

@@ -3,6 +3,7 @@
 // derived from this list. To add a variable, add one `variable({...})` entry here (see the
 // "Configuration" paragraph of docs/ARCHITECTURE.md), then run `pnpm config:doc`.
 import { parse, variable } from './config.ts';
+import { parseListenAddress } from './listen-address.ts';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -153,6 +154,21 @@ export const CONFIG_VARIABLES = [
     name: 'GRAPHQL_INTROSPECTION', key: 'graphqlIntrospection', type: 'boolean', parse: parse.boolean,
     description: 'Answer GraphQL introspection queries (and "did you mean" suggestions). schema.graphql in the repository is the public contract either way.',
     planes: { 'control-plane': { defaultDoc: '(embedded: true; with DATABASE_URL: false)' } },
+  }),
+  variable({
+    name: 'METRICS_TOKEN', key: 'metricsToken', type: 'secret, 16+ characters', file: true, parse: parse.minLength(16),
+    description: 'Bearer token Prometheus sends (`Authorization: Bearer …`) to read /metrics; at least 16 characters.',
+    planes: { 'control-plane': { defaultDoc: '(unset: /metrics on the public port answers 401)' }, proxy: { defaultDoc: '(unset: /metrics on the public port answers 401)' } },
+  }),
+  variable({
+    name: 'METRICS_LISTEN', key: 'metricsListen', type: 'host:port', parse: parseListenAddress,
+    description: 'host:port of a separate listener serving only /metrics, e.g. 127.0.0.1:9464. Without METRICS_TOKEN it must be a loopback address and needs no token; with one, it asks for the token too.',
+    planes: { 'control-plane': { defaultDoc: '(unset: no separate listener)' }, proxy: { defaultDoc: '(unset: no separate listener)' } },
+  }),
+  variable({
+    name: 'UPSTREAM_ALLOW_PRIVATE', key: 'allowPrivateUpstreams', type: 'boolean', parse: parse.boolean,
+    description: 'Let account base URLs and egress proxies point at loopback or private addresses (127/8, 10/8, 172.16/12, 192.168/16, fc00::/7, …). Link-local and cloud metadata addresses are refused regardless.',
+    planes: { 'control-plane': { default: 'false' }, proxy: { default: 'false' } },
   }),
   variable({
     name: 'CLAUDE_OAUTH_AUTHORIZE_URL', key: 'claudeOAuthAuthorizeUrl', type: 'URL', parse: parse.url(['https', 'http']),

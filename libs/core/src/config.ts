@@ -186,7 +186,7 @@ export const parse = {
 
 /** Hides a password in a URL so config errors never print it. */
 export function redactUrl(v: string): string {
-  return v.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+  return v.replace(/\/\/([^:/@]*):([^@]*)@/, '//$1:***@');
 }
 
 /** Runs a config loader; on ConfigError prints one clear line and exits with status 78 (EX_CONFIG). */

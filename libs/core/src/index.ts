@@ -12,3 +12,6 @@ export * from './config-spec.ts';
 export * from './ids.ts';
 export * from './time.ts';
 export * from './price-seed.ts';
+export * from './upstream-address.ts';
+export * from './operator-endpoints.ts';
+export * from './boot.ts';

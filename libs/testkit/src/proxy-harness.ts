@@ -8,13 +8,16 @@ import { loadProxyConfig, type ProxyConfig } from '../../../apps/proxy/src/confi
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
 import { uniqueSuffix } from './services.ts';
 
-/** Proxy config for tests: the declared defaults with short timeouts, no file spool, silent. */
+/**
+ * Proxy config for tests: short timeouts, no file spool, silent; private upstream addresses
+ * allowed (UPSTREAM_ALLOW_PRIVATE), because the mock upstream listens on 127.0.0.1.
+ */
 export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
   // Starting from the declared defaults means a new variable needs no change here.
   const declared = loadProxyConfig(new EnvReader({ API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }));
   return {
     ...declared, port: 0, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000,
-    logLevel: 'silent', spoolMaxEvents: 10_000, snapshotPollMs: 1000, ...over,
+    logLevel: 'silent', spoolMaxEvents: 10_000, snapshotPollMs: 1000, allowPrivateUpstreams: true, ...over,
   };
 }
 

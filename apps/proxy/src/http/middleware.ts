@@ -14,7 +14,7 @@ import { parseJsonBody, readRawBody } from './body.ts';
 
 export type Middleware = (ctx: Context, next: Next) => Promise<void>;
 
-/** Koa-style composition of one route's chain (requestId → parseBody → auth → limits → handler). */
+/** Koa-style composition of one route's chain (requestId → auth → parseBody → model access → limits → handler). */
 export function chain(...mws: Middleware[]): (ctx: Context) => Promise<void> {
   return (ctx) => {
     const run = (i: number): Promise<void> => (i < mws.length ? mws[i](ctx, () => run(i + 1)) : Promise.resolve());
@@ -90,18 +90,28 @@ export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
   };
 }
 
-/** Authenticates the key against the in-memory snapshot and checks the model (and that it has a price). */
-export function authMw(rt: ProxyRuntime, opts: { requireModel: boolean }): Middleware {
+/**
+ * Authenticates the key (headers or `?key=`) against the in-memory snapshot. It runs before the
+ * body is read, so a request without a valid key costs its headers and nothing more: the 401 goes
+ * out with `Connection: close` and the unread body is never buffered (see writeClientError).
+ */
+export function authMw(rt: ProxyRuntime): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);
     s.index = rt.snapshots.current();
     const { key, user } = authenticate(s.index, extractApiKey(ctx.headers, ctx.querystring), rt.config.apiKeySecret, Date.now());
     s.key = key;
     s.user = user;
-    if (opts.requireModel) {
-      assertModelAllowed(key, s.model);
-      if (!s.index.hasAnyPrice(s.model)) throw proxyError('invalid_request', `model_not_priced: no price is configured for model ${s.model}`);
-    }
+    await next();
+  };
+}
+
+/** After the body is parsed: the key may use the model, and the model has a price. */
+export function modelAccessMw(): Middleware {
+  return async (ctx, next) => {
+    const s = state(ctx);
+    assertModelAllowed(s.key, s.model);
+    if (!s.index.hasAnyPrice(s.model)) throw proxyError('invalid_request', `model_not_priced: no price is configured for model ${s.model}`);
     await next();
   };
 }

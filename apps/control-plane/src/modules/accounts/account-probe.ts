@@ -53,7 +53,7 @@ async function testRequestFor(ctx: ServiceContext, id: number, model: string, pr
     credentials = accounts.credentials(account);
   }
   const egressProxyUrl = account.egressProxy ? ctx.services.secretBox.decrypt(account.egressProxy) : null;
-  return { account: snapshotAccountOf(account), credentials, model, egressProxyUrl, prompt };
+  return { account: snapshotAccountOf(account), credentials, model, egressProxyUrl, prompt, addressPolicy: { allowPrivate: ctx.services.config.allowPrivateUpstreams } };
 }
 
 /** Records one account test in the audit log (never the prompt or the answer). */

@@ -8,6 +8,7 @@ import type { CreateAccountInput, UpdateAccountInput } from './accounts.inputs.t
 import { AccountStatus, AccountType, type AccountLiveState } from './accounts.types.ts';
 import { fromPlatform, toPlatform } from './platform.enum.ts';
 import { deleteAudited, runMutation, type AppServices, type ServiceContext, type Transaction } from '../../service-context.ts';
+import { assertUpstreamAddressesAllowed } from './accounts.address-policy.ts';
 
 /** Non-credential account options, shared by createAccount and the Claude OAuth flows. */
 export interface AccountOptions {
@@ -110,6 +111,10 @@ export class AccountsService {
     return (await this.toTypes([account]))[0];
   }
 
+  private get addressPolicy() {
+    return { allowPrivate: this.services.config.allowPrivateUpstreams };
+  }
+
   /** Extra settings the server adds per platform (Claude OAuth: where proxies refresh the token). */
   private serverSettings(platform: Platform): Record<string, string> {
     if (platform !== 'claude-oauth') return {};
@@ -135,6 +140,7 @@ export class AccountsService {
   async insert(tx: Transaction, platform: Platform, config: PlatformConfig, options: AccountOptions, action: string): Promise<Account> {
     const name = options.name.trim();
     if (!name) throw errors.badInput('name', 'must not be empty');
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: config.baseUrl, egressProxy: options.egressProxy });
     const account = tx.em.create(Account, {
       name,
       platform,
@@ -206,6 +212,7 @@ export class AccountsService {
       account.status = input.status;
     }
     this.applyEgressProxy(account, input.egressProxy);
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: given.includes('baseUrl') ? account.baseUrl : null, egressProxy: input.egressProxy });
     tx.audit({ action: 'account.update', targetType: 'account', targetId: id, before, after: accountAuditImage(account) });
     return account;
   }

@@ -27,7 +27,7 @@ export class ProxyTestEvent {
   @Field(() => ProxyTestEventKind, { description: 'What this event reports.' })
   kind!: ProxyTestEventKind;
 
-  @Field(() => String, { nullable: true, description: 'TEXT: the new piece of the answer. DONE: the whole answer. ERROR: the upstream\'s error message or the text received before the failure. Null for STARTED.' })
+  @Field(() => String, { nullable: true, description: 'TEXT: the new piece of the answer. DONE: the whole answer. ERROR: the text received before the failure (never an upstream error body). Null for STARTED.' })
   text!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'DONE/ERROR: upstream HTTP status; 0 when no response arrived.' })

@@ -44,6 +44,8 @@ export class SnapshotPublisher {
     private readonly logger: Logger,
     /** USAGE_TIMEZONE: the day of the daily budget floors. */
     private readonly timeZone: string,
+    /** Called for each failed build or publish (the control plane's metrics count them). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   /**
@@ -86,6 +88,7 @@ export class SnapshotPublisher {
       return version;
     } catch (err) {
       this.logger.error({ err }, 'publishing the config snapshot failed; retrying');
+      this.onFailure();
       this.scheduleRetry();
       return -1;
     }

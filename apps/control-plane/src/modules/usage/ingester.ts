@@ -5,6 +5,7 @@ import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
 import { counterIncrements, withCounterLock } from './usage.counters.ts';
+import type { IngesterObserver } from '../../metrics.ts';
 
 export interface UsageIngesterOptions {
   orm: MikroORM;
@@ -20,6 +21,8 @@ export interface UsageIngesterOptions {
   blockMs?: number;
   /** Longest pause between retries while the database is down (default 5 s). */
   maxBackoffMs?: number;
+  /** Told about reads, stored and failed batches (the control plane's metrics). */
+  observer?: IngesterObserver;
 }
 
 /** Counters for monitoring; `deadLetters` are malformed entries that were logged and dropped. */
@@ -79,6 +82,7 @@ export class UsageIngester {
       let entries: StreamEntry[];
       try {
         entries = await this.readBatch();
+        this.opts.observer?.read(entries);
       } catch (err) {
         if (this.stopped) break;
         logger.warn({ err }, 'usage ingester: hot store unavailable, retrying');
@@ -93,6 +97,7 @@ export class UsageIngester {
           break;
         } catch (err) {
           this.stats.failures++;
+          this.opts.observer?.failed();
           logger.warn({ err, entries: entries.length, retryInMs: backoff }, 'usage ingester: could not store a batch, retrying');
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 5000);
@@ -135,6 +140,7 @@ export class UsageIngester {
     this.stats.inserted += inserted;
     this.stats.duplicates += events.length - inserted;
     this.stats.deadLetters += deadLetters;
+    this.opts.observer?.stored(entries, { inserted, duplicates: events.length - inserted, deadLetters });
     return { inserted, duplicates: events.length - inserted, deadLetters };
   }
 
