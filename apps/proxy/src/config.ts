@@ -14,8 +14,15 @@ export interface ProxyConfig {
   maxBodyBytes: number;
   /** UPSTREAM_CONNECT_TIMEOUT_MS (default 10 s). */
   connectTimeoutMs: number;
-  /** UPSTREAM_FIRST_BYTE_TIMEOUT_MS: until the upstream's response headers (default 60 s). */
+  /** UPSTREAM_FIRST_BYTE_TIMEOUT_MS: until a streaming request's response headers (default 60 s; streams answer at once). */
   firstByteTimeoutMs: number;
+  /**
+   * UPSTREAM_NONSTREAM_FIRST_BYTE_TIMEOUT_MS: until a non-streaming request's response headers
+   * (default 10 min). A non-streaming upstream answers only once the whole generation is done, so
+   * this must allow the longest generation; the upstream refuses non-streaming requests it expects
+   * to take longer than 10 minutes. Passing it answers 504 and is not retried elsewhere.
+   */
+  nonStreamFirstByteTimeoutMs: number;
   /** STREAM_IDLE_TIMEOUT_MS: max silence between two body chunks (default 120 s). */
   idleTimeoutMs: number;
   /** REQUEST_TOTAL_TIMEOUT_MS: a whole request, stream included (default 10 min). */
@@ -30,6 +37,10 @@ export interface ProxyConfig {
   spoolMaxEvents: number;
   /** SNAPSHOT_POLL_MS: safety-net version check interval (default 5000). */
   snapshotPollMs: number;
+  /** ACCOUNT_BREAKER_FAILURES: consecutive connect errors, 5xx or timeouts that open an account's circuit breaker (default 3). */
+  breakerFailures: number;
+  /** ACCOUNT_BREAKER_OPEN_MS: how long an open breaker keeps the account out before one probe request is let through (default 30 s). */
+  breakerOpenMs: number;
   /** AUTH_FAILURE_THRESHOLD: upstream 401/403 in a row before an account is reported ERROR (default 3). */
   authFailureThreshold: number;
   /** PROXY_DEBUG_LOG: one log line per request (off by default: the hot path does not log). */
@@ -54,6 +65,7 @@ export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
     maxBodyBytes: env.int('MAX_BODY_BYTES', 10 * 1024 * 1024, { min: 1024 }),
     connectTimeoutMs: env.int('UPSTREAM_CONNECT_TIMEOUT_MS', 10_000, { min: 1 }),
     firstByteTimeoutMs: env.int('UPSTREAM_FIRST_BYTE_TIMEOUT_MS', 60_000, { min: 1 }),
+    nonStreamFirstByteTimeoutMs: env.int('UPSTREAM_NONSTREAM_FIRST_BYTE_TIMEOUT_MS', 600_000, { min: 1 }),
     idleTimeoutMs: env.int('STREAM_IDLE_TIMEOUT_MS', 120_000, { min: 1 }),
     totalTimeoutMs: env.int('REQUEST_TOTAL_TIMEOUT_MS', 600_000, { min: 1 }),
     logLevel: env.oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
@@ -61,6 +73,8 @@ export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
     usageTimezone,
     spoolMaxEvents: env.int('USAGE_SPOOL_MAX', 100_000, { min: 1 }),
     snapshotPollMs: env.int('SNAPSHOT_POLL_MS', 5000, { min: 50 }),
+    breakerFailures: env.int('ACCOUNT_BREAKER_FAILURES', 3, { min: 1 }),
+    breakerOpenMs: env.int('ACCOUNT_BREAKER_OPEN_MS', 30_000, { min: 1 }),
     authFailureThreshold: env.int('AUTH_FAILURE_THRESHOLD', 3, { min: 1 }),
     debugLog: env.bool('PROXY_DEBUG_LOG', false),
   };
@@ -75,7 +89,8 @@ export const PROXY_VARIABLES: readonly { name: string; default: string; descript
   { name: 'ENCRYPTION_KEY', default: '(required)', description: 'Key that decrypts upstream credentials; the same value as the control plane. Also ENCRYPTION_KEY_FILE.' },
   { name: 'MAX_BODY_BYTES', default: '10485760', description: 'Request bodies above this are refused with 413.' },
   { name: 'UPSTREAM_CONNECT_TIMEOUT_MS', default: '10000', description: 'Connecting to an upstream; on timeout the next account is tried.' },
-  { name: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', default: '60000', description: "Until the upstream's response headers; on timeout the next account is tried." },
+  { name: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', default: '60000', description: "Until a streaming request's response headers (streams answer at once); on timeout the next account is tried." },
+  { name: 'UPSTREAM_NONSTREAM_FIRST_BYTE_TIMEOUT_MS', default: '600000', description: 'Until a non-streaming response arrives: it comes only after the whole generation, so this allows the longest one (upstreams refuse non-streaming requests expected to exceed 10 min). On timeout the client gets 504; the request is not retried elsewhere and the account is not cooled down.' },
   { name: 'STREAM_IDLE_TIMEOUT_MS', default: '120000', description: 'Longest silence between two chunks of a response before it is cut.' },
   { name: 'REQUEST_TOTAL_TIMEOUT_MS', default: '600000', description: 'Longest a whole request may take, stream included.' },
   { name: 'LOG_LEVEL', default: 'info', description: 'fatal, error, warn, info, debug, trace or silent.' },
@@ -83,6 +98,8 @@ export const PROXY_VARIABLES: readonly { name: string; default: string; descript
   { name: 'USAGE_TIMEZONE', default: 'UTC', description: 'IANA time zone of the day boundary for daily cost limits (same as the control plane).' },
   { name: 'USAGE_SPOOL_MAX', default: '100000', description: 'Most usage events kept locally while the hot store is unreachable.' },
   { name: 'SNAPSHOT_POLL_MS', default: '5000', description: 'Safety-net check of the config snapshot version (changes normally arrive by pub/sub at once).' },
+  { name: 'ACCOUNT_BREAKER_FAILURES', default: '3', description: "Consecutive connect errors, 5xx answers or timeouts that open an account's circuit breaker (one slow request never does)." },
+  { name: 'ACCOUNT_BREAKER_OPEN_MS', default: '30000', description: 'How long an open breaker keeps the account out of rotation; then ONE probe request is let through (closed on success, open again on failure).' },
   { name: 'AUTH_FAILURE_THRESHOLD', default: '3', description: 'Upstream 401/403 answers in a row before an account is reported ERROR and taken out of rotation.' },
   { name: 'PROXY_DEBUG_LOG', default: 'false', description: 'One log line per request (off by default: the hot path writes no log line).' },
   { name: 'PROXY_ANNOUNCE_PORT', default: 'false', description: 'Print PROXY_PORT=<n> once listening (for PORT=0 in tests and benchmarks).' },

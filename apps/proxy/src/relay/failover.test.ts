@@ -111,11 +111,13 @@ describe('failover between accounts', () => {
     expect(res.headers.get('x-request-id')).toMatch(/^req_/);
   });
 
-  it('a first-byte timeout fails over to the next account', async () => {
+  it("a stream's first-byte timeout fails over to the next account", async () => {
     a.setDefault({ firstByteDelayMs: 1500 });
     proxy = await startTestProxy({ spec: spec(a.url, b.url), config: { firstByteTimeoutMs: 300 } });
     const t0 = Date.now();
-    expect((await send(proxy.url)).status).toBe(200);
+    const res = await send(proxy.url, { ...BODY, stream: true });
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('message_stop');
     expect(Date.now() - t0).toBeLessThan(1400);
     expect(b.requests).toHaveLength(1);
   });

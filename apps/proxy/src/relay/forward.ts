@@ -4,7 +4,8 @@ import type { SettleOp } from '@relay/hot-store';
 import { request as undiciRequest } from 'undici';
 import type { ProxyState } from '../context.ts';
 import { ProxyError, proxyError, sendJson } from '../errors.ts';
-import { cooldownUntil } from '../routing/cooldown-headers.ts';
+import type { AttemptVerdict } from '../routing/account-health.ts';
+import { cooldownUntil, explicitCooldownUntil } from '../routing/cooldown-headers.ts';
 import { selectAccounts, sessionHash } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
 import type { UsageCollector } from '../upstreams/types.ts';
@@ -47,8 +48,11 @@ function upstreamErrorCode(status: number): ClientErrorCode {
 }
 
 /**
- * Chooses accounts and relays the request: failover on connect errors, first-byte timeouts,
- * 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were sent.
+ * Chooses accounts and relays the request: failover on connect errors, a stream's first-byte
+ * timeout, 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were
+ * sent. A non-streaming request past its first-byte timeout answers 504 without failover (see
+ * nonStreamFirstByteTimeoutMs). Each attempt passes the account's circuit breaker and reports
+ * to it; 429/529 and other explicit reset headers cool the account as they say.
  * The client hanging up aborts the upstream at once; usage produced so far is reported.
  */
 export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res: ServerResponse, s: ProxyState): Promise<ForwardOutcome> {
@@ -85,14 +89,22 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
         if (!granted) continue;
       }
       const release: SettleOp[] = account.concurrency !== null ? [{ kind: 'release', key: leaseKey, leaseId: s.requestId }] : [];
+      const ticket = await health.admit(account.id, s.requestId, Date.now());
+      if (!ticket) {
+        if (release.length) void store.settle(release).catch(() => undefined);
+        continue;
+      }
       out.attempts++;
       let attempt: Attempt;
       try {
         attempt = await tryAccount(rt, account, req, res, s, ac.signal, out);
       } catch (e) {
         if (release.length) void store.settle(release).catch(() => undefined);
+        void health.report(account.id, s.requestId, ticket, 'none');
         throw e;
       }
+      if (attempt.verdict === 'failure') await health.report(account.id, s.requestId, ticket, 'failure');
+      else void health.report(account.id, s.requestId, ticket, attempt.verdict);
       if (attempt.kind === 'retry') {
         if (release.length) void store.settle(release).catch(() => undefined);
         metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
@@ -130,7 +142,8 @@ function finish(out: ForwardOutcome, clientGone: boolean, totalTimedOut: boolean
   return out;
 }
 
-type Attempt = { kind: 'retry'; status: number | null; timeout: boolean } | { kind: 'done' };
+/** How one attempt ended, and what it says about the account's health. */
+type Attempt = ({ kind: 'retry'; status: number | null; timeout: boolean } | { kind: 'done' }) & { verdict: AttemptVerdict };
 
 /** One upstream call. 'retry' only while the client has received nothing. */
 async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
@@ -162,22 +175,39 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     const dispatcher = rt.dispatchers.forAccount(account, s.index.egressProxy(account));
     upstream = { built, response: await undiciRequest(built.url, {
       method: built.method, headers: built.headers, body: built.body, dispatcher, signal,
-      headersTimeout: rt.config.firstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
+      headersTimeout: s.stream ? rt.config.firstByteTimeoutMs : rt.config.nonStreamFirstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
     }) };
   } catch (e) {
-    if (signal.aborted) return { kind: 'done' };
-    const timeout = (e as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (e as { code?: string })?.code === 'UND_ERR_CONNECT_TIMEOUT';
-    await rt.health.markCooldown(account.id, cooldownUntil(null, {}, Date.now()), timeout ? 'upstream timeout' : 'connection failed');
-    return { kind: 'retry', status: null, timeout };
+    if (signal.aborted) return { kind: 'done', verdict: 'none' };
+    const code = (e as { code?: string })?.code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' && !s.stream) {
+      // A non-streaming answer arrives only when the generation is done: past the timeout the
+      // request is most likely just long. Another account would wait as long again (and the
+      // first may still bill it), so the client gets 504; one timeout alone opens no breaker.
+      out.status = 504;
+      out.errorType = 'upstream_timeout';
+      out.error = proxyError('upstream_timeout', 'The upstream did not answer within the non-streaming timeout');
+      return { kind: 'done', verdict: 'failure' };
+    }
+    return { kind: 'retry', status: null, timeout: code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT', verdict: 'failure' };
   }
 
   const { built, response } = upstream;
   const status = response.statusCode;
   if (isRetryableStatus(status)) {
     await response.body.dump().catch(() => undefined);
-    if (status === 401 || status === 403) await rt.health.recordAuthFailure(account.id, status);
-    else await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
-    return { kind: 'retry', status, timeout: false };
+    if (status === 401 || status === 403) {
+      await rt.health.recordAuthFailure(account.id, status);
+      return { kind: 'retry', status, timeout: false, verdict: 'none' };
+    }
+    if (status === 429 || status === 529) {
+      await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
+      return { kind: 'retry', status, timeout: false, verdict: 'none' };
+    }
+    // Other 5xx count towards the breaker; a reset time the upstream names is still honoured.
+    const said = explicitCooldownUntil(response.headers, Date.now());
+    if (said !== null) await rt.health.markCooldown(account.id, said, `upstream ${status}`);
+    return { kind: 'retry', status, timeout: false, verdict: 'failure' };
   }
 
   const collector = adapter.createUsageCollector();
@@ -248,7 +278,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     else res.destroy();
   }
   out.usage = finalUsage(collector, s);
-  return { kind: 'done' };
+  return { kind: 'done', verdict: 'success' };
 }
 
 /** Usage to bill; when the upstream never reported input tokens (aborted early) the prompt estimate stands in. */
