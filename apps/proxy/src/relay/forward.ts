@@ -213,6 +213,8 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   const collector = adapter.createUsageCollector();
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
+  /** Set once a broken stream got its error frame: it then ends normally instead of being reset. */
+  let errorFrameSent = false;
   const onFirstByte = () => {
     if (out.firstTokenMs === null) {
       out.firstTokenMs = Date.now() - s.startedAt;
@@ -232,6 +234,9 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
         if (!res.headersSent && !res.destroyed) res.flushHeaders();
       });
       rt.metrics.activeStreams.inc();
+      const translator = translating
+        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+        : undefined;
       try {
         await pipeStream(response.body, res, {
           decoder: adapter.createDecoder(),
@@ -240,16 +245,28 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
           // Translating: the translator needs every upstream event (OpenAI's usage chunk included);
           // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
           dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
-          translator: translating
-            ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
-            : undefined,
+          translator,
           onFirstByte,
         });
+      } catch (e) {
+        // Unless the client left, it learns of the break in its own format, as the stream's last event.
+        if (!res.destroyed && !res.writableEnded) {
+          const [code, message] = signal.aborted ? [504, 'The request took longer than the total timeout'] : [502, 'The upstream stream broke off before the response was complete'];
+          res.write(translator ? translator.fail(code, message) : rt.translation.streamErrorFrame(s.clientFormat, code, message));
+          errorFrameSent = true;
+        }
+        throw e;
       } finally {
         clearImmediate(headFlush);
         rt.metrics.activeStreams.dec();
       }
       res.end();
+      // The upstream reported an error inside its 2xx stream (relayed to the client as an error event).
+      const streamError = collector.streamError();
+      if (streamError) {
+        out.status = streamError.status;
+        out.errorType = streamError.upstreamType;
+      }
     } else if (translating) {
       const raw = await readBounded(response.body, TRANSLATE_BODY_LIMIT);
       onFirstByte();
@@ -268,13 +285,15 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       res.end();
     }
   } catch (e) {
-    // After the first byte there is no retry: the client sees the break.
+    // After the first byte there is no retry: a stream ends with an error event in the client's
+    // format (above); a JSON body that broke off can only be cut.
     if (!signal.aborted) {
       out.status = 502;
       out.errorType = (e as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT' ? 'stream_idle_timeout' : 'upstream_stream_error';
       rt.metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
     }
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
+    else if (errorFrameSent) res.end();
     else res.destroy();
   }
   out.usage = finalUsage(collector, s);

@@ -10,6 +10,10 @@ export const USAGE_COPY_LIMIT = 4 * 1024 * 1024;
 export interface EventTranslator {
   push(ev: SseEvent): string;
   end(): string;
+  /** Ends the client stream with an error frame in the client's format ('' when it is already closed). */
+  fail(status: number, message: string): string;
+  /** True once the client stream is closed (an error frame or the end went out); later events add nothing. */
+  closed(): boolean;
 }
 
 export interface StreamPipeOptions {
@@ -113,14 +117,35 @@ function relay(body: Readable, res: ServerResponse, onChunk: (chunk: Buffer, wri
  */
 export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
   let first = true;
+  /** Raw mode: bytes of an event not complete yet, held back until it is (see FrameDecoder.openBytes). */
+  let held: Buffer | null = null;
   const emit = (events: SseEvent[], write: (data: string) => void) => {
     let text = '';
     for (const ev of events) {
       o.usage.event(ev);
       if (o.raw || o.dropEvent?.(ev)) continue;
-      text += o.translator ? o.translator.push(ev) : formatSse(ev);
+      if (!o.translator) {
+        text += formatSse(ev);
+        continue;
+      }
+      const out = o.translator.push(ev);
+      if (out && o.translator.closed()) {
+        // The frame that closes the client stream (an error) leaves as a chunk of its own: some
+        // clients (@google/genai) recognise an error only when it arrives alone.
+        if (text) write(text);
+        text = '';
+        write(out);
+      } else text += out;
     }
     if (text) write(text);
+  };
+  const writeRaw = (chunk: Buffer, write: (data: Buffer) => void) => {
+    const open = o.decoder.openBytes?.() ?? 0;
+    if (open === 0 && held === null) return write(chunk);
+    const all: Buffer = held ? Buffer.concat([held, chunk]) : chunk;
+    const ready = all.length - open;
+    if (ready > 0) write(all.subarray(0, ready));
+    held = open > 0 ? all.subarray(ready) : null;
   };
   return relay(
     body,
@@ -131,10 +156,14 @@ export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOpt
         o.onFirstByte();
       }
       const events = o.decoder.push(chunk);
-      if (o.raw) write(chunk);
+      if (o.raw) writeRaw(chunk, write);
       emit(events, write);
     },
     (write) => {
+      // The stream ended normally: what is still held (a last event without its blank line, a
+      // bare JSON error) goes out as it came, on its own.
+      if (held) write(held);
+      held = null;
       emit(o.decoder.end(), write);
       if (o.translator) write(o.translator.end());
     },

@@ -18,6 +18,8 @@ export class SseDecoder {
   private event: string | undefined;
   private data: string[] = [];
   private atStart = true;
+  /** Bytes received since the last blank line (event boundary). */
+  private open = 0;
 
   /** Feeds one network chunk; returns the events completed by it (possibly none). */
   push(chunk: Uint8Array): SseEvent[] {
@@ -26,15 +28,26 @@ export class SseDecoder {
       : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const out: SseEvent[] = [];
     let start = 0;
+    let boundary = -1;
     // indexOf is a native byte search; each line is decoded straight from the buffer (no
     // subarray object, no TextDecoder call per line).
     for (let i = buf.indexOf(LF, start); i !== -1; i = buf.indexOf(LF, start)) {
       const end = i > start && buf[i - 1] === CR ? i - 1 : i;
-      this.line(end > start ? this.decode(buf, start, end) : '', out);
+      if (end > start) this.line(this.decode(buf, start, end), out);
+      else {
+        this.line('', out);
+        boundary = i + 1;
+      }
       start = i + 1;
     }
+    this.open = boundary === -1 ? this.open + chunk.byteLength : buf.length - boundary;
     this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
     return out;
+  }
+
+  /** Bytes received since the last complete event (0 at an event boundary). */
+  openBytes(): number {
+    return this.open;
   }
 
   /** UTF-8 text of a whole line; a byte-order mark opening the stream is dropped (as the SSE spec says). */

@@ -5,7 +5,7 @@
  */
 import type { WireFormat } from '@relay/core';
 import { formatSse, type SseEvent } from '../relay/sse-decoder.ts';
-import { clientError, readUpstreamError } from './errors.ts';
+import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
 import { assertFieldsSupported } from './request-fields.ts';
 import { readAnthropicRequest, writeAnthropicRequest } from './requests/anthropic.ts';
@@ -83,7 +83,13 @@ export function translateResponse(upstream: WireFormat, client: WireFormat, body
 export interface StreamTranslator {
   push(ev: SseEvent): string;
   end(): string;
+  /** Ends the client stream with an error frame (the upstream broke off); '' when already closed. */
+  fail(status: number, message: string): string;
+  /** True once the client stream is closed (error frame or end written). */
+  closed(): boolean;
 }
+
+export { streamErrorFrame } from './errors.ts';
 
 function createStreamWriter(client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamWriter {
   switch (client) {
@@ -103,10 +109,13 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * re-serialised unchanged.
  */
 export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+  let closed = false;
   if (upstream === client) {
     return {
-      push: (ev) => formatSse(ev),
-      end: () => '',
+      push: (ev) => (closed ? '' : formatSse(ev)),
+      end: () => ((closed = true), ''),
+      fail: (status, message) => (closed ? '' : ((closed = true), streamErrorFrame(client, status, message))),
+      closed: () => closed,
     };
   }
   const reader = createStreamReader(upstream);
@@ -114,9 +123,18 @@ export function createStreamTranslator(upstream: WireFormat, client: WireFormat,
   return {
     push(ev) {
       let out = '';
-      for (const e of reader.push(ev)) out += writer.write(e);
+      for (const e of reader.push(ev)) {
+        out += writer.write(e);
+        if (e.type === 'error') closed = true;
+      }
       return out;
     },
-    end: () => writer.end(),
+    end: () => ((closed = true), writer.end()),
+    fail(status, message) {
+      if (closed) return '';
+      closed = true;
+      return writer.write({ type: 'error', status, message });
+    },
+    closed: () => closed,
   };
 }
