@@ -10,7 +10,7 @@ import { selectAccounts, sessionHash } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
 import type { UsageCollector } from '../upstreams/types.ts';
 import type { RequestOutcome } from '../usage/build-event.ts';
-import { pipeJson, pipeStream, readBounded } from './pipe-response.ts';
+import { pipeJson, pipeStream, readBounded, writeFinalFrame } from './pipe-response.ts';
 
 const ERROR_BODY_LIMIT = 1024 * 1024;
 const TRANSLATE_BODY_LIMIT = 32 * 1024 * 1024;
@@ -252,7 +252,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
         // Unless the client left, it learns of the break in its own format, as the stream's last event.
         if (!res.destroyed && !res.writableEnded) {
           const [code, message] = signal.aborted ? [504, 'The request took longer than the total timeout'] : [502, 'The upstream stream broke off before the response was complete'];
-          res.write(translator ? translator.fail(code, message) : rt.translation.streamErrorFrame(s.clientFormat, code, message));
+          await writeFinalFrame(res, translator ? translator.fail(code, message) : rt.translation.streamErrorFrame(s.clientFormat, code, message));
           errorFrameSent = true;
         }
         throw e;

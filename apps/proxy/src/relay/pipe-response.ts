@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatSse, type SseEvent } from './sse-decoder.ts';
 import type { FrameDecoder, UsageCollector } from '../upstreams/types.ts';
 
@@ -12,8 +13,22 @@ export interface EventTranslator {
   end(): string;
   /** Ends the client stream with an error frame in the client's format ('' when it is already closed). */
   fail(status: number, message: string): string;
-  /** True once the client stream is closed (an error frame or the end went out); later events add nothing. */
-  closed(): boolean;
+  /** True once the client stream ended with an error frame (upstream error, `fail`, no finish reason); later events add nothing. */
+  failed(): boolean;
+}
+
+/**
+ * Pause before the frame that ends a stream with an error. Clients read chunk by chunk, and
+ * @google/genai recognises an error only when it arrives as a read of its own: a gap after the
+ * last content keeps the two from being read together. Only failing streams pay it.
+ */
+const FINAL_FRAME_GAP_MS = 10;
+
+/** Writes the error frame that ends a stream as a chunk of its own (see FINAL_FRAME_GAP_MS). */
+export async function writeFinalFrame(res: ServerResponse, frame: string): Promise<void> {
+  if (!frame || res.destroyed) return;
+  await sleep(FINAL_FRAME_GAP_MS);
+  if (!res.destroyed && !res.writableEnded) res.write(frame);
 }
 
 export interface StreamPipeOptions {
@@ -109,14 +124,26 @@ function relay(body: Readable, res: ServerResponse, onChunk: (chunk: Buffer, wri
   });
 }
 
+/** `fn` on the first call only (time to first token is taken once). */
+function firstCallOnly(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    fn();
+  };
+}
+
 /**
  * Relays an upstream stream to the client chunk by chunk. Every chunk also goes through the
  * frame decoder so usage is read as it passes; in raw mode the client gets the upstream bytes
  * unchanged, otherwise the decoded events re-serialised (or translated). Throws what the
  * upstream body throws (abort, idle timeout, reset) — the caller decides what that means.
  */
-export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
-  let first = true;
+export async function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
+  const firstByte = firstCallOnly(o.onFirstByte);
+  /** The translated error frame that ended the client stream, written last and on its own. */
+  let closingFrame = '';
   /** Raw mode: bytes of an event not complete yet, held back until it is (see FrameDecoder.openBytes). */
   let held: Buffer | null = null;
   const emit = (events: SseEvent[], write: (data: string) => void) => {
@@ -129,13 +156,8 @@ export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOpt
         continue;
       }
       const out = o.translator.push(ev);
-      if (out && o.translator.closed()) {
-        // The frame that closes the client stream (an error) leaves as a chunk of its own: some
-        // clients (@google/genai) recognise an error only when it arrives alone.
-        if (text) write(text);
-        text = '';
-        write(out);
-      } else text += out;
+      if (out && o.translator.failed()) closingFrame = out;
+      else text += out;
     }
     if (text) write(text);
   };
@@ -147,27 +169,31 @@ export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOpt
     if (ready > 0) write(all.subarray(0, ready));
     held = open > 0 ? all.subarray(ready) : null;
   };
-  return relay(
-    body,
-    res,
-    (chunk, write) => {
-      if (first) {
-        first = false;
-        o.onFirstByte();
-      }
-      const events = o.decoder.push(chunk);
-      if (o.raw) writeRaw(chunk, write);
-      emit(events, write);
-    },
-    (write) => {
-      // The stream ended normally: what is still held (a last event without its blank line, a
-      // bare JSON error) goes out as it came, on its own.
-      if (held) write(held);
-      held = null;
-      emit(o.decoder.end(), write);
-      if (o.translator) write(o.translator.end());
-    },
-  );
+  try {
+    await relay(
+      body,
+      res,
+      (chunk, write) => {
+        firstByte();
+        const events = o.decoder.push(chunk);
+        if (o.raw) writeRaw(chunk, write);
+        emit(events, write);
+      },
+      (write) => {
+        // The stream ended normally: what is still held (a last event without its blank line, a
+        // bare JSON error) goes out as it came, on its own.
+        if (held) write(held);
+        held = null;
+        emit(o.decoder.end(), write);
+        if (!o.translator) return;
+        const tail = o.translator.end();
+        if (tail && o.translator.failed()) closingFrame = tail;
+        else write(tail);
+      },
+    );
+  } finally {
+    if (closingFrame) await writeFinalFrame(res, closingFrame);
+  }
 }
 
 /**
@@ -177,15 +203,12 @@ export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOpt
 export async function pipeJson(body: Readable, res: ServerResponse, usage: UsageCollector, onFirstByte: () => void): Promise<void> {
   const copy: Buffer[] = [];
   let copied = 0;
-  let first = true;
+  const firstByte = firstCallOnly(onFirstByte);
   await relay(
     body,
     res,
     (chunk, write) => {
-      if (first) {
-        first = false;
-        onFirstByte();
-      }
+      firstByte();
       if (copied + chunk.length <= USAGE_COPY_LIMIT) {
         copy.push(chunk);
         copied += chunk.length;

@@ -85,8 +85,8 @@ export interface StreamTranslator {
   end(): string;
   /** Ends the client stream with an error frame (the upstream broke off); '' when already closed. */
   fail(status: number, message: string): string;
-  /** True once the client stream is closed (error frame or end written). */
-  closed(): boolean;
+  /** True once the client stream ended with an error frame (upstream error event, `fail`, or no finish reason by the end). */
+  failed(): boolean;
 }
 
 export { streamErrorFrame } from './errors.ts';
@@ -110,31 +110,40 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  */
 export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
   let closed = false;
+  let failed = false;
   if (upstream === client) {
     return {
       push: (ev) => (closed ? '' : formatSse(ev)),
       end: () => ((closed = true), ''),
-      fail: (status, message) => (closed ? '' : ((closed = true), streamErrorFrame(client, status, message))),
-      closed: () => closed,
+      fail: (status, message) => (closed ? '' : ((closed = failed = true), streamErrorFrame(client, status, message))),
+      failed: () => failed,
     };
   }
+  let finished = false;
   const reader = createStreamReader(upstream);
   const writer = createStreamWriter(client, opts);
   return {
     push(ev) {
       let out = '';
+      if (closed) return '';
       for (const e of reader.push(ev)) {
         out += writer.write(e);
-        if (e.type === 'error') closed = true;
+        if (e.type === 'finish') finished = true;
+        if (e.type === 'error') closed = failed = true;
       }
       return out;
     },
-    end: () => ((closed = true), writer.end()),
+    end() {
+      // Every writer answers an end without a finish reason with an error frame.
+      if (!closed && !finished) failed = true;
+      closed = true;
+      return writer.end();
+    },
     fail(status, message) {
       if (closed) return '';
-      closed = true;
+      closed = failed = true;
       return writer.write({ type: 'error', status, message });
     },
-    closed: () => closed,
+    failed: () => failed,
   };
 }
