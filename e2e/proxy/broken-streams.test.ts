@@ -83,4 +83,19 @@ describe('streams that break mid-way end with an API error in the client\'s own 
     const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ status: 502, errorType: 'upstream_stream_error', accountId: 'anthropic-1', clientFormat: client, inputTokens: 20, outputTokens: 2 });
   });
+
+  const ownFormatErrors: { upstream: 'openai' | 'gemini'; client: Client; status: number; errorType: string; expected: Parameters<typeof expectApiError>[2] }[] = [
+    { upstream: 'openai', client: 'openai', status: 500, errorType: 'server_error', expected: { anthropic: '', openai: 'server_error', geminiStatus: 0 } },
+    { upstream: 'openai', client: 'anthropic', status: 500, errorType: 'server_error', expected: { anthropic: 'api_error', openai: '', geminiStatus: 0 } },
+    { upstream: 'gemini', client: 'gemini', status: 503, errorType: 'UNAVAILABLE', expected: { anthropic: '', openai: '', geminiStatus: 503 } },
+    { upstream: 'gemini', client: 'anthropic', status: 503, errorType: 'UNAVAILABLE', expected: { anthropic: 'overloaded_error', openai: '', geminiStatus: 0 } },
+  ];
+  it.each(ownFormatErrors)('$upstream upstream reports an error mid-stream in its own form → $client SDK raises an API error; recorded $status', async ({ upstream, client, status, errorType, expected }) => {
+    w.mock.enqueue({ text: 'abc', chunks: 3, usage: { input: 20, output: 3 }, midStreamError: true });
+    const seen = await streamWith(w, client, OWN_MODEL[upstream]);
+    expect(seen.text).toBe('a');
+    expectApiError(client, seen.error, expected);
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ status, errorType, platform: upstream, clientFormat: client, outputTokens: 1, stream: true });
+  });
 });

@@ -33,7 +33,12 @@ export interface MockReply {
   errorMessage?: string;
   /** Anthropic stream: include `event: ping` (default true). */
   ping?: boolean;
-  /** Anthropic stream: emit `event: error` (overloaded_error) after the first content chunk, then end. */
+  /**
+   * Stream: fail after the first content chunk, then end, in the provider's own form: Anthropic
+   * `event: error` (overloaded_error), Bedrock a modelStreamErrorException frame, OpenAI a
+   * `data: {"error":{…}}` chunk (server_error), Gemini a bare `{"error":{code,message,status}}`
+   * JSON chunk (503 UNAVAILABLE).
+   */
   midStreamError?: boolean;
 }
 

@@ -41,4 +41,12 @@ describe('SseDecoder', () => {
       expect(d.openBytes()).toBe('data: par'.length);
     }
   });
+
+  it('reads a bare JSON object line (Gemini\'s mid-stream error) as an event of its own', () => {
+    const d = new SseDecoder();
+    const error = '{"error":{"code":503,"message":"overloaded","status":"UNAVAILABLE"}}';
+    expect(d.push(Buffer.from(`data: {"a":1}\r\n\r\n${error}`))).toEqual([{ data: '{"a":1}' }]);
+    expect(d.openBytes()).toBe(error.length);
+    expect(d.end()).toEqual([{ data: error }]);
+  });
 });

@@ -46,6 +46,8 @@ export interface FrameDecoder {
    * before the error frame. Absent: every byte is relayed at once.
    */
   openBytes?(): number;
+  /** Stream byte offsets at which the events of the last push/end ended (with openBytes: raw passthrough). */
+  eventEnds?(): readonly number[];
 }
 
 /** Reads token usage from a response as it passes, and after a client abort bills what was produced. */

@@ -63,6 +63,12 @@ export function renderGeminiStream(plan: ReplyPlan, sse: boolean): RenderedStrea
   const responses = streamResponses(plan);
   if (sse) {
     const frames: StreamFrame[] = responses.map((r) => ({ data: `data: ${r.json}\r\n\r\n`, content: r.content }));
+    if (plan.midStreamError) {
+      // Gemini reports a failure mid-stream as a bare error JSON chunk outside the SSE framing
+      // (what @google/genai parses into ApiError), after which the stream ends.
+      frames.length = 1;
+      frames.push({ data: JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }), content: false });
+    }
     return { contentType: 'text/event-stream', frames };
   }
   const frames: StreamFrame[] = responses.map((r, i) => ({ data: `${i === 0 ? '[' : ',\r\n'}${r.json}`, content: r.content }));
