@@ -1,9 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { ApiError, GoogleGenAI } from '@google/genai';
-import type { MockReply } from '@relay/mock-upstream';
+import { startMockUpstream, type MockReply, type MockUpstream } from '@relay/mock-upstream';
+import { startTestProxy, usageReader, type TestProxy, type UsageReader } from '@relay/testkit';
 import OpenAI from 'openai';
-import { describe, expect, it } from 'vitest';
-import { KEY, useSdkWorld, type SdkWorld } from './fixtures.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KEY, useSdkWorld } from './fixtures.ts';
 
 type Client = 'anthropic' | 'openai' | 'gemini';
 const CLAUDE = 'claude-sonnet-4-20250514';
@@ -13,18 +14,18 @@ const OWN_MODEL: Record<Client, string> = { anthropic: CLAUDE, openai: 'gpt-4o',
 interface Seen { text: string; error: unknown }
 
 /** Streams one answer through the proxy with the client's official SDK, collecting text until the SDK throws. */
-async function streamWith(w: SdkWorld, client: Client, model: string): Promise<Seen> {
+async function streamWith(proxyUrl: string, client: Client, model: string): Promise<Seen> {
   let text = '';
   try {
     if (client === 'anthropic') {
-      const sdk = new Anthropic({ apiKey: KEY, baseURL: w.proxy.url, maxRetries: 0 });
+      const sdk = new Anthropic({ apiKey: KEY, baseURL: proxyUrl, maxRetries: 0 });
       const stream = sdk.messages.stream({ model, max_tokens: 50, messages: [{ role: 'user', content: 'go' }] });
       for await (const ev of stream) if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') text += ev.delta.text;
     } else if (client === 'openai') {
-      const sdk = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });
+      const sdk = new OpenAI({ apiKey: KEY, baseURL: `${proxyUrl}/v1`, maxRetries: 0 });
       for await (const c of await sdk.chat.completions.create({ model, stream: true, messages: [{ role: 'user', content: 'go' }] })) text += c.choices[0]?.delta?.content ?? '';
     } else {
-      const sdk = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: w.proxy.url } });
+      const sdk = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: proxyUrl } });
       for await (const c of await sdk.models.generateContentStream({ model, contents: 'go' })) text += c.text ?? '';
     }
   } catch (error) {
@@ -56,7 +57,7 @@ describe('streams that break mid-way end with an API error in the client\'s own 
   it.each(clients)('Anthropic upstream sends event: error (overloaded) mid-stream → %s SDK raises an API error; recorded 529 with the tokens produced', async (client) => {
     const reply: MockReply = { text: 'abc', chunks: 3, usage: { input: 20, output: 3 }, midStreamError: true };
     w.mock.enqueue(reply);
-    const seen = await streamWith(w, client, CLAUDE);
+    const seen = await streamWith(w.proxy.url, client, CLAUDE);
     expect(seen.text).toBe('a');
     expectApiError(client, seen.error, { anthropic: 'overloaded_error', openai: 'server_error', geminiStatus: 503 });
     const [ev] = await w.usage.next(1);
@@ -67,7 +68,7 @@ describe('streams that break mid-way end with an API error in the client\'s own 
 
   it.each(clients)('upstream connection cut mid-stream (same format) → %s SDK raises an API error; recorded 502 with the tokens produced', async (client) => {
     w.mock.enqueue({ text: 'abcd', chunks: 4, usage: { input: 20, output: 4 }, breakAfterChunks: 2 });
-    const seen = await streamWith(w, client, OWN_MODEL[client]);
+    const seen = await streamWith(w.proxy.url, client, OWN_MODEL[client]);
     expect(seen.text).toBe('ab');
     expectApiError(client, seen.error, { anthropic: 'api_error', openai: 'server_error', geminiStatus: 502 });
     const [ev] = await w.usage.next(1);
@@ -77,7 +78,7 @@ describe('streams that break mid-way end with an API error in the client\'s own 
 
   it.each(['openai', 'gemini'] as Client[])('Anthropic upstream connection cut mid-stream (translated) → %s SDK raises an API error; recorded 502', async (client) => {
     w.mock.enqueue({ text: 'abcd', chunks: 4, usage: { input: 20, output: 4 }, breakAfterChunks: 2 });
-    const seen = await streamWith(w, client, CLAUDE);
+    const seen = await streamWith(w.proxy.url, client, CLAUDE);
     expect(seen.text).toBe('ab');
     expectApiError(client, seen.error, { anthropic: 'api_error', openai: 'server_error', geminiStatus: 502 });
     const [ev] = await w.usage.next(1);
@@ -92,10 +93,44 @@ describe('streams that break mid-way end with an API error in the client\'s own 
   ];
   it.each(ownFormatErrors)('$upstream upstream reports an error mid-stream in its own form → $client SDK raises an API error; recorded $status', async ({ upstream, client, status, errorType, expected }) => {
     w.mock.enqueue({ text: 'abc', chunks: 3, usage: { input: 20, output: 3 }, midStreamError: true });
-    const seen = await streamWith(w, client, OWN_MODEL[upstream]);
+    const seen = await streamWith(w.proxy.url, client, OWN_MODEL[upstream]);
     expect(seen.text).toBe('a');
     expectApiError(client, seen.error, expected);
     const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ status, errorType, platform: upstream, clientFormat: client, outputTokens: 1, stream: true });
   });
 });
+
+describe('Bedrock (AWS event stream) breaking mid-way, through the Anthropic SDK', () => {
+  let mock: MockUpstream;
+  let proxy: TestProxy;
+  let usage: UsageReader;
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    proxy = await startTestProxy({
+      spec: {
+        keys: [{ id: 'k1', userId: 'u1', key: KEY }],
+        accounts: [{ id: 'bedrock-1', platform: 'bedrock', baseUrl: mock.url, credentials: { kind: 'bedrock-api-key', apiKey: 'bedrock-key' }, settings: { region: 'us-east-1' } }],
+        prices: [{ model: CLAUDE, price: { input: '3', output: '15' } }],
+      },
+    });
+    usage = await usageReader(proxy.store);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await mock?.close();
+  });
+
+  it.each([
+    { name: 'an exception frame (modelStreamErrorException)', reply: { midStreamError: true } as MockReply, text: 'a', status: 500, errorType: 'api_error', outputTokens: 1 },
+    { name: 'a cut connection', reply: { breakAfterChunks: 2 } as MockReply, text: 'ab', status: 502, errorType: 'upstream_stream_error', outputTokens: 2 },
+  ])('$name → APIError in Anthropic form, recorded $status with the tokens produced', async ({ reply, text, status, errorType, outputTokens }) => {
+    mock.enqueue({ text: 'abcd', chunks: 4, usage: { input: 20, output: 4 }, ...reply });
+    const seen = await streamWith(proxy.url, 'anthropic', CLAUDE);
+    expect(seen.text).toBe(text);
+    expectApiError('anthropic', seen.error, { anthropic: 'api_error', openai: '', geminiStatus: 0 });
+    const [ev] = await usage.next(1);
+    expect(ev).toMatchObject({ status, errorType, platform: 'bedrock', inputTokens: 20, outputTokens });
+  });
+});
+
