@@ -85,6 +85,15 @@ describe('streams that break mid-way end with an API error in the client\'s own 
     expect(ev).toMatchObject({ status: 502, errorType: 'upstream_stream_error', accountId: 'anthropic-1', clientFormat: client, inputTokens: 20, outputTokens: 2 });
   });
 
+  it.each(['openai', 'gemini'] as Client[])('Anthropic upstream that ends cleanly before finishing (translated) → %s SDK raises an API error; recorded 502', async (client) => {
+    w.mock.enqueue({ text: 'abcd', chunks: 4, usage: { input: 20, output: 4 }, truncateAfterChunks: 2 });
+    const seen = await streamWith(w.proxy.url, client, CLAUDE);
+    expect(seen.text).toBe('ab');
+    expectApiError(client, seen.error, { anthropic: '', openai: 'server_error', geminiStatus: 502 });
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ status: 502, errorType: 'upstream_stream_incomplete', clientFormat: client, inputTokens: 20, outputTokens: 2 });
+  });
+
   const ownFormatErrors: { upstream: 'openai' | 'gemini'; client: Client; status: number; errorType: string; expected: Parameters<typeof expectApiError>[2] }[] = [
     { upstream: 'openai', client: 'openai', status: 500, errorType: 'server_error', expected: { anthropic: '', openai: 'server_error', geminiStatus: 0 } },
     { upstream: 'openai', client: 'anthropic', status: 500, errorType: 'server_error', expected: { anthropic: 'api_error', openai: '', geminiStatus: 0 } },

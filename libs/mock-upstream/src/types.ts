@@ -27,6 +27,8 @@ export interface MockReply {
   chunkDelayMs?: number;
   /** Stream: destroy the socket after this many content chunks. */
   breakAfterChunks?: number;
+  /** Stream: end the response normally (no reset) after this many content chunks, as a truncating middlebox does. */
+  truncateAfterChunks?: number;
   /** Destroy the socket without any response. */
   refuse?: boolean;
   /** Message used in the error body for non-2xx. */

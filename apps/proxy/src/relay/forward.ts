@@ -266,6 +266,10 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       if (streamError) {
         out.status = streamError.status;
         out.errorType = streamError.upstreamType;
+      } else if (translator?.failed()) {
+        // The upstream ended cleanly but without finishing its answer; the client was told so.
+        out.status = 502;
+        out.errorType = 'upstream_stream_incomplete';
       }
     } else if (translating) {
       const raw = await readBounded(response.body, TRANSLATE_BODY_LIMIT);
