@@ -8,6 +8,8 @@ describe('loadProxyConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadProxyConfig(new EnvReader(base));
     expect(c).toMatchObject({ port: 8081, maxBodyBytes: 10 * 1024 * 1024, usageTimezone: 'UTC', spoolMaxEvents: 100_000, snapshotPollMs: 5000, authFailureThreshold: 3, debugLog: false });
+    // A non-streaming answer comes after the whole generation: its wait fits a long one; a stream's head is due soon.
+    expect(c).toMatchObject({ firstByteTimeoutMs: 60_000, nonStreamFirstByteTimeoutMs: 600_000, breakerFailures: 3, breakerOpenMs: 30_000 });
   });
   it('names the offending variable', () => {
     expect(() => loadProxyConfig(new EnvReader({}))).toThrow(ConfigError);

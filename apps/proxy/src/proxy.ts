@@ -44,7 +44,12 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
   const logger = deps.logger ?? createProxyLogger(config.logLevel);
   const box = SecretBox.fromKey(config.encryptionKey);
   const snapshots = new SnapshotCache(store, box, config.snapshotPollMs, logger);
-  const health = new AccountHealth(store, config.authFailureThreshold, logger);
+  const health = new AccountHealth(store, config.authFailureThreshold, logger, {
+    failureThreshold: config.breakerFailures,
+    openMs: config.breakerOpenMs,
+    // A probe that never reports (hung, its proxy died) frees its slot once no request could still be running.
+    probeTimeoutMs: config.totalTimeoutMs + 30_000,
+  });
   snapshots.onChange((index) => void health.syncFromStore(index));
   const runtime: ProxyRuntime = {
     config,

@@ -207,8 +207,13 @@ export const CONFIG_VARIABLES = [
   }),
   variable({
     name: 'UPSTREAM_FIRST_BYTE_TIMEOUT_MS', key: 'firstByteTimeoutMs', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
-    description: "Until the upstream's response headers; on timeout the next account is tried.",
+    description: "Until a streaming request's response headers (streams answer at once); on timeout the next account is tried.",
     planes: { proxy: { default: '60000' } },
+  }),
+  variable({
+    name: 'UPSTREAM_NONSTREAM_FIRST_BYTE_TIMEOUT_MS', key: 'nonStreamFirstByteTimeoutMs', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
+    description: 'Until a non-streaming response arrives: it comes only after the whole generation, so this allows the longest one (upstreams refuse non-streaming requests expected to exceed 10 min). On timeout the client gets 504; the request is not retried elsewhere and the account is not cooled down.',
+    planes: { proxy: { default: '600000' } },
   }),
   variable({
     name: 'STREAM_IDLE_TIMEOUT_MS', key: 'idleTimeoutMs', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
@@ -229,6 +234,16 @@ export const CONFIG_VARIABLES = [
     name: 'SNAPSHOT_POLL_MS', key: 'snapshotPollMs', type: 'integer ≥ 50', parse: parse.integer({ min: 50 }),
     description: 'Safety-net check of the config snapshot version (changes normally arrive by pub/sub at once).',
     planes: { proxy: { default: '5000' } },
+  }),
+  variable({
+    name: 'ACCOUNT_BREAKER_FAILURES', key: 'breakerFailures', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
+    description: "Consecutive connect errors, 5xx answers or timeouts that open an account's circuit breaker (one slow request never does).",
+    planes: { proxy: { default: '3' } },
+  }),
+  variable({
+    name: 'ACCOUNT_BREAKER_OPEN_MS', key: 'breakerOpenMs', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
+    description: 'How long an open breaker keeps the account out of rotation; then ONE probe request is let through (closed on success, open again on failure).',
+    planes: { proxy: { default: '30000' } },
   }),
   variable({
     name: 'AUTH_FAILURE_THRESHOLD', key: 'authFailureThreshold', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),

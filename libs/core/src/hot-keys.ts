@@ -12,6 +12,8 @@ export const hotKeys = {
   accountLeases: (accountId: string) => `{a:${accountId}}:leases`,
   accountCooldown: (accountId: string) => `{a:${accountId}}:cooldown`,
   accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
+  /** Held by the one request probing a half-open circuit breaker (value: its request id). */
+  accountProbe: (accountId: string) => `{a:${accountId}}:probe`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
   /** Settlement mark of a request billed by the orphan reaper: a replayed checkpoint never settles twice. */
   keySettled: (keyId: string, requestId: string) => `{k:${keyId}}:settled:${requestId}`,
@@ -46,7 +48,11 @@ export const hotChannels = {
   snapshotChanged: 'cfg:changed',
   /** Payload: an encoded UsageEvent, for live request logs. */
   liveLogs: 'logs:live',
-  /** Payload: JSON { accountId, until, reason } so every proxy learns a cooldown at once. */
+  /**
+   * Payload: JSON { accountId, until, reason, breaker? } so every proxy learns a cooldown at once;
+   * `breaker: 'open'` marks a circuit breaker that opened (one probe after `until`),
+   * `breaker: 'closed'` (no `until`) one whose probe succeeded.
+   */
   cooldowns: 'acct:cooldown',
 } as const;
 

@@ -1,4 +1,4 @@
-import { GoogleGenAI } from '@google/genai';
+import { ApiError, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from './index.ts';
 
@@ -47,6 +47,18 @@ describe('Gemini wire format, judged by @google/genai', () => {
     expect(last?.candidates?.[0].finishReason).toBe('STOP');
     expect(last?.usageMetadata).toMatchObject({ promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 });
     expect(mock.requests[0]).toMatchObject({ stream: true, query: { alt: 'sse' }, model: 'gemini-2.5-pro' });
+  });
+
+  it('counts output tokens cumulatively per chunk and fails mid-stream with a bare error JSON (ApiError)', async () => {
+    // Spaced frames, as a real failure comes later: the SDK recognises the error only as a read of its own.
+    mock.enqueue({ text: 'abc', chunks: 3, usage: { input: 5, output: 3 }, midStreamError: true, chunkDelayMs: 20 });
+    const counts: unknown[] = [];
+    const error = await (async () => {
+      for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'hi' })) counts.push(chunk.usageMetadata?.candidatesTokenCount);
+    })().catch((e: unknown) => e);
+    expect(counts).toEqual([1]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(503);
   });
 
   it('returns function calls, whole, in JSON and stream replies', async () => {

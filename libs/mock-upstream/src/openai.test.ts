@@ -12,6 +12,17 @@ describe('OpenAI wire format, judged by the openai SDK', () => {
   afterAll(() => mock.close());
   beforeEach(() => mock.reset());
 
+  it('fails mid-stream with an error chunk when midStreamError is set', async () => {
+    mock.enqueue({ text: 'abc', chunks: 3, midStreamError: true });
+    let text = '';
+    const error = await (async () => {
+      for await (const c of await client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] })) text += c.choices[0]?.delta?.content ?? '';
+    })().catch((e: unknown) => e);
+    expect(text).toBe('a');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'server_error' });
+  });
+
   it('answers a chat completion with text, usage and finish reason', async () => {
     mock.enqueue({ text: 'Hi there', usage: { input: 7, output: 3, cacheRead: 2 } });
     const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] });

@@ -34,13 +34,20 @@ export interface MockReply {
   chunkDelayMs?: number;
   /** Stream: destroy the socket after this many content chunks. */
   breakAfterChunks?: number;
+  /** Stream: end the response normally (no reset) after this many content chunks, as a truncating middlebox does. */
+  truncateAfterChunks?: number;
   /** Destroy the socket without any response. */
   refuse?: boolean;
   /** Message used in the error body for non-2xx. */
   errorMessage?: string;
   /** Anthropic stream: include `event: ping` (default true). */
   ping?: boolean;
-  /** Anthropic stream: emit `event: error` (overloaded_error) after the first content chunk, then end. */
+  /**
+   * Stream: fail after the first content chunk, then end, in the provider's own form: Anthropic
+   * `event: error` (overloaded_error), Bedrock a modelStreamErrorException frame, OpenAI a
+   * `data: {"error":{…}}` chunk (server_error), Gemini a bare `{"error":{code,message,status}}`
+   * JSON chunk (503 UNAVAILABLE).
+   */
   midStreamError?: boolean;
 }
 

@@ -16,7 +16,7 @@ export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
   // Starting from the declared defaults means a new variable needs no change here.
   const declared = loadProxyConfig(new EnvReader({ API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }));
   return {
-    ...declared, port: 0, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000,
+    ...declared, port: 0, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, nonStreamFirstByteTimeoutMs: 30_000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000,
     logLevel: 'silent', spoolMaxEvents: 10_000, snapshotPollMs: 1000, allowPrivateUpstreams: true, ...over,
   };
 }

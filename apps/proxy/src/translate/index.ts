@@ -5,7 +5,7 @@
  */
 import type { WireFormat } from '@relay/core';
 import { formatSse, type SseEvent } from '../relay/sse-decoder.ts';
-import { clientError, readUpstreamError } from './errors.ts';
+import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
 import { assertFieldsSupported } from './request-fields.ts';
 import { readAnthropicRequest, writeAnthropicRequest } from './requests/anthropic.ts';
@@ -103,7 +103,13 @@ export function translateResponse(upstream: WireFormat, client: WireFormat, body
 export interface StreamTranslator {
   push(ev: SseEvent): string;
   end(): string;
+  /** Ends the client stream with an error frame (the upstream broke off); '' when already closed. */
+  fail(status: number, message: string): string;
+  /** True once the client stream ended with an error frame (upstream error event, `fail`, or no finish reason by the end). */
+  failed(): boolean;
 }
+
+export { streamErrorFrame } from './errors.ts';
 
 function createStreamWriter(client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamWriter {
   switch (client) {
@@ -123,20 +129,41 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * re-serialised unchanged.
  */
 export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+  let closed = false;
+  let failed = false;
   if (upstream === client) {
     return {
-      push: (ev) => formatSse(ev),
-      end: () => '',
+      push: (ev) => (closed ? '' : formatSse(ev)),
+      end: () => ((closed = true), ''),
+      fail: (status, message) => (closed ? '' : ((closed = failed = true), streamErrorFrame(client, status, message))),
+      failed: () => failed,
     };
   }
+  let finished = false;
   const reader = createStreamReader(upstream);
   const writer = createStreamWriter(client, opts);
   return {
     push(ev) {
       let out = '';
-      for (const e of reader.push(ev)) out += writer.write(e);
+      if (closed) return '';
+      for (const e of reader.push(ev)) {
+        out += writer.write(e);
+        if (e.type === 'finish') finished = true;
+        if (e.type === 'error') closed = failed = true;
+      }
       return out;
     },
-    end: () => writer.end(),
+    end() {
+      // Every writer answers an end without a finish reason with an error frame.
+      if (!closed && !finished) failed = true;
+      closed = true;
+      return writer.end();
+    },
+    fail(status, message) {
+      if (closed) return '';
+      closed = failed = true;
+      return writer.write({ type: 'error', status, message });
+    },
+    failed: () => failed,
   };
 }

@@ -103,6 +103,7 @@ export class InflightRegistry {
         }
       },
       json: (body) => collector.json(body),
+      streamError: () => collector.streamError(),
       usage: () => collector.usage(),
     };
   }
