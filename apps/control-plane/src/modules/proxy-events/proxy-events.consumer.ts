@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/core';
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
@@ -6,6 +5,7 @@ import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import { AuditService } from '../audit/audit.service.ts';
 import type { SnapshotPublisher } from '../snapshot/snapshot.publisher.ts';
+import { StreamConsumer } from '../../stream-consumer.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -32,43 +32,28 @@ export function parseProxyEvent(payload: string): ProxyEvent | null {
  * snapshot is republished so every proxy sees the change.
  */
 export class ProxyEventsConsumer {
-  private readonly consumer = `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private lastClaim = 0;
+  private readonly loop: StreamConsumer<void>;
 
   constructor(
     private readonly deps: { orm: MikroORM; store: HotStore; snapshots: SnapshotPublisher; logger: Logger },
-  ) {}
-
-  async start(): Promise<void> {
-    await this.deps.store.ensureGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP);
-    this.loop = this.run();
+  ) {
+    this.loop = new StreamConsumer({
+      store: deps.store, logger: deps.logger, stream: hotKeys.proxyEventStream, group: PROXY_EVENTS_GROUP, label: 'proxy-event consumer',
+      staleMs: STALE_MS, batchSize: BATCH, blockMs: BLOCK_MS, handle: (entries) => this.applyEvents(entries),
+    });
   }
 
-  private async run(): Promise<void> {
-    const { store, logger } = this.deps;
-    while (!this.stopped) {
-      try {
-        let entries: StreamEntry[] = [];
-        if (Date.now() - this.lastClaim > STALE_MS) {
-          this.lastClaim = Date.now();
-          entries = await store.claimStale(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, STALE_MS, BATCH);
-        }
-        if (entries.length === 0) entries = await store.readGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, BATCH, BLOCK_MS);
-        if (this.stopped || entries.length === 0) continue;
-        await this.applyBatch(entries);
-      } catch (err) {
-        if (this.stopped) break;
-        logger.warn({ err }, 'proxy-event consumer: store error, retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
-  /** Applies a batch, acknowledges it, and republishes the snapshot once. */
-  async applyBatch(entries: StreamEntry[]): Promise<void> {
-    const { orm, store, snapshots, logger } = this.deps;
+  /** Applies a batch, acknowledges it (and trims the stream), and republishes the snapshot once. */
+  applyBatch(entries: StreamEntry[]): Promise<void> {
+    return this.loop.processBatch(entries);
+  }
+
+  private async applyEvents(entries: StreamEntry[]): Promise<void> {
+    const { orm, snapshots, logger } = this.deps;
     const em = orm.em.fork();
     const audit = new AuditService({ em, user: undefined, ip: null });
     let changed = false;
@@ -95,13 +80,11 @@ export class ProxyEventsConsumer {
       }
       changed = true;
     }
-    await store.ack(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, entries.map((e) => e.id));
     if (changed) await snapshots.requestRebuild();
   }
 
   /** Stops after the current read (at most one block interval). */
-  async close(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 }
