@@ -45,3 +45,20 @@ export async function trimStream(url: string, key: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A long-lived probe for the soak: Redis `used_memory` and a stream's XLEN, one round trip each. */
+export interface RedisProbe {
+  usedMemory(): Promise<number>;
+  xlen(key: string): Promise<number>;
+  close(): void;
+}
+
+/** Opens a probe connection to `url`. */
+export function redisProbe(url: string): RedisProbe {
+  const redis = connect(url) as RedisClient & { info(section: string): Promise<string>; xlen(key: string): Promise<number> };
+  return {
+    usedMemory: async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0),
+    xlen: (key) => redis.xlen(key),
+    close: () => redis.disconnect(),
+  };
+}
