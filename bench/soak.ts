@@ -63,7 +63,7 @@ function runLoadFor(system: SoakSystem, durationS: number): Promise<SoakLoadResu
 async function sample(system: SoakSystem, probe: RedisProbe | null, streamKey: string, t0: number): Promise<Sample> {
   const rss: Record<string, number> = {};
   for (const p of system.processes) rss[p.label] = p.child ? rssBytes(p.child.pid) : 0;
-  const s: Sample = { atS: (Date.now() - t0) / 1000, rss };
+  const s: Sample = { atS: (Date.now() - t0) / 1000, rss, rows: await system.recordedRows().catch(() => undefined) };
   if (probe) {
     s.redisUsedMemory = await probe.usedMemory().catch(() => undefined);
     s.xlen = await probe.xlen(streamKey).catch(() => undefined);
@@ -75,6 +75,7 @@ function describe(s: Sample): string {
   const parts = Object.entries(s.rss).map(([label, bytes]) => `${label} ${bytes ? `${mb(bytes)} MB` : 'stopped'}`);
   if (s.redisUsedMemory !== undefined) parts.push(`redis used_memory ${mb(s.redisUsedMemory)} MB`);
   if (s.xlen !== undefined) parts.push(`XLEN ${s.xlen}`);
+  parts.push(`rows ${s.rows ?? '(control plane down)'}`);
   return `t=${s.atS.toFixed(0).padStart(4)} s  ${parts.join('  ')}`;
 }
 

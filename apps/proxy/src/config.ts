@@ -28,6 +28,11 @@ export interface ProxyConfig {
   usageTimezone: string;
   /** USAGE_SPOOL_MAX: max usage events kept while the store is unreachable (default 100000). */
   spoolMaxEvents: number;
+  /**
+   * USAGE_STREAM_MAX_BYTES: safety cap of the usage stream in the hot store (default 256 MiB). Ingested
+   * events leave the stream at once; the cap only bites when the ingester falls behind (logged, metric).
+   */
+  usageStreamMaxBytes: number;
   /** SNAPSHOT_POLL_MS: safety-net version check interval (default 5000). */
   snapshotPollMs: number;
   /** AUTH_FAILURE_THRESHOLD: upstream 401/403 in a row before an account is reported ERROR (default 3). */
@@ -60,6 +65,7 @@ export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
     dataDir: env.optional('DATA_DIR'),
     usageTimezone,
     spoolMaxEvents: env.int('USAGE_SPOOL_MAX', 100_000, { min: 1 }),
+    usageStreamMaxBytes: env.int('USAGE_STREAM_MAX_BYTES', 256 * 1024 * 1024, { min: 1024 * 1024 }),
     snapshotPollMs: env.int('SNAPSHOT_POLL_MS', 5000, { min: 50 }),
     authFailureThreshold: env.int('AUTH_FAILURE_THRESHOLD', 3, { min: 1 }),
     debugLog: env.bool('PROXY_DEBUG_LOG', false),
@@ -82,6 +88,7 @@ export const PROXY_VARIABLES: readonly { name: string; default: string; descript
   { name: 'DATA_DIR', default: '(unset: memory-only spool)', description: 'Where the usage spool file lives while the hot store is unreachable, and log files.' },
   { name: 'USAGE_TIMEZONE', default: 'UTC', description: 'IANA time zone of the day boundary for daily cost limits (same as the control plane).' },
   { name: 'USAGE_SPOOL_MAX', default: '100000', description: 'Most usage events kept locally while the hot store is unreachable.' },
+  { name: 'USAGE_STREAM_MAX_BYTES', default: '268435456', description: 'Safety cap of the usage stream in the hot store (256 MiB). Ingested events leave the stream at once; at the cap (the ingester is not keeping up) the oldest events are dropped, logged and shown by relay_proxy_usage_stream_full.' },
   { name: 'SNAPSHOT_POLL_MS', default: '5000', description: 'Safety-net check of the config snapshot version (changes normally arrive by pub/sub at once).' },
   { name: 'AUTH_FAILURE_THRESHOLD', default: '3', description: 'Upstream 401/403 answers in a row before an account is reported ERROR and taken out of rotation.' },
   { name: 'PROXY_DEBUG_LOG', default: 'false', description: 'One log line per request (off by default: the hot path writes no log line).' },

@@ -40,6 +40,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
   const snapshots = new SnapshotCache(store, box, config.snapshotPollMs, logger);
   const health = new AccountHealth(store, config.authFailureThreshold, logger);
   snapshots.onChange((index) => void health.syncFromStore(index));
+  const metrics = new ProxyMetrics();
   const runtime: ProxyRuntime = {
     config,
     store,
@@ -48,8 +49,10 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     health,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
     dispatchers: new EgressDispatchers(config.connectTimeoutMs),
-    publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
-    metrics: new ProxyMetrics(),
+    publisher: new UsagePublisher(store, {
+      spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir, streamMaxBytes: config.usageStreamMaxBytes, streamFullGauge: metrics.usageStreamFull,
+    }, logger),
+    metrics,
     translation,
   };
   await health.start();

@@ -13,7 +13,7 @@ export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
   return {
     port: 0, apiKeySecret: TEST_API_KEY_SECRET, encryptionKey: TEST_ENCRYPTION_KEY, maxBodyBytes: 1024 * 1024,
     connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000, logLevel: 'silent',
-    usageTimezone: 'UTC', spoolMaxEvents: 10_000, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, ...over,
+    usageTimezone: 'UTC', spoolMaxEvents: 10_000, usageStreamMaxBytes: 64 * 1024 * 1024, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, ...over,
   };
 }
 
