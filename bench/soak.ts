@@ -119,6 +119,8 @@ try {
   let rows = -1;
   for (let waited = 0, stableFor = 0, last = -1; waited < 180 && stableFor < 5; waited++) {
     rows = await system.recordedRows().catch(() => rows);
+    const xlen = await probe?.xlen(streamKey).catch(() => undefined);
+    if (stopEvents.restartedAtS !== undefined && stopEvents.drainedAtS === undefined && xlen !== undefined && xlen <= DRAINED_XLEN) stopEvents.drainedAtS = (Date.now() - t0) / 1000;
     stableFor = rows === last && rows >= result.completed ? stableFor + 1 : 0;
     last = rows;
     await sleep(1000);
@@ -134,7 +136,7 @@ try {
   const xlens = samples.map((s) => s.xlen).filter((x): x is number => x !== undefined);
   if (xlens.length) say(`XLEN: max ${Math.max(...xlens)}, median ${xlens.sort((a, b) => a - b)[Math.floor(xlens.length / 2)]}, at the end ${final.xlen}`);
   if (stopEvents.restartedAtS !== undefined) {
-    const drain = stopEvents.drainedAtS === undefined ? 'not within the run' : `${(stopEvents.drainedAtS - stopEvents.restartedAtS).toFixed(0)} s after the restart (next sample with XLEN ≤ ${DRAINED_XLEN})`;
+    const drain = stopEvents.drainedAtS === undefined ? 'not within the run' : `${(stopEvents.drainedAtS - stopEvents.restartedAtS).toFixed(0)} s after the restart (first check with XLEN ≤ ${DRAINED_XLEN})`;
     say(`control-plane outage: XLEN ${stopEvents.xlenAtRestart} at the restart, drained ${drain}`);
   }
   if (!once) process.exitCode = 1;

@@ -105,13 +105,16 @@ export class StreamConsumer<R> {
         continue;
       }
       // The same batch is retried until it is handled: its entries stay pending (never acked) meanwhile.
-      while (entries.length && !this.stopped) {
+      // A batch read just before close() is still handled once: left pending under this consumer's
+      // name, it would hold back the trim until another consumer claimed it as stale.
+      while (entries.length) {
         try {
           await this.processBatch(entries);
           backoff = FIRST_BACKOFF_MS;
           break;
         } catch (err) {
           this.stats.failures++;
+          if (this.stopped) break;
           logger.warn({ err, entries: entries.length, retryInMs: backoff }, `${label}: could not handle a batch, retrying`);
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 5000);
