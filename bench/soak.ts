@@ -9,7 +9,7 @@
 // the growth from minute 2 to the end, and checks that every request was recorded once: rows written for
 // the soak key against responses received, counting requests still in flight when the load stopped.
 import { join } from 'node:path';
-import { hotKeys } from '../libs/core/src/index.ts';
+import { hotKeys, USAGE_GROUP } from '../libs/core/src/index.ts';
 import { rssBytes, runToEnd, spawnPinned, type Child } from './lib/proc.ts';
 import { ROOT } from './lib/proxy.ts';
 import { redisProbe, type RedisProbe } from './lib/redis.ts';
@@ -67,6 +67,7 @@ async function sample(system: SoakSystem, probe: RedisProbe | null, streamKey: s
   if (probe) {
     s.redisUsedMemory = await probe.usedMemory().catch(() => undefined);
     s.xlen = await probe.xlen(streamKey).catch(() => undefined);
+    s.pending = await probe.pending(streamKey, USAGE_GROUP).then((p) => p.count, () => undefined);
   }
   return s;
 }
@@ -74,7 +75,7 @@ async function sample(system: SoakSystem, probe: RedisProbe | null, streamKey: s
 function describe(s: Sample): string {
   const parts = Object.entries(s.rss).map(([label, bytes]) => `${label} ${bytes ? `${mb(bytes)} MB` : 'stopped'}`);
   if (s.redisUsedMemory !== undefined) parts.push(`redis used_memory ${mb(s.redisUsedMemory)} MB`);
-  if (s.xlen !== undefined) parts.push(`XLEN ${s.xlen}`);
+  if (s.xlen !== undefined) parts.push(`XLEN ${s.xlen} (pending ${s.pending ?? '?'})`);
   parts.push(`rows ${s.rows ?? '(control plane down)'}`);
   return `t=${s.atS.toFixed(0).padStart(4)} s  ${parts.join('  ')}`;
 }
@@ -95,13 +96,23 @@ try {
   const outage = stopAtMin > 0 && system.controlPlane
     ? (async () => {
       await sleep(stopAtMin * 60_000);
+      const stopAsked = (Date.now() - t0) / 1000;
+      const stopping = system.controlPlane!.child;
       await system.controlPlane!.stop();
+      say(`control plane asked to stop at t=${stopAsked.toFixed(1)} s, exit ${stopping?.proc.exitCode ?? stopping?.proc.signalCode}`);
+      const tail = [...(stopping?.stderr().trim().split('\n') ?? []), ...system.controlPlane!.lastLines].filter(Boolean).slice(-5).join('\n  ');
+      if (tail) say(`  its last log lines:\n  ${tail}`);
       stopEvents.stoppedAtS = (Date.now() - t0) / 1000;
       say(`control plane stopped at t=${stopEvents.stoppedAtS.toFixed(0)} s`);
       await sleep(stopForS * 1000);
       await system.controlPlane!.start();
       stopEvents.restartedAtS = (Date.now() - t0) / 1000;
       stopEvents.xlenAtRestart = await probe?.xlen(streamKey);
+      const pending = await probe?.pending(streamKey, USAGE_GROUP).catch(() => undefined);
+      if (pending) {
+        const age = pending.oldest ? `, oldest added at t=${((Number(pending.oldest.split('-')[0]) - t0) / 1000).toFixed(1)} s` : '';
+        say(`  pending in the group at the restart: ${pending.count} (${pending.consumers.map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}${age})`);
+      }
       say(`control plane restarted at t=${stopEvents.restartedAtS.toFixed(0)} s, XLEN ${stopEvents.xlenAtRestart}`);
     })()
     : Promise.resolve();

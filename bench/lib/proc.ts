@@ -61,7 +61,12 @@ export async function spawnPinned(
     }),
   };
   if (opts.ready === null) {
-    proc.stdout!.resume();
+    let rest = '';
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) opts.onLine?.(line);
+    });
     return { child, match: Object.assign([''], { index: 0, input: '' }) as RegExpExecArray };
   }
   const ready = opts.ready;

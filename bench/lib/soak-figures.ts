@@ -6,6 +6,8 @@ export interface Sample {
   rss: Record<string, number>;
   redisUsedMemory?: number;
   xlen?: number;
+  /** Entries delivered to the usage ingester's group and not yet acknowledged. */
+  pending?: number;
   /** Requests recorded so far (unknown while the control plane is down). */
   rows?: number;
 }

@@ -18,6 +18,8 @@ const SUT_CORE = 0;
 export interface SoakProcess {
   label: string;
   child: Child | null;
+  /** Its last stdout lines (the logger writes there). */
+  lastLines: string[];
   start(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -58,9 +60,14 @@ function appProcess(label: string, script: string, env: NodeJS.ProcessEnv, ready
   const p: SoakProcess = {
     label,
     child: null,
+    lastLines: [],
     async start() {
       const { child } = await spawnPinned(SUT_CORE, process.execPath, [...nodeArgs, '--import', 'tsx', join(ROOT, script)], {
         cwd: ROOT, env: { LOG_LEVEL: 'warn', ...env }, ready, timeoutMs: 120_000,
+        onLine: (line) => {
+          p.lastLines.push(line);
+          if (p.lastLines.length > 20) p.lastLines.shift();
+        },
       });
       p.child = child;
     },

@@ -47,6 +47,9 @@ export async function createApolloServer(opts: { schema: GraphQLSchema; logger: 
     // Introspection stays on: schema.graphql is public anyway, and scripts use codegen.
     introspection: true,
     plugins: [ApolloServerPluginLandingPageDisabled(), costLimitPlugin(opts.maxCost), errorLoggingPlugin(opts.logger)],
+    // shutdown.ts owns SIGTERM: Apollo's own handler re-raises the signal, which our handler took for
+    // a second one and exited at once, dropping the usage batch in flight (left pending until claimed).
+    stopOnTerminationSignals: false,
   });
   await server.start();
   return server;
