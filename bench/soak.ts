@@ -101,7 +101,7 @@ try {
       await system.controlPlane!.stop();
       say(`control plane asked to stop at t=${stopAsked.toFixed(1)} s, exit ${stopping?.proc.exitCode ?? stopping?.proc.signalCode}`);
       const tail = [...(stopping?.stderr().trim().split('\n') ?? []), ...system.controlPlane!.lastLines].filter(Boolean).slice(-5).join('\n  ');
-      if (tail) say(`  its last log lines:\n  ${tail}`);
+      if (tail && stopping?.proc.exitCode !== 0) say(`  its last log lines:\n  ${tail}`);
       stopEvents.stoppedAtS = (Date.now() - t0) / 1000;
       say(`control plane stopped at t=${stopEvents.stoppedAtS.toFixed(0)} s`);
       await sleep(stopForS * 1000);
