@@ -10,7 +10,8 @@
 // the soak key against responses received, counting requests still in flight when the load stopped.
 import { join } from 'node:path';
 import { hotKeys, USAGE_GROUP } from '../libs/core/src/index.ts';
-import { rssBytes, runToEnd, spawnPinned, type Child } from './lib/proc.ts';
+import { execFileSync } from 'node:child_process';
+import { machineInfo, rssBytes, runToEnd, spawnPinned, type Child } from './lib/proc.ts';
 import { ROOT } from './lib/proxy.ts';
 import { redisProbe, type RedisProbe } from './lib/redis.ts';
 import type { SoakLoadResult } from './lib/soak-load-child.ts';
@@ -80,6 +81,15 @@ function describe(s: Sample): string {
   return `t=${s.atS.toFixed(0).padStart(4)} s  ${parts.join('  ')}`;
 }
 
+const machine = machineInfo();
+const commit = (() => {
+  try {
+    return execFileSync('git', ['rev-parse', '--short=12', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+})();
+say(`${new Date().toISOString()}  commit ${commit}  ${machine.nproc} CPUs ${machine.cpuModel}, ${machine.memoryGb} GiB, node ${machine.node}, load average ${machine.loadAvg}`);
 const mock = await startMock();
 say(`soak: mode ${mode}, ${minutes} min, ${connections} connections, sample every ${sampleS} s${stopAtMin ? `, control plane stopped at minute ${stopAtMin} for ${stopForS} s` : ''}`);
 const system = mode === 'embedded' ? await startEmbedded(mockUrl, nodeArgs) : await startProduction(mockUrl, nodeArgs);
