@@ -1,7 +1,7 @@
 // `pnpm soak`: steady full-speed traffic against the fast mock for minutes, sampling memory as it goes.
 //
 //   pnpm soak -- [--mode embedded|production] [--minutes 10] [--sample-s 15] [--connections 8]
-//                [--stop-cp-at-min M --stop-cp-for-s N] [--node-arg=--heapsnapshot-signal=SIGUSR2]
+//                [--stop-cp-at-min M --stop-cp-for-s N] [--upstream ok|fail] [--node-arg=--heapsnapshot-signal=SIGUSR2]
 //
 // Embedded: the real main-embedded.ts process (SQLite + in-memory hot store). Production: control plane
 // on a private MariaDB and proxy on a private Redis, separate processes. Prints the RSS of each process
@@ -37,6 +37,8 @@ const sampleS = Number(option('sample-s', '15'));
 const connections = Number(option('connections', '8'));
 const stopAtMin = Number(option('stop-cp-at-min', '0'));
 const stopForS = Number(option('stop-cp-for-s', '60'));
+const upstream = option('upstream', 'ok');
+if (upstream !== 'ok' && upstream !== 'fail') throw new Error(`--upstream must be ok or fail, not ${upstream}`);
 const nodeArgs = process.argv.slice(2).filter((a) => a.startsWith('--node-arg=')).map((a) => a.slice('--node-arg='.length));
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
@@ -44,7 +46,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mb = (bytes: number) => (bytes / MB).toFixed(0);
 
 async function startMock(): Promise<Child> {
-  const { child, match } = await spawnPinned(LOAD_CORE, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/mock-server.ts')], { cwd: ROOT, ready: /MOCK_PORT=(\d+)/ });
+  const { child, match } = await spawnPinned(LOAD_CORE, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/mock-server.ts')], {
+    cwd: ROOT, ready: /MOCK_PORT=(\d+)/, env: { BENCH_MOCK_FAIL: upstream === 'fail' ? '1' : '0' },
+  });
   mockUrl = `http://127.0.0.1:${match[1]}`;
   return child;
 }
@@ -91,7 +95,7 @@ const commit = (() => {
 })();
 say(`${new Date().toISOString()}  commit ${commit}  ${machine.nproc} CPUs ${machine.cpuModel}, ${machine.memoryGb} GiB, node ${machine.node}, load average ${machine.loadAvg}`);
 const mock = await startMock();
-say(`soak: mode ${mode}, ${minutes} min, ${connections} connections, sample every ${sampleS} s${stopAtMin ? `, control plane stopped at minute ${stopAtMin} for ${stopForS} s` : ''}`);
+say(`soak: mode ${mode}, upstream ${upstream === 'ok' ? 'answering' : 'failing (every call 502)'}, ${minutes} min, ${connections} connections, sample every ${sampleS} s${stopAtMin ? `, control plane stopped at minute ${stopAtMin} for ${stopForS} s` : ''}`);
 const system = mode === 'embedded' ? await startEmbedded(mockUrl, nodeArgs) : await startProduction(mockUrl, nodeArgs);
 const probe = system.redisUrl ? redisProbe(system.redisUrl) : null;
 const streamKey = hotKeys.usageStream;
