@@ -4,8 +4,9 @@ import type { MicroUsd } from '@relay/core';
 import { UsdScalar } from '../../graphql/scalars.ts';
 import { PlatformEnum } from '../accounts/platform.enum.ts';
 
-/** The per-million-token figures every price input carries. */
-abstract class PriceFiguresInput {
+/** The per-million-token figures every price input carries; alone, the default price. */
+@InputType({ description: 'The default price, charged for models that have no price of their own; its figures are part of every price input.' })
+export class DefaultPriceInput {
   @Field(() => UsdScalar, { description: 'USD per million input tokens.' })
   input!: MicroUsd;
 
@@ -22,7 +23,7 @@ abstract class PriceFiguresInput {
 }
 
 @InputType({ description: 'Long-context prices: a request whose prompt (input + cache tokens) is above `aboveInputTokens` pays these for all its tokens.' })
-export class PriceTierInput extends PriceFiguresInput {
+export class PriceTierInput extends DefaultPriceInput {
   @Field(() => Int, { description: 'Prompt size in tokens above which the tier applies (e.g. 200000).' })
   aboveInputTokens!: number;
 
@@ -31,11 +32,8 @@ export class PriceTierInput extends PriceFiguresInput {
   cacheWrite1h?: MicroUsd | null;
 }
 
-@InputType({ description: 'The default price, charged for models that have no price of their own.' })
-export class DefaultPriceInput extends PriceFiguresInput {}
-
 @InputType({ description: 'The price of a model in USD per million tokens. (model, platform) identifies the row: an existing one is updated.' })
-export class ModelPriceInput extends PriceFiguresInput {
+export class ModelPriceInput extends DefaultPriceInput {
   @Field(() => String, { description: 'Model name as clients send it; "*" is the default price for models without one.' })
   @MinLength(1, { message: 'must not be empty' })
   @MaxLength(128)

@@ -17,7 +17,8 @@ registerEnumType(PriceSourceEnum, {
 });
 
 /** The per-million-token figures a price and its long-context tier share. */
-abstract class PriceFiguresType {
+@ObjectType('PriceFigures', { description: 'USD per million tokens, the figures a price and its long-context tier share.' })
+export class PriceFiguresType {
   @Field(() => UsdScalar, { description: 'USD per million input tokens.' })
   input!: number;
 
