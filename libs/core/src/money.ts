@@ -184,13 +184,18 @@ export function priceBand(price: ModelPrice, promptTokens: number): PriceBand {
  * at least the base it replaces): an estimate made with it covers a request billed at either.
  */
 export function dearestPrice(a: ModelPrice, b: ModelPrice): ModelPrice {
-  const band = (x: PriceBand, y: PriceBand): PriceBand => ({
-    input: Math.max(x.input, y.input) as MicroUsd,
-    output: Math.max(x.output, y.output) as MicroUsd,
-    cacheWrite: Math.max(x.cacheWrite, y.cacheWrite) as MicroUsd,
-    cacheRead: Math.max(x.cacheRead, y.cacheRead) as MicroUsd,
-    cacheWrite1h: Math.max(x.cacheWrite1h ?? x.cacheWrite, y.cacheWrite1h ?? y.cacheWrite) as MicroUsd,
-  });
+  const band = (x: PriceBand, y: PriceBand): PriceBand => {
+    const out: PriceBand = {
+      input: Math.max(x.input, y.input) as MicroUsd,
+      output: Math.max(x.output, y.output) as MicroUsd,
+      cacheWrite: Math.max(x.cacheWrite, y.cacheWrite) as MicroUsd,
+      cacheRead: Math.max(x.cacheRead, y.cacheRead) as MicroUsd,
+    };
+    if (x.cacheWrite1h !== undefined || y.cacheWrite1h !== undefined) {
+      out.cacheWrite1h = Math.max(x.cacheWrite1h ?? x.cacheWrite, y.cacheWrite1h ?? y.cacheWrite) as MicroUsd;
+    }
+    return out;
+  };
   const base = band(a, b);
   if (!a.tier && !b.tier) return base;
   const tierA = a.tier ?? { ...a, aboveInputTokens: Infinity };
