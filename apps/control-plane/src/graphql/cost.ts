@@ -49,6 +49,9 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
     createAccount: WRITE, updateAccount: WRITE, deleteAccount: WRITE, setAccountSchedulable: WRITE,
     createApiKey: WRITE, updateApiKey: WRITE, deleteApiKey: WRITE, setApiKeyEnabled: WRITE,
     deleteUser: WRITE, setUserPriceRates: WRITE, upsertModelPrice: WRITE, deleteModelPrice: WRITE,
+    setDefaultModelPrice: WRITE, clearDefaultModelPrice: WRITE,
+    // Compares every catalog price (a few hundred rows) with the table and writes the changes.
+    syncModelPrices: 4 * WRITE,
     republishConfig: WRITE, setAllUserPriceRates: 4 * WRITE,
     testAccount: UPSTREAM, startClaudeOAuth: UPSTREAM, completeClaudeOAuth: UPSTREAM, createClaudeAccountFromSessionKey: UPSTREAM,
     // Recomputes every user's counters from all rollups.

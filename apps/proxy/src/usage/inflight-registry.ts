@@ -218,5 +218,7 @@ const ZERO = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cac
 export function countedUsage(c: UsageCollector, s: Pick<ProxyState, 'limits'>): RequestOutcome['usage'] {
   const u = c.usage();
   const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? s.limits.inputTokens : 0;
-  return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
+  const counted: RequestOutcome['usage'] = { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
+  if (u.cacheCreation1hInputTokens) counted.cacheCreation1hInputTokens = u.cacheCreation1hInputTokens;
+  return counted;
 }

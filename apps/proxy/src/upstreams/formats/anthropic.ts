@@ -35,13 +35,13 @@ export function anthropicBody(body: any, rawBody: Buffer | null, upstreamModel: 
 }
 
 /**
- * Anthropic usage: input and cache tokens from `message_start`, output from `message_delta`
+ * Anthropic usage: input and cache tokens (with the 1-hour part of the cache writes) from `message_start`, output from `message_delta`
  * (cumulative). When the stream ends early (client abort, upstream break) before a
  * `message_delta`, output tokens are counted as one per `content_block_delta` delivered —
  * Anthropic emits deltas of roughly one token, so this bills what the client received.
  */
 export function anthropicUsageCollector(): UsageCollector {
-  let input = 0, cacheCreation = 0, cacheRead = 0, inputKnown = false;
+  let input = 0, cacheCreation = 0, cacheCreation1h = 0, cacheRead = 0, inputKnown = false;
   let finalOutput: number | null = null;
   let deltas = 0;
   let streamError: UpstreamError | null = null;
@@ -50,6 +50,8 @@ export function anthropicUsageCollector(): UsageCollector {
     if (typeof u.input_tokens === 'number') { input = u.input_tokens; inputKnown = true; }
     if (typeof u.cache_creation_input_tokens === 'number') cacheCreation = u.cache_creation_input_tokens;
     if (typeof u.cache_read_input_tokens === 'number') cacheRead = u.cache_read_input_tokens;
+    // The 1-hour cache writes are billed at their own price; the split sits under `cache_creation`.
+    if (typeof u.cache_creation?.ephemeral_1h_input_tokens === 'number') cacheCreation1h = u.cache_creation.ephemeral_1h_input_tokens;
   };
   return {
     event(ev: SseEvent) {
@@ -70,7 +72,10 @@ export function anthropicUsageCollector(): UsageCollector {
       if (typeof body?.usage?.output_tokens === 'number') finalOutput = body.usage.output_tokens;
     },
     usage() {
-      return { inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead, inputKnown };
+      return {
+        inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead,
+        ...(cacheCreation1h > 0 ? { cacheCreation1hInputTokens: cacheCreation1h } : {}), inputKnown,
+      };
     },
     streamError: () => streamError,
   };
