@@ -8,7 +8,7 @@ import type { WireFormat } from '@relay/core';
 import { proxyError } from '../errors.ts';
 import type { Endpoint } from '../context.ts';
 import type { OutputLimit } from '../translate/index.ts';
-import { budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
+import { anthropicThinkingBudget, budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
 
 /** Largest maximum accepted from a client: every upstream takes int32 token counts. */
 export const MAX_ACCEPTED_TOKENS = 2_147_483_647;
@@ -77,8 +77,8 @@ function clientFigures(format: WireFormat, body: Record<string, unknown>): { max
     case 'anthropic': {
       const max = tokenCount({ name: 'max_tokens', value: body.max_tokens }, 1);
       const thinking = objectAt(body.thinking);
-      const budget = thinking.type === 'enabled' ? tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0) : null;
-      return { max, thinking: budget ?? 0 };
+      if (thinking.type === 'enabled') tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0);
+      return { max, thinking: anthropicThinkingBudget(body).budget ?? 0 };
     }
     case 'gemini': {
       const g = geminiFields(body);

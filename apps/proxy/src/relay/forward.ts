@@ -104,7 +104,8 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       }
       out.settle.push(...release);
       health.markUsed(account.id, Date.now());
-      if (stickyHash && stickyId !== account.id && attempt.kind === 'done' && out.status < 400) {
+      // Written on every success, not only on a change: each use renews the session's TTL.
+      if (stickyHash && attempt.kind === 'done' && out.status < 400) {
         void store.set(hotKeys.sticky(stickyHash), account.id, STICKY_TTL_MS).catch(() => undefined);
       }
       return finish(out, clientGone, totalTimedOut, res);

@@ -155,7 +155,8 @@ export function writeOpenaiRequest(req: NeutralRequest, opts: { upstreamModel: s
   setIf(out, 'seed', req.seed);
   setIf(out, 'presence_penalty', req.presencePenalty);
   setIf(out, 'frequency_penalty', req.frequencyPenalty);
-  if (req.thinkingBudget) out.reasoning_effort = effortFromBudget(req.thinkingBudget);
+  if (req.reasoningEffort) out.reasoning_effort = req.reasoningEffort;
+  else if (req.thinkingBudget) out.reasoning_effort = effortFromBudget(req.thinkingBudget);
   if (req.jsonOutput) {
     out.response_format = req.jsonOutput.schema
       ? { type: 'json_schema', json_schema: { name: 'response', schema: req.jsonOutput.schema } }
