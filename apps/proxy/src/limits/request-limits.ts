@@ -6,7 +6,7 @@
  */
 import type { WireFormat } from '@relay/core';
 import { proxyError } from '../errors.ts';
-import type { Endpoint } from '../context.ts';
+import { INPUT_ONLY_ENDPOINTS, type Endpoint } from '../context.ts';
 import type { OutputLimit } from '../translate/index.ts';
 import { anthropicThinkingBudget, budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
 
@@ -129,12 +129,12 @@ function readChoices(format: WireFormat, body: Record<string, unknown>): number 
 
 /**
  * Reads a request's limits once (400 in the client's format for a maximum or a choice count that is
- * not an integer in range). count_tokens produces no output, so it reserves none.
+ * not an integer in range). Token counting and embeddings (INPUT_ONLY_ENDPOINTS) produce no output, so they reserve none.
  */
 export function readRequestLimits(format: WireFormat, endpoint: Endpoint, body: Record<string, unknown>, bodyBytes: number, modelMaxOutput: number): RequestLimits {
   const output = readOutputLimit(format, body, modelMaxOutput);
   return {
-    output: endpoint === 'count_tokens' ? { maxTokens: 0, clientSet: output.clientSet } : output,
+    output: INPUT_ONLY_ENDPOINTS.has(endpoint) ? { maxTokens: 0, clientSet: output.clientSet } : output,
     choices: readChoices(format, body),
     inputTokens: Math.ceil(bodyBytes / 4),
   };

@@ -29,8 +29,17 @@ export function accountServesModel(a: SnapshotAccount, model: string): boolean {
 
 function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
   // Token counting is an Anthropic API operation that Bedrock does not offer.
-  if (endpoint === 'count_tokens') return PLATFORM_FORMAT[a.platform] === 'anthropic' && a.platform !== 'bedrock';
-  return true;
+  const anthropicApi = PLATFORM_FORMAT[a.platform] === 'anthropic' && a.platform !== 'bedrock';
+  switch (endpoint) {
+    case 'count_tokens': return anthropicApi;
+    // Gemini counts itself; an Anthropic account counts the translated request (count_tokens).
+    case 'gemini_count_tokens': return a.platform === 'gemini' || anthropicApi;
+    // Embeddings exist only at OpenAI (also on Azure) and Gemini; Gemini's own routes only at Gemini.
+    case 'embed_content':
+    case 'batch_embed_contents': return a.platform === 'gemini';
+    case 'embeddings': return a.platform === 'openai' || a.platform === 'azure-openai' || a.platform === 'gemini';
+    default: return true;
+  }
 }
 
 /**
