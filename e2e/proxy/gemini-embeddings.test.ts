@@ -1,9 +1,8 @@
 import { GoogleGenAI } from '@google/genai';
-import { computeCost, parseRate, type TokenUsage } from '@relay/core';
-import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestProxy, toModelPrice, usageReader, type PriceSpec, type TestProxy, type UsageReader } from '@relay/testkit';
+import type { PriceSpec, SnapshotSpec } from '@relay/testkit';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { costAt, startWorld, type SdkWorld } from './fixtures.ts';
 
 const KEY = 'sk-relay-e2e-embed-000000000000000000000000';
 const RATE = '1.5';
@@ -16,142 +15,130 @@ const PRICES: Record<string, PriceSpec> = {
   'gemini-via-claude': { input: '3', output: '15' },
   'gemini-via-openai': { input: '2.5', output: '10' },
 };
-const cost = (model: string, inputTokens: number) => {
-  const usage: TokenUsage = { inputTokens, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
-  return computeCost(usage, toModelPrice(PRICES[model]), parseRate(RATE)).rated.totalCost;
-};
+const cost = (model: string, inputTokens: number) => costAt(PRICES[model], { inputTokens }, RATE);
 
 describe('Gemini countTokens / model / embeddings and OpenAI /v1/embeddings through the proxy', () => {
-  let mock: MockUpstream;
-  let proxy: TestProxy;
-  let usage: UsageReader;
+  let w: SdkWorld;
   let ai: GoogleGenAI;
   let openai: OpenAI;
   beforeAll(async () => {
-    mock = await startMockUpstream();
-    proxy = await startTestProxy({
-      spec: {
-        users: [{ id: 'u1', priceRate: RATE }],
-        keys: [{ id: 'k1', userId: 'u1', key: KEY }],
-        accounts: [
-          { id: 'gemini-1', platform: 'gemini', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'gemini-upstream-1' }, supportedModels: ['gemini-2.5-flash', 'gemini-embedding-001'] },
-          { id: 'claude-1', platform: 'claude-console', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'sk-ant-upstream-1' }, modelMapping: { 'gemini-via-claude': 'claude-sonnet-4-5' } },
-          { id: 'openai-1', platform: 'openai', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'sk-openai-1' }, supportedModels: ['text-embedding-3-small'], modelMapping: { 'gemini-via-openai': 'gpt-4o' } },
-          { id: 'azure-1', platform: 'azure-openai', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'azure-key-1' }, supportedModels: ['azure-embedding'], settings: { deployment: 'embed-deploy' } },
-        ],
-        prices: Object.entries(PRICES).map(([model, price]) => ({ model, price })),
-      },
-    });
-    usage = await usageReader(proxy.store);
-    ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: proxy.url } });
-    openai = new OpenAI({ apiKey: KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
+    w = await startWorld((mockUrl): SnapshotSpec => ({
+      users: [{ id: 'u1', priceRate: RATE }],
+      keys: [{ id: 'k1', userId: 'u1', key: KEY }],
+      accounts: [
+        { id: 'gemini-1', platform: 'gemini', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'gemini-upstream-1' }, supportedModels: ['gemini-2.5-flash', 'gemini-embedding-001'] },
+        { id: 'claude-1', platform: 'claude-console', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'sk-ant-upstream-1' }, modelMapping: { 'gemini-via-claude': 'claude-sonnet-4-5' } },
+        { id: 'openai-1', platform: 'openai', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'sk-openai-1' }, supportedModels: ['text-embedding-3-small'], modelMapping: { 'gemini-via-openai': 'gpt-4o' } },
+        { id: 'azure-1', platform: 'azure-openai', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'azure-key-1' }, supportedModels: ['azure-embedding'], settings: { deployment: 'embed-deploy' } },
+      ],
+      prices: Object.entries(PRICES).map(([model, price]) => ({ model, price })),
+    }));
+    ai = new GoogleGenAI({ apiKey: KEY, httpOptions: { baseUrl: w.proxy.url } });
+    openai = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });
   });
-  afterAll(async () => {
-    await proxy?.close();
-    await mock?.close();
-  });
+  afterAll(async () => w?.close());
   beforeEach(async () => {
-    mock.reset();
-    await usage.drain();
+    w.mock.reset();
+    await w.usage.drain();
   });
 
   /** countTokens publishes nothing: the next event is the billed probe's, not the count's. */
   const expectNothingBilledBefore = async (probe: () => Promise<unknown>) => {
-    mock.enqueue({ text: 'probe', usage: { input: 1, output: 1 } });
+    w.mock.enqueue({ text: 'probe', usage: { input: 1, output: 1 } });
     await probe();
-    const [ev] = await usage.next(1);
+    const [ev] = await w.usage.next(1);
     expect(ev.endpoint).toBe('/v1beta/models/{model}:generateContent');
   };
   const probe = () => ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'probe' });
 
   it('countTokens is forwarded to a Gemini account and not billed', async () => {
-    mock.enqueue({ usage: { input: 1234, output: 0 } });
+    w.mock.enqueue({ usage: { input: 1234, output: 0 } });
     const counted = await ai.models.countTokens({ model: 'gemini-2.5-flash', contents: 'count me' });
     expect(counted.totalTokens).toBe(1234);
-    expect(mock.requests[0]).toMatchObject({ path: '/v1beta/models/gemini-2.5-flash:countTokens', apiKey: 'gemini-upstream-1' });
+    expect(w.mock.requests[0]).toMatchObject({ path: '/v1beta/models/gemini-2.5-flash:countTokens', apiKey: 'gemini-upstream-1' });
     await expectNothingBilledBefore(probe);
   });
 
   it('countTokens of a model an Anthropic account serves is answered by count_tokens', async () => {
-    mock.enqueue({ usage: { input: 77, output: 0 } });
+    w.mock.enqueue({ usage: { input: 77, output: 0 } });
     const counted = await ai.models.countTokens({ model: 'gemini-via-claude', contents: 'count me' });
     expect(counted.totalTokens).toBe(77);
-    const rec = mock.requests[0];
+    const rec = w.mock.requests[0];
     expect(rec.path).toBe('/v1/messages/count_tokens');
     expect(rec.body).toEqual({ model: 'claude-sonnet-4-5', messages: [{ role: 'user', content: [{ type: 'text', text: 'count me' }] }] });
     await expectNothingBilledBefore(probe);
   });
 
   it('countTokens of a model only OpenAI serves is estimated, an image at 258 tokens; the /gemini prefix works too', async () => {
-    const res = await fetch(`${proxy.url}/gemini/v1beta/models/gemini-via-openai:countTokens`, {
+    const res = await fetch(`${w.proxy.url}/gemini/v1beta/models/gemini-via-openai:countTokens`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY },
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'abcdefgh' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] }] }),
     });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ totalTokens: 2 + 258 });
-    expect(mock.requests).toHaveLength(0);
+    expect(w.mock.requests).toHaveLength(0);
   });
 
   it('GET models/{m}: the model resource with token limits; unknown model 404 in Gemini format', async () => {
     const model = await ai.models.get({ model: 'gemini-2.5-flash' });
     expect(model).toMatchObject({ name: 'models/gemini-2.5-flash', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536 });
     expect(model.supportedActions).toContain('countTokens');
-    const missing = await fetch(`${proxy.url}/gemini/v1beta/models/no-such-model`, { headers: { 'x-goog-api-key': KEY } });
+    const missing = await fetch(`${w.proxy.url}/gemini/v1beta/models/no-such-model`, { headers: { 'x-goog-api-key': KEY } });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.status).toBe('NOT_FOUND');
   });
 
   it('embedContent (SDK → batchEmbedContents) is billed on its input tokens', async () => {
-    mock.enqueue({ usage: { input: 42, output: 0 } });
+    w.mock.enqueue({ usage: { input: 42, output: 0 } });
     const res = await ai.models.embedContent({ model: 'gemini-embedding-001', contents: ['one', 'two'], config: { outputDimensionality: 3 } });
     expect(res.embeddings?.map((e) => e.values?.length)).toEqual([3, 3]);
-    expect(mock.requests[0].path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
-    const [ev] = await usage.next(1);
+    expect(w.mock.requests[0].path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ inputTokens: 42, outputTokens: 0, platform: 'gemini', model: 'gemini-embedding-001', status: 200 });
     expect(ev.totalCost).toBe(cost('gemini-embedding-001', 42));
   });
 
   it('embedContent (single, under /gemini) is billed too', async () => {
-    mock.enqueue({ usage: { input: 5, output: 0 } });
-    const res = await fetch(`${proxy.url}/gemini/v1beta/models/gemini-embedding-001:embedContent`, {
+    w.mock.enqueue({ usage: { input: 5, output: 0 } });
+    const res = await fetch(`${w.proxy.url}/gemini/v1beta/models/gemini-embedding-001:embedContent`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY }, body: JSON.stringify({ content: { parts: [{ text: 'hello' }] } }),
     });
     expect((await res.json()).embedding.values).toHaveLength(8);
-    const [ev] = await usage.next(1);
+    const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ inputTokens: 5, outputTokens: 0, endpoint: '/v1beta/models/{model}:embedContent' });
   });
 
   it('openai embeddings.create → an OpenAI account, usage.prompt_tokens billed', async () => {
-    mock.enqueue({ usage: { input: 9, output: 0 } });
+    w.mock.enqueue({ usage: { input: 9, output: 0 } });
     const res = await openai.embeddings.create({ model: 'text-embedding-3-small', input: ['a', 'b'], dimensions: 4 });
     expect(res.data.map((d) => d.embedding.length)).toEqual([4, 4]);
     expect(res.usage.prompt_tokens).toBe(9);
-    expect(mock.requests[0]).toMatchObject({ path: '/v1/embeddings', apiKey: 'sk-openai-1' });
-    const [ev] = await usage.next(1);
+    expect(w.mock.requests[0]).toMatchObject({ path: '/v1/embeddings', apiKey: 'sk-openai-1' });
+    const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ inputTokens: 9, outputTokens: 0, platform: 'openai', endpoint: '/v1/embeddings', clientFormat: 'openai' });
     expect(ev.totalCost).toBe(cost('text-embedding-3-small', 9));
   });
 
   it('openai embeddings.create → an Azure deployment', async () => {
-    mock.enqueue({ usage: { input: 3, output: 0 } });
+    w.mock.enqueue({ usage: { input: 3, output: 0 } });
     const res = await openai.embeddings.create({ model: 'azure-embedding', input: 'x' });
     expect(res.data).toHaveLength(1);
-    expect(mock.requests[0].path).toBe('/openai/deployments/embed-deploy/embeddings');
-    const [ev] = await usage.next(1);
+    expect(w.mock.requests[0].path).toBe('/openai/deployments/embed-deploy/embeddings');
+    const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ inputTokens: 3, platform: 'azure-openai' });
   });
 
   it('openai embeddings.create → a Gemini account through batchEmbedContents, base64 and float encodings', async () => {
-    mock.enqueue({ usage: { input: 11, output: 0 } }, { usage: { input: 11, output: 0 } });
+    w.mock.enqueue({ usage: { input: 11, output: 0 } }, { usage: { input: 11, output: 0 } });
     const res = await openai.embeddings.create({ model: 'gemini-embedding-001', input: ['x', 'y'], dimensions: 6 });
-    const rec = mock.requests[0];
+    const rec = w.mock.requests[0];
     expect(rec.path).toBe('/v1beta/models/gemini-embedding-001:batchEmbedContents');
     expect(rec.body).toEqual({ requests: ['x', 'y'].map((text) => ({ model: 'models/gemini-embedding-001', content: { parts: [{ text }] }, outputDimensionality: 6 })) });
     expect(res.data.map((d) => d.embedding.length)).toEqual([6, 6]);
     expect(res.usage).toEqual({ prompt_tokens: 11, total_tokens: 11 });
     const floats = await openai.embeddings.create({ model: 'gemini-embedding-001', input: ['x', 'y'], dimensions: 6, encoding_format: 'float' });
     expect(floats.data[0].embedding.map((v) => Math.fround(v))).toEqual(res.data[0].embedding);
-    const events = await usage.next(2);
+    const events = await w.usage.next(2);
     expect(events.map((e) => [e.platform, e.inputTokens, e.outputTokens])).toEqual([['gemini', 11, 0], ['gemini', 11, 0]]);
     expect(events[0].totalCost).toBe(cost('gemini-embedding-001', 11));
   });
@@ -160,13 +147,13 @@ describe('Gemini countTokens / model / embeddings and OpenAI /v1/embeddings thro
     const err = await openai.embeddings.create({ model: 'gemini-embedding-001', input: [[1, 2, 3]] }).catch((e) => e);
     expect(err.status).toBe(400);
     expect(err.error?.message ?? err.message).toMatch(/input/);
-    expect(mock.requests).toHaveLength(0);
+    expect(w.mock.requests).toHaveLength(0);
     await expectNothingBilledBefore(probe);
   });
 
   it('streamGenerateContent without alt=sse streams one JSON array, element by element', async () => {
-    mock.enqueue({ text: 'one two three', chunks: 3, chunkDelayMs: 30, usage: { input: 4, output: 3 } });
-    const res = await fetch(`${proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
+    w.mock.enqueue({ text: 'one two three', chunks: 3, chunkDelayMs: 30, usage: { input: 4, output: 3 } });
+    const res = await fetch(`${w.proxy.url}/v1beta/models/gemini-2.5-flash:streamGenerateContent`, {
       method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY },
       body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'go' }] }] }),
     });
@@ -180,17 +167,17 @@ describe('Gemini countTokens / model / embeddings and OpenAI /v1/embeddings thro
     for (let r = await reader.read(); !r.done; r = await reader.read()) rest += new TextDecoder().decode(r.value);
     const array = JSON.parse(first + rest);
     expect(array.map((c: any) => c.candidates[0].content.parts[0].text).join('')).toBe('one two three');
-    expect(mock.requests[0].query.alt).toBe('sse');
-    const [ev] = await usage.next(1);
+    expect(w.mock.requests[0].query.alt).toBe('sse');
+    const [ev] = await w.usage.next(1);
     expect(ev).toMatchObject({ inputTokens: 4, outputTokens: 3, stream: true });
   });
 
   it('streamGenerateContent with alt=sse is unchanged (SSE)', async () => {
-    mock.enqueue({ text: 'sse', chunks: 1 });
+    w.mock.enqueue({ text: 'sse', chunks: 1 });
     const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'go' });
     let text = '';
     for await (const chunk of stream) text += chunk.text ?? '';
     expect(text).toBe('sse');
-    await usage.next(1);
+    await w.usage.next(1);
   });
 });
