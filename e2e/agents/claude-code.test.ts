@@ -79,6 +79,22 @@ describe('Claude Code through the proxy, on every platform', () => {
     expectBilled(events, model, platform);
   });
 
+  it('Bearer auth (ANTHROPIC_AUTH_TOKEN) at the /claude prefix keeps working', async () => {
+    w.mock.setDefault({ text: 'bearer works', usage: { input: 50, output: 2 } });
+    const t = tempHome();
+    try {
+      const env = claudeEnv(t.home, `${w.proxy.url}/claude`, KEY);
+      delete env.ANTHROPIC_API_KEY;
+      const run = await runCli('claude', ['-p', 'say hi'], { env: { ...env, ANTHROPIC_AUTH_TOKEN: KEY }, cwd: t.project });
+      expect(run.stdout.trim()).toBe('bearer works');
+    } finally {
+      t.cleanup();
+    }
+    expect(w.mock.requests.filter((r) => r.method === 'POST')).toMatchObject([{ path: '/v1/messages', model: DEFAULT_MODEL, apiKey: 'sk-ant-upstream-1' }]);
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ inputTokens: 50, outputTokens: 2, endpoint: '/v1/messages' });
+  });
+
   it.each([
     ['the default Claude model', [], DEFAULT_MODEL, 'claude-console'],
     ['an OpenAI model', ['--model', 'gpt-5'], 'gpt-5', 'openai'],

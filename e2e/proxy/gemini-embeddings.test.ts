@@ -172,6 +172,31 @@ describe('Gemini countTokens / model / embeddings and OpenAI /v1/embeddings thro
     expect(ev).toMatchObject({ inputTokens: 4, outputTokens: 3, stream: true });
   });
 
+  it('a translated stream (Anthropic account) also reaches a JSON-array client as one JSON array', async () => {
+    w.mock.enqueue({ text: 'from claude', chunks: 2, usage: { input: 6, output: 2 } });
+    const res = await fetch(`${w.proxy.url}/gemini/v1beta/models/gemini-via-claude:streamGenerateContent`, {
+      method: 'POST', headers: { 'content-type': 'application/json', 'x-goog-api-key': KEY },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'go' }] }] }),
+    });
+    const array = JSON.parse(await res.text());
+    expect(array.map((c: any) => c.candidates[0].content.parts[0].text).join('')).toBe('from claude');
+    expect(array.at(-1)).toMatchObject({ candidates: [{ finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 6, candidatesTokenCount: 2 } });
+    expect(w.mock.requests[0].path).toBe('/v1/messages');
+    const [ev] = await w.usage.next(1);
+    expect(ev).toMatchObject({ inputTokens: 6, outputTokens: 2, platform: 'claude-console' });
+  });
+
+  it('bad input: 400 in the client\'s format, nothing forwarded or billed', async () => {
+    const noModel = await fetch(`${w.proxy.url}/v1/embeddings`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: '{"input":"x"}' });
+    expect(noModel.status).toBe(400);
+    expect((await noModel.json()).error.message).toMatch(/model/);
+    const badJson = await fetch(`${w.proxy.url}/v1beta/models/gemini-2.5-flash:countTokens`, { method: 'POST', headers: { 'x-goog-api-key': KEY, 'content-type': 'application/json' }, body: '{' });
+    expect(badJson.status).toBe(400);
+    expect((await badJson.json()).error.status).toBe('INVALID_ARGUMENT');
+    expect(w.mock.requests).toHaveLength(0);
+    await expectNothingBilledBefore(probe);
+  });
+
   it('streamGenerateContent with alt=sse is unchanged (SSE)', async () => {
     w.mock.enqueue({ text: 'sse', chunks: 1 });
     const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-flash', contents: 'go' });

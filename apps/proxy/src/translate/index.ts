@@ -73,7 +73,7 @@ export function translateRequest(from: WireFormat, to: WireFormat, body: any, op
   switch (to) {
     case 'openai': return writeOpenaiRequest(req, opts);
     case 'anthropic': return writeAnthropicRequest(req, opts);
-    case 'gemini': return writeGeminiRequest(req);
+    case 'gemini': return writeGeminiRequest(req, opts.upstreamModel);
     default: { const never: never = to; return never; }
   }
 }

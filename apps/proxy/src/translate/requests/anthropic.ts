@@ -85,6 +85,7 @@ export function readAnthropicRequest(body: any): NeutralRequest {
   const thinking = anthropicThinkingBudget(body);
   if (thinking.budget !== null) req.thinkingBudget = thinking.budget;
   if (thinking.effort) req.reasoningEffort = thinking.effort;
+  if (body.thinking?.type !== 'enabled' && thinking.effort) req.reasoningOptional = true;
   const format = body.output_config?.format;
   if (format?.type === 'json_schema') req.jsonOutput = { schema: format.schema ?? {} };
   return req;

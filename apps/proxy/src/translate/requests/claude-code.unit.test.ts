@@ -59,6 +59,18 @@ describe("Claude Code's recorded request, translated", () => {
     expect(out.reasoning_effort).toBe('low');
   });
 
+  it('adaptive thinking is left out for models without reasoning controls (GPT-4o, Gemini 2.0), kept for those with them', () => {
+    const at = (to: 'openai' | 'gemini', upstreamModel: string) =>
+      translateRequest('anthropic', to, body, { upstreamModel, stream: true, output: readOutputLimit('anthropic', body, MODEL_MAX_OUTPUT) });
+    expect(at('openai', 'gpt-4o')).not.toHaveProperty('reasoning_effort');
+    expect(at('openai', 'o3')).toHaveProperty('reasoning_effort', 'high');
+    expect(at('gemini', 'gemini-2.0-flash').generationConfig).toEqual({ maxOutputTokens: 64000 });
+    expect(at('gemini', 'gemini-3-pro-preview').generationConfig.thinkingConfig).toEqual({ thinkingBudget: 24576, includeThoughts: true });
+    // An explicit budget is the client's request, not a hint: it goes out whatever the model.
+    const enabled = { ...body, thinking: { type: 'enabled', budget_tokens: 4000 }, output_config: undefined };
+    expect(translateRequest('anthropic', 'openai', enabled, { upstreamModel: 'gpt-4o', stream: false, output: readOutputLimit('anthropic', enabled, MODEL_MAX_OUTPUT) })).toHaveProperty('reasoning_effort', 'medium');
+  });
+
   it('still refuses a container or MCP servers the client really uses', () => {
     const opts = { upstreamModel: 'gpt-5', stream: false, output: { maxTokens: 100, clientSet: true } };
     expect(() => translateRequest('anthropic', 'openai', { ...body, mcp_servers: [{ type: 'url', url: 'https://x', name: 'x' }] }, opts)).toThrow(/mcp_servers/);

@@ -19,6 +19,15 @@ export function effortFromBudget(budget: number): 'low' | 'medium' | 'high' {
 /** Gemini's "dynamic" budget (-1) has no number; treat it as medium. */
 export const DYNAMIC_BUDGET = EFFORT_BUDGET.medium;
 
+/**
+ * Whether an upstream model takes reasoning controls (OpenAI `reasoning_effort`, Gemini `thinkingConfig`):
+ * the o-series, GPT-5 and Codex models; Gemini 2.5 and later. Others (GPT-4o, Gemini 2.0) refuse them.
+ */
+export function takesReasoningControls(upstreamModel: string): boolean {
+  const m = upstreamModel.toLowerCase().replace(/^models\//, '');
+  return /^(o\d|gpt-5|codex|gpt-oss)/.test(m) || /^gemini-(2\.5|[3-9])/.test(m);
+}
+
 /** Anthropic efforts (`output_config.effort`) in OpenAI's vocabulary: `max` (and anything above high) is OpenAI's high. */
 export function effortFromAnthropic(effort: unknown): 'low' | 'medium' | 'high' | undefined {
   if (effort === 'low' || effort === 'medium' || effort === 'high') return effort;
