@@ -83,6 +83,9 @@ describe('Gemini countTokens / model / embeddings and OpenAI /v1/embeddings thro
     const model = await ai.models.get({ model: 'gemini-2.5-flash' });
     expect(model).toMatchObject({ name: 'models/gemini-2.5-flash', inputTokenLimit: 1_048_576, outputTokenLimit: 65_536 });
     expect(model.supportedActions).toContain('countTokens');
+    const listed = await fetch(`${w.proxy.url}/v1beta/models`, { headers: { 'x-goog-api-key': KEY } }).then((r) => r.json());
+    expect(listed.models.find((m: any) => m.name === 'models/gemini-embedding-001')).toMatchObject({ outputTokenLimit: 1, supportedGenerationMethods: ['embedContent', 'batchEmbedContents', 'countTokens'] });
+    expect(listed.models.find((m: any) => m.name === 'models/gemini-2.5-flash')).toMatchObject({ inputTokenLimit: 1_048_576, outputTokenLimit: 65_536 });
     const missing = await fetch(`${w.proxy.url}/gemini/v1beta/models/no-such-model`, { headers: { 'x-goog-api-key': KEY } });
     expect(missing.status).toBe(404);
     expect((await missing.json()).error.status).toBe('NOT_FOUND');

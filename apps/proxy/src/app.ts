@@ -3,9 +3,9 @@ import { clientErrorBody, newRequestId, type WireFormat } from '@relay/core';
 import { sendJson } from './errors.ts';
 import { authMw, chain, limitsMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
 import { completionHandler, countTokensHandler } from './routes/completions.ts';
-import { geminiCountTokensHandler, geminiModelHandler } from './routes/gemini.ts';
+import { geminiCountTokensHandler, geminiModelHandler, listGeminiModelsHandler } from './routes/gemini.ts';
 import { healthz, metrics, readyz } from './routes/health.ts';
-import { listGeminiModelsHandler, listModelsHandler } from './routes/models.ts';
+import { listModelsHandler } from './routes/models.ts';
 import type { ProxyRuntime } from './runtime.ts';
 
 const MESSAGES_PATHS = new Set(['/v1/messages', '/api/v1/messages', '/claude/v1/messages']);

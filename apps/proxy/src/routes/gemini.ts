@@ -41,23 +41,36 @@ export function geminiCountTokensHandler(rt: ProxyRuntime): Middleware {
   };
 }
 
+/** The Gemini Model resource of a model this key can reach. */
+function modelResource(s: ProxyState, id: string): Record<string, unknown> {
+  const family = modelFamily(id);
+  const embedding = id.includes('embedding');
+  return {
+    name: `models/${id}`,
+    baseModelId: id,
+    version: '001',
+    displayName: id,
+    description: `${id} through the relay`,
+    inputTokenLimit: embedding ? 2_048 : INPUT_TOKEN_LIMIT[family ?? 'gemini'],
+    outputTokenLimit: embedding ? 1 : s.index.maxOutputTokens(id),
+    supportedGenerationMethods: embedding ? ['embedContent', 'batchEmbedContents', 'countTokens'] : ['generateContent', 'streamGenerateContent', 'countTokens'],
+  };
+}
+
+/** GET /v1beta/models: every reachable model as a Gemini Model resource. */
+export function listGeminiModelsHandler(_rt: ProxyRuntime): Middleware {
+  return async (ctx: Context) => {
+    const s = ctx.state as ProxyState;
+    sendJson(ctx.res, 200, { models: reachableModels(s).map((id) => modelResource(s, id)) }, { 'x-request-id': s.requestId });
+  };
+}
+
 /** GET /v1beta/models/{model}: the model resource in Gemini's format, for models this key can reach. */
 export function geminiModelHandler(_rt: ProxyRuntime): Middleware {
   return async (ctx: Context) => {
     const s = ctx.state as ProxyState;
     const id = decodePathSegment(String(ctx.state.pathModel), 'model').replace(/^models\//, '');
     if (!reachableModels(s).includes(id)) throw proxyError('model_not_found', `models/${id} is not found for this API key`);
-    const family = modelFamily(id);
-    const embedding = id.includes('embedding');
-    sendJson(ctx.res, 200, {
-      name: `models/${id}`,
-      baseModelId: id,
-      version: '001',
-      displayName: id,
-      description: `${id} through the relay`,
-      inputTokenLimit: embedding ? 2_048 : INPUT_TOKEN_LIMIT[family ?? 'gemini'],
-      outputTokenLimit: embedding ? 1 : s.index.maxOutputTokens(id),
-      supportedGenerationMethods: embedding ? ['embedContent', 'batchEmbedContents', 'countTokens'] : ['generateContent', 'streamGenerateContent', 'countTokens'],
-    }, { 'x-request-id': s.requestId });
+    sendJson(ctx.res, 200, modelResource(s, id), { 'x-request-id': s.requestId });
   };
 }
