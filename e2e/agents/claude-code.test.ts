@@ -19,7 +19,8 @@ const TOOL_MARK = 'relay-tool-round-trip-ok';
  * Claude Code (the real CLI, 2.1.197) against the proxy, the proxy against the mock: the default
  * Claude model passes through, `--model gpt-5` / `--model gemini-2.5-pro` are translated.
  */
-describe('Claude Code through the proxy, on every platform', () => {
+// A CLI process starts in 1–10 s on an idle machine; shared CI machines can be several times slower.
+describe('Claude Code through the proxy, on every platform', { timeout: 120_000 }, () => {
   let w: SdkWorld;
   beforeAll(async () => {
     w = await startWorld((mockUrl): SnapshotSpec => ({

@@ -28,7 +28,8 @@ const PNG = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwA
 const isRouterCall = (req: RecordedRequest) => req.body?.generationConfig?.responseMimeType === 'application/json';
 const ROUTER_REPLY: MockReply = { text: JSON.stringify({ complexity_reasoning: 'A greeting.', complexity_score: 5 }), usage: { input: 300, output: 12 } };
 
-describe('Gemini CLI through the proxy', () => {
+// Gemini CLI takes about 10 s to start and answer on an idle machine; shared CI machines can be several times slower.
+describe('Gemini CLI through the proxy', { timeout: 120_000 }, () => {
   let w: SdkWorld;
   beforeAll(async () => {
     w = await startWorld((mockUrl): SnapshotSpec => ({
