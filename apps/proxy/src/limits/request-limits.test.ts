@@ -33,6 +33,22 @@ describe('readOutputLimit (the one reading of a request\'s output limit)', () =>
     expect(readOutputLimit('anthropic', { max_tokens: 30_000, thinking: { type: 'enabled', budget_tokens: 20_000 } }, MODEL_MAX).maxTokens).toBe(30_000);
   });
 
+  it("reads Claude Code's adaptive thinking at its effort (default high) as that effort's budget", () => {
+    expect(readOutputLimit('anthropic', { max_tokens: 1000, thinking: { type: 'adaptive' } }, MODEL_MAX).maxTokens).toBe(25_576);
+    expect(readOutputLimit('anthropic', { max_tokens: 1000, thinking: { type: 'adaptive' }, output_config: { effort: 'low' } }, MODEL_MAX).maxTokens).toBe(2024);
+    expect(readOutputLimit('anthropic', { max_tokens: 64_000, thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }, MODEL_MAX).maxTokens).toBe(64_000);
+  });
+
+  it('embeddings and token counting reserve no output, whatever the body says', () => {
+    for (const endpoint of ['embeddings', 'embed_content', 'batch_embed_contents', 'gemini_count_tokens', 'count_tokens'] as const) {
+      const format: WireFormat = endpoint === 'embeddings' ? 'openai' : endpoint === 'count_tokens' ? 'anthropic' : 'gemini';
+      const limits = readRequestLimits(format, endpoint, { input: 'x'.repeat(400), max_tokens: 500 }, 400, MODEL_MAX);
+      expect(limits.output.maxTokens).toBe(0);
+      expect(limits.inputTokens).toBe(100);
+    }
+    expect(readRequestLimits('openai', 'chat', { max_tokens: 500 }, 400, MODEL_MAX).output.maxTokens).toBe(500);
+  });
+
   it.each([
     ['openai', { max_tokens: 1.5 }, 'max_tokens'],
     ['openai', { max_completion_tokens: 1e20 }, 'max_completion_tokens'],

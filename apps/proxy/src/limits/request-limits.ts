@@ -6,9 +6,9 @@
  */
 import type { WireFormat } from '@relay/core';
 import { proxyError } from '../errors.ts';
-import type { Endpoint } from '../context.ts';
+import { INPUT_ONLY_ENDPOINTS, type Endpoint } from '../context.ts';
 import type { OutputLimit } from '../translate/index.ts';
-import { budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
+import { anthropicThinkingBudget, budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
 
 /** Largest maximum accepted from a client: every upstream takes int32 token counts. */
 export const MAX_ACCEPTED_TOKENS = 2_147_483_647;
@@ -77,8 +77,8 @@ function clientFigures(format: WireFormat, body: Record<string, unknown>): { max
     case 'anthropic': {
       const max = tokenCount({ name: 'max_tokens', value: body.max_tokens }, 1);
       const thinking = objectAt(body.thinking);
-      const budget = thinking.type === 'enabled' ? tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0) : null;
-      return { max, thinking: budget ?? 0 };
+      if (thinking.type === 'enabled') tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0);
+      return { max, thinking: anthropicThinkingBudget(body).budget ?? 0 };
     }
     case 'gemini': {
       const g = geminiFields(body);
@@ -129,12 +129,12 @@ function readChoices(format: WireFormat, body: Record<string, unknown>): number 
 
 /**
  * Reads a request's limits once (400 in the client's format for a maximum or a choice count that is
- * not an integer in range). count_tokens produces no output, so it reserves none.
+ * not an integer in range). Token counting and embeddings (INPUT_ONLY_ENDPOINTS) produce no output, so they reserve none.
  */
 export function readRequestLimits(format: WireFormat, endpoint: Endpoint, body: Record<string, unknown>, bodyBytes: number, modelMaxOutput: number): RequestLimits {
   const output = readOutputLimit(format, body, modelMaxOutput);
   return {
-    output: endpoint === 'count_tokens' ? { maxTokens: 0, clientSet: output.clientSet } : output,
+    output: INPUT_ONLY_ENDPOINTS.has(endpoint) ? { maxTokens: 0, clientSet: output.clientSet } : output,
     choices: readChoices(format, body),
     inputTokens: Math.ceil(bodyBytes / 4),
   };

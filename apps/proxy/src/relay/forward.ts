@@ -116,7 +116,8 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       }
       out.settle.push(...release);
       health.markUsed(account.id, Date.now());
-      if (stickyHash && stickyId !== account.id && attempt.kind === 'done' && out.status < 400) {
+      // Written on every success, not only on a change: each use renews the session's TTL.
+      if (stickyHash && attempt.kind === 'done' && out.status < 400) {
         void store.set(hotKeys.sticky(stickyHash), account.id, STICKY_TTL_MS).catch(() => undefined);
       }
       return finish(out, clientGone, totalTimedOut, res);
@@ -162,7 +163,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
+      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output, endpoint: s.endpoint });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -232,19 +233,20 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       // The head leaves with the first frame (one socket write, not two) when that frame is
       // already here — usually it came in the same read as the upstream's head; otherwise it is
       // flushed on its own right after this I/O turn, so a slow first token never holds it back.
-      res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
+      const jsonArray = s.jsonArrayStream === true;
+      res.writeHead(status, { 'content-type': jsonArray ? 'application/json; charset=UTF-8' : 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
       const headFlush = setImmediate(() => {
         if (!res.headersSent && !res.destroyed) res.flushHeaders();
       });
       rt.metrics.activeStreams.inc();
-      const translator = translating
-        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+      const translator = translating || jsonArray
+        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true, jsonArray })
         : undefined;
       try {
         await pipeStream(response.body, res, {
           decoder: adapter.createDecoder(),
           usage: collector,
-          raw: !translating && !adapter.transcodesStream && !built.dropEvent,
+          raw: !translating && !jsonArray && !adapter.transcodesStream && !built.dropEvent,
           // Translating: the translator needs every upstream event (OpenAI's usage chunk included);
           // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
           dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
@@ -279,7 +281,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       onFirstByte();
       const parsed = JSON.parse(raw.toString('utf8'));
       collector.json(parsed);
-      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId }), { 'x-request-id': s.requestId });
+      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId, endpoint: s.endpoint, requestBody: s.body }), { 'x-request-id': s.requestId });
     } else {
       // The upstream's length, when it sent one, goes to the client too: the body is relayed
       // byte for byte, so it is exact, and without chunked framing the response needs no

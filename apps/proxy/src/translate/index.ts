@@ -7,6 +7,7 @@ import type { WireFormat } from '@relay/core';
 import { formatSse, type SseEvent } from '../relay/sse-decoder.ts';
 import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
+import { isTranslatedOperation, jsonArrayStream, translateOperationRequest, translateOperationResponse } from './operations.ts';
 import { assertFieldsSupported } from './request-fields.ts';
 import { readAnthropicRequest, writeAnthropicRequest } from './requests/anthropic.ts';
 import { readGeminiRequest, writeGeminiRequest } from './requests/gemini.ts';
@@ -22,6 +23,7 @@ import { createStreamReader } from './usage.ts';
 export { UnsupportedFeatureError } from './errors.ts';
 export { DROPPED_FIELDS, UNSUPPORTED_FIELDS, droppedFields } from './request-fields.ts';
 export { usageFromResponse, createUsageCollector } from './usage.ts';
+export { estimateGeminiCountTokens } from './operations.ts';
 /** Usage in one neutral shape (billing). */
 export type { NeutralUsage } from './neutral.ts';
 
@@ -41,6 +43,8 @@ export interface TranslateRequestOptions {
   upstreamModel: string;
   stream: boolean;
   output: OutputLimit;
+  /** The operation (proxy Endpoint); token counting and embeddings have shapes of their own. Default: chat. */
+  endpoint?: string;
 }
 
 function readRequest(format: WireFormat, body: any): NeutralRequest {
@@ -62,13 +66,14 @@ function readRequest(format: WireFormat, body: any): NeutralRequest {
  */
 export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
   if (from === to) return body;
+  if (isTranslatedOperation(opts.endpoint)) return translateOperationRequest(opts.endpoint, from, to, body, opts.upstreamModel);
   assertFieldsSupported(from, to, body);
   const req = readRequest(from, body);
   if (opts.output.clientSet || to === 'anthropic') req.maxTokens = opts.output.maxTokens;
   switch (to) {
     case 'openai': return writeOpenaiRequest(req, opts);
     case 'anthropic': return writeAnthropicRequest(req, opts);
-    case 'gemini': return writeGeminiRequest(req);
+    case 'gemini': return writeGeminiRequest(req, opts.upstreamModel);
     default: { const never: never = to; return never; }
   }
 }
@@ -82,12 +87,23 @@ function readResponse(format: WireFormat, body: any): NeutralResponse {
   }
 }
 
+/** Options of one response translation. */
+export interface TranslateResponseOptions {
+  clientModel: string;
+  requestId: string;
+  /** As in TranslateRequestOptions. */
+  endpoint?: string;
+  /** The client's request (embeddings answer in the encoding it asked for). */
+  requestBody?: any;
+}
+
 /**
  * Translates an upstream JSON response into the client's format. An upstream error envelope
  * becomes the client's error envelope. ids derive from `requestId` (`chatcmpl-…`, `msg_…`).
  */
-export function translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any {
+export function translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: TranslateResponseOptions): any {
   if (upstream === client) return body;
+  if (isTranslatedOperation(opts.endpoint)) return translateOperationResponse(opts.endpoint, upstream, client, body, { clientModel: opts.clientModel, requestBody: opts.requestBody });
   const err = readUpstreamError(upstream, body);
   if (err) return clientError(client, err.status, err.message);
   const res = readResponse(upstream, body);
@@ -128,7 +144,21 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * that ended without a finish reason is reported as an error too. Same format: events are
  * re-serialised unchanged.
  */
-export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: StreamTranslatorOptions): StreamTranslator {
+  const translator = createSseTranslator(upstream, client, opts);
+  return opts.jsonArray ? jsonArrayStream(translator) : translator;
+}
+
+/** Options of one stream translation. */
+export interface StreamTranslatorOptions {
+  clientModel: string;
+  requestId: string;
+  includeUsage: boolean;
+  /** A Gemini client that called streamGenerateContent without `alt=sse` gets the JSON array instead of SSE. */
+  jsonArray?: boolean;
+}
+
+function createSseTranslator(upstream: WireFormat, client: WireFormat, opts: StreamTranslatorOptions): StreamTranslator {
   let closed = false;
   let failed = false;
   if (upstream === client) {

@@ -19,7 +19,7 @@ export const azureOpenAiAdapter: UpstreamAdapter = {
     const apiVersion = settings.apiVersion ?? DEFAULT_API_VERSION;
     const { body, injected } = openaiBody(ctx.body, ctx.rawBody, ctx.upstreamModel, ctx.stream, true);
     return {
-      url: joinUrl(baseUrl, `/openai/deployments/${encodeURIComponent(deployment)}/chat/completions?api-version=${encodeURIComponent(apiVersion)}`),
+      url: joinUrl(baseUrl, `/openai/deployments/${encodeURIComponent(deployment)}/${ctx.endpoint === 'embeddings' ? 'embeddings' : 'chat/completions'}?api-version=${encodeURIComponent(apiVersion)}`),
       method: 'POST',
       headers: { 'content-type': 'application/json', 'api-key': apiKeyOf(ctx.credentials) },
       body,

@@ -10,7 +10,7 @@ export const openaiAdapter: UpstreamAdapter = {
   buildRequest(ctx) {
     const { body, injected } = openaiBody(ctx.body, ctx.rawBody, ctx.upstreamModel, ctx.stream);
     return {
-      url: joinUrl(ctx.account.baseUrl ?? 'https://api.openai.com', '/v1/chat/completions'),
+      url: joinUrl(ctx.account.baseUrl ?? 'https://api.openai.com', ctx.endpoint === 'embeddings' ? '/v1/embeddings' : '/v1/chat/completions'),
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKeyOf(ctx.credentials)}` },
       body,
