@@ -10,9 +10,10 @@ import type { ProxyRuntime } from './runtime.ts';
 const MESSAGES_PATHS = new Set(['/v1/messages', '/api/v1/messages', '/claude/v1/messages']);
 const COUNT_TOKENS_PATHS = new Set(['/v1/messages/count_tokens', '/api/v1/messages/count_tokens', '/claude/v1/messages/count_tokens']);
 const CHAT_PATHS = new Set(['/v1/chat/completions', '/gemini/v1/chat/completions', '/gemini/v1/chat']);
+const RESPONSES_PATHS = new Set(['/v1/responses', '/openai/v1/responses']);
 const GEMINI_RE = /^(?:\/gemini)?\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/;
 const GEMINI_MODELS = new Set(['/v1beta/models', '/gemini/v1beta/models']);
-const PREFIXES = ['/v1/', '/api/v1/messages', '/claude/', '/v1beta/', '/gemini/'];
+const PREFIXES = ['/v1/', '/api/v1/messages', '/claude/', '/v1beta/', '/gemini/', '/openai/v1/'];
 const OWN = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** True for paths the proxy serves (so the embedded control plane can route the rest elsewhere). */
@@ -49,6 +50,8 @@ export function createApp(rt: ProxyRuntime): Koa {
     chain(requestIdMw(rt, spec.clientFormat), parseBodyMw(rt, spec), authMw(rt, { requireModel: true }), limitsMw(rt), completionHandler(rt));
   const messages = completion({ clientFormat: 'anthropic', endpoint: 'messages', route: '/v1/messages' });
   const chat = completion({ clientFormat: 'openai', endpoint: 'chat', route: '/v1/chat/completions' });
+  // The Responses API answers errors in OpenAI's envelope, so its client format is `openai`.
+  const responses = completion({ clientFormat: 'openai', endpoint: 'responses', route: '/v1/responses' });
   const geminiGenerate = completion({ clientFormat: 'gemini', endpoint: 'generate', route: '/v1beta/models/{model}:generateContent', modelFromPath: true });
   const geminiStream = completion({ clientFormat: 'gemini', endpoint: 'stream_generate', route: '/v1beta/models/{model}:streamGenerateContent', modelFromPath: true });
   const countTokens = chain(
@@ -76,6 +79,7 @@ export function createApp(rt: ProxyRuntime): Koa {
     if (method === 'POST') {
       if (MESSAGES_PATHS.has(path)) return messages(ctx);
       if (CHAT_PATHS.has(path)) return chat(ctx);
+      if (RESPONSES_PATHS.has(path)) return responses(ctx);
       if (COUNT_TOKENS_PATHS.has(path)) return countTokens(ctx);
       const g = GEMINI_RE.exec(path);
       if (g) {

@@ -3,7 +3,8 @@ import type { RequestLimits } from './limits/request-limits.ts';
 import type { SnapshotIndex } from './snapshot/snapshot-index.ts';
 
 /** Which operation a route performs; adapters build their URL from it. */
-export type Endpoint = 'messages' | 'count_tokens' | 'chat' | 'generate' | 'stream_generate';
+/** `responses` is OpenAI's Responses API: client format `openai` (its errors), its own body shapes. */
+export type Endpoint = 'messages' | 'count_tokens' | 'chat' | 'generate' | 'stream_generate' | 'responses';
 
 /** Per-request state carried through the middleware chain (Koa `ctx.state`). */
 export interface ProxyState {

@@ -10,6 +10,7 @@ import { renderGeminiError, renderGeminiJson, renderGeminiStream } from './forma
 import { renderOpenAIError, renderOpenAIJson, renderOpenAIModels, renderOpenAIStream } from './formats/openai.ts';
 import { FakeOAuthServer, type IssuedTokens } from './oauth.ts';
 import { planReply, type RenderedBody, type RenderedStream } from './reply-plan.ts';
+import { renderResponsesJson, renderResponsesStream } from './formats/responses.ts';
 import { formatOf, routeOf, type Operation } from './routes.ts';
 import { checkSigV4, type AwsCredentials } from './sigv4.ts';
 import type { MockReply, RecordedRequest } from './types.ts';
@@ -153,6 +154,7 @@ function renderSuccess(op: Operation, reply: MockReply, record: RecordedRequest,
   const plan = planReply(reply, record, receivedAt);
   switch (op.kind) {
     case 'openai-chat': return record.stream ? renderOpenAIStream(plan) : renderOpenAIJson(plan);
+    case 'openai-responses': return record.stream ? renderResponsesStream(plan) : renderResponsesJson(plan);
     case 'openai-models': return renderOpenAIModels();
     case 'anthropic-messages': return record.stream ? renderAnthropicStream(plan) : renderAnthropicJson(plan);
     case 'anthropic-count-tokens': return renderAnthropicCountTokens(plan);

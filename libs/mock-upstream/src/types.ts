@@ -40,7 +40,10 @@ export interface MockReply {
   errorMessage?: string;
   /** Anthropic stream: include `event: ping` (default true). */
   ping?: boolean;
-  /** Anthropic stream: emit `event: error` (overloaded_error) after the first content chunk, then end. */
+  /**
+   * Anthropic stream: emit `event: error` (overloaded_error) after the first content chunk, then end.
+   * Responses stream: `error` + `response.failed` after the first delta.
+   */
   midStreamError?: boolean;
 }
 

@@ -139,7 +139,9 @@ type Attempt = { kind: 'retry'; status: number | null; timeout: boolean } | { ki
 async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
   const adapter = rt.adapters[account.platform];
   const upstreamFormat = PLATFORM_FORMAT[account.platform];
+  // An OpenAI account serves the Responses API as sent; every other account translates it.
   const translating = upstreamFormat !== s.clientFormat;
+  const dialect = s.endpoint === 'responses' ? 'responses' : s.clientFormat;
   const upstreamModel = account.modelMapping[s.model] ?? adapter.defaultModelId?.(s.model) ?? s.model;
   out.accountId = account.id;
   out.platform = account.platform;
@@ -149,7 +151,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
+      body = rt.translation.translateRequest(dialect, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -183,7 +185,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     return { kind: 'retry', status, timeout: false };
   }
 
-  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector());
+  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector(s.endpoint));
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
   const onFirstByte = () => {
@@ -214,7 +216,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
           // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
           dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
           translator: translating
-            ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+            ? rt.translation.createStreamTranslator(upstreamFormat, dialect, { clientModel: s.model, requestId: s.requestId, clientBody: s.body, includeUsage: s.body?.stream_options?.include_usage === true })
             : undefined,
           onFirstByte,
         });
@@ -228,7 +230,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       onFirstByte();
       const parsed = JSON.parse(raw.toString('utf8'));
       collector.json(parsed);
-      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId }), { 'x-request-id': s.requestId });
+      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, dialect, parsed, { clientModel: s.model, requestId: s.requestId, clientBody: s.body }), { 'x-request-id': s.requestId });
     } else {
       // The upstream's length, when it sent one, goes to the client too: the body is relayed
       // byte for byte, so it is exact, and without chunked framing the response needs no

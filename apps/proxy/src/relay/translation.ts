@@ -1,5 +1,5 @@
 import type { WireFormat } from '@relay/core';
-import { createStreamTranslator, translateRequest, translateResponse, UnsupportedFeatureError, type TranslateRequestOptions } from '../translate/index.ts';
+import { createStreamTranslator, translateRequest, translateResponse, UnsupportedFeatureError, type ClientFormat, type TranslateRequestOptions, type WriteOptions } from '../translate/index.ts';
 import type { EventTranslator } from './pipe-response.ts';
 
 /**
@@ -8,9 +8,9 @@ import type { EventTranslator } from './pipe-response.ts';
  */
 export interface Translation {
   canTranslate(from: WireFormat, to: WireFormat): boolean;
-  translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any;
-  translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any;
-  createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): EventTranslator;
+  translateRequest(from: ClientFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any;
+  translateResponse(upstream: WireFormat, client: ClientFormat, body: any, opts: WriteOptions): any;
+  createStreamTranslator(upstream: WireFormat, client: ClientFormat, opts: WriteOptions & { includeUsage: boolean }): EventTranslator;
   /** The feature name when `e` is the layer's UnsupportedFeatureError. */
   unsupportedFeature(e: unknown): string | null;
 }

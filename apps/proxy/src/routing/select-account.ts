@@ -77,7 +77,7 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
 /**
  * The client's session id hashed, for sticky routing: the session part of Anthropic
  * `metadata.user_id` (Claude Code sends `user_<hash>_account_<id>_session_<uuid>`), or the
- * `x-session-id` header. Null when the client has no session.
+ * `x-session-id` header, or Codex's `session_id` / `session-id` / `conversation_id`. Null when the client has no session.
  */
 export function sessionHash(body: any, headers: IncomingHttpHeaders): string | null {
   let session: string | undefined;
@@ -86,8 +86,11 @@ export function sessionHash(body: any, headers: IncomingHttpHeaders): string | n
     const i = userId.indexOf('session_');
     session = i >= 0 ? userId.slice(i + 8) : userId;
   }
-  const h = headers['x-session-id'];
-  if (!session && typeof h === 'string' && h) session = h;
+  // Codex CLI names its thread in `session_id` (older releases), `session-id` or `conversation_id`.
+  for (const name of ['x-session-id', 'session_id', 'session-id', 'conversation_id']) {
+    const h = headers[name];
+    if (!session && typeof h === 'string' && h) session = h;
+  }
   if (!session) return null;
   return createHash('sha256').update(session).digest('hex').slice(0, 32);
 }

@@ -18,10 +18,28 @@ import { createAnthropicStreamWriter } from './streams/anthropic.ts';
 import { createGeminiStreamWriter } from './streams/gemini.ts';
 import { createOpenaiStreamWriter } from './streams/openai.ts';
 import { createStreamReader } from './usage.ts';
+import { assertResponsesFieldsSupported, readResponsesRequest, type NamespaceIndex } from './requests/responses.ts';
+import { writeResponsesResponse } from './responses/responses-api.ts';
+import { createResponsesStreamWriter } from './streams/responses.ts';
 
 export { UnsupportedFeatureError } from './errors.ts';
 export { DROPPED_FIELDS, UNSUPPORTED_FIELDS, droppedFields } from './request-fields.ts';
 export { usageFromResponse, createUsageCollector } from './usage.ts';
+/**
+ * A client's dialect: one of the wire formats, or OpenAI's Responses API (`/v1/responses`), which
+ * shares OpenAI's errors and accounts but has its own request, answer and stream shapes. An OpenAI
+ * account serves it as sent; the other formats translate through the neutral model.
+ */
+export type ClientFormat = WireFormat | 'responses';
+
+/** Per-request options of the answer writers (JSON and stream). */
+export interface WriteOptions {
+  clientModel: string;
+  requestId: string;
+  /** The client's request body: the Responses writers read its namespaced tools from it. */
+  clientBody?: any;
+}
+
 /** Usage in one neutral shape (billing). */
 export type { NeutralUsage } from './neutral.ts';
 
@@ -43,8 +61,9 @@ export interface TranslateRequestOptions {
   output: OutputLimit;
 }
 
-function readRequest(format: WireFormat, body: any): NeutralRequest {
+function readRequest(format: ClientFormat, body: any): NeutralRequest {
   switch (format) {
+    case 'responses': return readResponsesRequest(body);
     case 'openai': return readOpenaiRequest(body);
     case 'anthropic': return readAnthropicRequest(body);
     case 'gemini': return readGeminiRequest(body);
@@ -60,9 +79,10 @@ function readRequest(format: WireFormat, body: any): NeutralRequest {
  * figure admission reserved for — the others only when the client set one (their default is the
  * model's maximum too). Throws {@link UnsupportedFeatureError} for fields the target cannot express.
  */
-export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
+export function translateRequest(from: ClientFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
   if (from === to) return body;
-  assertFieldsSupported(from, to, body);
+  if (from === 'responses') assertResponsesFieldsSupported(body, to);
+  else assertFieldsSupported(from, to, body);
   const req = readRequest(from, body);
   if (opts.output.clientSet || to === 'anthropic') req.maxTokens = opts.output.maxTokens;
   switch (to) {
@@ -86,12 +106,13 @@ function readResponse(format: WireFormat, body: any): NeutralResponse {
  * Translates an upstream JSON response into the client's format. An upstream error envelope
  * becomes the client's error envelope. ids derive from `requestId` (`chatcmpl-…`, `msg_…`).
  */
-export function translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any {
+export function translateResponse(upstream: WireFormat, client: ClientFormat, body: any, opts: WriteOptions): any {
   if (upstream === client) return body;
   const err = readUpstreamError(upstream, body);
-  if (err) return clientError(client, err.status, err.message);
+  if (err) return clientError(client === 'responses' ? 'openai' : client, err.status, err.message);
   const res = readResponse(upstream, body);
   switch (client) {
+    case 'responses': return writeResponsesResponse(res, { ...opts, namespaces: namespacesOf(opts.clientBody) });
     case 'openai': return writeOpenaiResponse(res, opts);
     case 'anthropic': return writeAnthropicResponse(res, opts);
     case 'gemini': return writeGeminiResponse(res, opts);
@@ -105,8 +126,22 @@ export interface StreamTranslator {
   end(): string;
 }
 
-function createStreamWriter(client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamWriter {
+/** The client's namespaced tools (flattened name → namespace + name), read from its body. */
+function namespacesOf(clientBody: any): NamespaceIndex {
+  const index: NamespaceIndex = new Map();
+  if (Array.isArray(clientBody?.tools)) {
+    try {
+      readResponsesRequest({ tools: clientBody.tools }, index);
+    } catch {
+      // The request was translated already, so its tools were read once without error.
+    }
+  }
+  return index;
+}
+
+function createStreamWriter(client: ClientFormat, opts: WriteOptions & { includeUsage: boolean }): StreamWriter {
   switch (client) {
+    case 'responses': return createResponsesStreamWriter({ ...opts, namespaces: namespacesOf(opts.clientBody) });
     case 'openai': return createOpenaiStreamWriter(opts);
     case 'anthropic': return createAnthropicStreamWriter(opts);
     case 'gemini': return createGeminiStreamWriter(opts);
@@ -122,7 +157,7 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * that ended without a finish reason is reported as an error too. Same format: events are
  * re-serialised unchanged.
  */
-export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+export function createStreamTranslator(upstream: WireFormat, client: ClientFormat, opts: WriteOptions & { includeUsage: boolean }): StreamTranslator {
   if (upstream === client) {
     return {
       push: (ev) => formatSse(ev),
