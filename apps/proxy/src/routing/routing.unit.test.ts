@@ -84,4 +84,11 @@ describe('selectAccounts', () => {
     expect(sessionHash({}, { 'x-session-id': 's1' })).toMatch(/^[0-9a-f]{32}$/);
     expect(sessionHash({}, {})).toBeNull();
   });
+  it('follows Codex CLI threads: session_id, session-id and conversation_id headers name the same session', () => {
+    const h = sessionHash({}, { 'session_id': 'thread-1' });
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+    expect(sessionHash({}, { 'session-id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'conversation_id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'session-id': 'thread-2' })).not.toBe(h);
+  });
 });
