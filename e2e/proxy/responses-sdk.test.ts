@@ -127,6 +127,20 @@ describe('Responses API through the proxy (openai SDK)', () => {
     });
   });
 
+  it('a Claude stream that breaks midway reaches the SDK as an error, billed once for what was produced', async () => {
+    mock.enqueue({ text: 'abcdef', chunks: 3, midStreamError: true, usage: { input: 9, output: 3 } });
+    const events: { type: string; message?: string }[] = [];
+    const stream = client.responses.stream({ model: CLAUDE, input: 'hi' });
+    for await (const ev of stream) events.push({ type: ev.type, ...(ev.type === 'error' ? { message: ev.message } : {}) });
+    // The SDK ends the stream at the `error` event (as it does for OpenAI's own) and finalResponse rejects.
+    expect(events.map((e) => e.type)).toContain('response.output_text.delta');
+    expect(events.at(-1)).toEqual({ type: 'error', message: expect.stringMatching(/overloaded/i) });
+    await expect(stream.finalResponse()).rejects.toThrow();
+    const [ev] = await usage.next(1);
+    expect(ev).toMatchObject({ platform: 'claude-console', inputTokens: 9 });
+    expect(await usage.drain()).toEqual([]);
+  });
+
   it('refuses previous_response_id for a Claude model with a 400 naming the field, nothing billed', async () => {
     const err = await client.responses.create({ model: CLAUDE, input: 'hi', previous_response_id: 'resp_123' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.BadRequestError);
