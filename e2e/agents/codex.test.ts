@@ -1,6 +1,6 @@
 // Codex CLI (@openai/codex, pinned) as the client, unchanged: it speaks only the Responses API. The
-// relay serves it from an OpenAI account (passthrough) and, with `-m claude-…`, from an Anthropic
-// account (translated), including a shell tool round trip. The mock plays the model: it answers a
+// relay serves it from an OpenAI account (passthrough) and, with `-m claude-…` / `-m gemini-…`, from an
+// Anthropic or a Gemini account (translated), including a shell tool round trip. The mock plays the model: it answers a
 // request that carries a function_call_output with what the tool printed, and a "run" prompt with a
 // call of Codex's own shell tool.
 import { spawn } from 'node:child_process';
@@ -16,7 +16,11 @@ import { KEY, sdkSpec } from '../proxy/fixtures.ts';
 const CODEX = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.bin', 'codex');
 const CLAUDE = 'claude-sonnet-4-20250514';
 const GPT = 'gpt-4o';
-const MARKER = 'relay-tool-ok';
+const GEMINI = 'gemini-2.5-flash';
+/** What the shell prints: not literally in the command, so seeing it proves the command ran. */
+const MARKER = 'relay-tool-42';
+const COMMAND = 'echo relay-tool-$((40+2))';
+const PROMPT = 'run the relay tool check with the shell tool';
 const CODEX_TIMEOUT_MS = 90_000;
 
 /** The function_call_output items of a Responses request (what Codex sends back after a tool ran). */
@@ -25,29 +29,37 @@ function toolOutputs(req: RecordedRequest): { call_id: string; output: string }[
   return input.filter((i: any) => i?.type === 'function_call_output').map((i: any) => ({ call_id: i.call_id, output: typeof i.output === 'string' ? i.output : JSON.stringify(i.output) }));
 }
 
-/** Tool results in an Anthropic request (the translated function_call_output). */
-function anthropicToolResults(req: RecordedRequest): string[] {
-  return (req.body?.messages ?? []).flatMap((m: any) => (Array.isArray(m.content) ? m.content : []))
-    .filter((b: any) => b?.type === 'tool_result').map((b: any) => (typeof b.content === 'string' ? b.content : JSON.stringify(b.content)));
+/** Tool results as the upstream received them: Responses function_call_output, Anthropic tool_result, Gemini functionResponse. */
+function toolResults(req: RecordedRequest): string[] {
+  if (req.format === 'anthropic') {
+    return (req.body?.messages ?? []).flatMap((m: any) => (Array.isArray(m.content) ? m.content : []))
+      .filter((b: any) => b?.type === 'tool_result').map((b: any) => (typeof b.content === 'string' ? b.content : JSON.stringify(b.content)));
+  }
+  if (req.format === 'gemini') {
+    return (req.body?.contents ?? []).flatMap((c: any) => c.parts ?? []).filter((p: any) => p?.functionResponse).map((p: any) => JSON.stringify(p.functionResponse.response));
+  }
+  return toolOutputs(req).map((o) => o.output);
 }
 
 /** The text of the last user turn of either format, to tell the "say hi" prompt from the "run" one. */
 function asksToRun(req: RecordedRequest): boolean {
-  return JSON.stringify(req.body).includes(`run the ${MARKER} check`);
+  return JSON.stringify(req.body).includes(PROMPT);
 }
 
 /** Codex's shell tool as it declared it (exec_command in 0.171; `shell` in older releases). */
 function shellToolName(req: RecordedRequest): string {
-  const names: string[] = (req.body?.tools ?? []).map((t: any) => t?.name ?? t?.function?.name).filter(Boolean);
+  // Responses and Anthropic tools carry `name`; Gemini groups them in functionDeclarations.
+  const tools = (req.body?.tools ?? []).flatMap((t: any) => t?.functionDeclarations ?? [t]);
+  const names: string[] = tools.map((t: any) => t?.name).filter(Boolean);
   return names.find((n) => n === 'exec_command' || n === 'shell') ?? 'missing-shell-tool';
 }
 
 function modelReply(req: RecordedRequest): MockReply {
-  const results = req.format === 'anthropic' ? anthropicToolResults(req) : toolOutputs(req).map((o) => o.output);
+  const results = toolResults(req);
   if (results.length) return { text: results.some((r) => r.includes(MARKER)) ? `The tool printed ${MARKER}.` : 'The tool failed.', usage: { input: 40, output: 6 } };
   if (asksToRun(req)) {
     const name = shellToolName(req);
-    const args = name === 'exec_command' ? { cmd: `echo ${MARKER}` } : { command: ['bash', '-lc', `echo ${MARKER}`] };
+    const args = name === 'exec_command' ? { cmd: COMMAND } : { command: ['bash', '-lc', COMMAND] };
     return { text: '', toolCalls: [{ id: req.format === 'anthropic' ? 'toolu_codex_1' : 'call_codex_1', name, arguments: args }], usage: { input: 30, output: 9 } };
   }
   return { text: 'Hi from the relay mock!', usage: { input: 20, output: 5 } };
@@ -109,6 +121,7 @@ describe('Codex CLI through the relay', { timeout: CODEX_TIMEOUT_MS + 10_000 }, 
   it.each([
     { name: 'OpenAI account (passthrough)', model: undefined, format: 'openai', path: '/v1/responses', platform: 'openai' },
     { name: 'Anthropic account (translated)', model: CLAUDE, format: 'anthropic', path: '/v1/messages', platform: 'claude-console' },
+    { name: 'Gemini account (translated)', model: GEMINI, format: 'gemini', path: `/v1beta/models/${GEMINI}:streamGenerateContent`, platform: 'gemini' },
   ])('codex exec "say hi" prints the mock\'s answer — $name', async ({ model, format, path, platform }) => {
     const run = await codex('say hi', model);
     expectOk(run);
@@ -122,13 +135,14 @@ describe('Codex CLI through the relay', { timeout: CODEX_TIMEOUT_MS + 10_000 }, 
   it.each([
     { name: 'OpenAI account', model: undefined, format: 'openai', platform: 'openai' },
     { name: 'Anthropic account', model: CLAUDE, format: 'anthropic', platform: 'claude-console' },
+    { name: 'Gemini account', model: GEMINI, format: 'gemini', platform: 'gemini' },
   ])('runs a shell tool call round trip — $name', async ({ model, format, platform }) => {
-    const run = await codex(`run the ${MARKER} check with the shell tool`, model);
+    const run = await codex(PROMPT, model);
     expectOk(run);
     expect(run.stdout).toContain(`The tool printed ${MARKER}.`);
     expect(mock.requests).toHaveLength(2);
     expect(mock.requests.every((r) => r.format === format)).toBe(true);
-    const seen = format === 'anthropic' ? anthropicToolResults(mock.requests[1]) : toolOutputs(mock.requests[1]).map((o) => o.output);
+    const seen = toolResults(mock.requests[1]);
     expect(seen.join('\n')).toContain(MARKER);
     if (format === 'openai') expect(toolOutputs(mock.requests[1])[0].call_id).toBe('call_codex_1');
     // One usage event per model turn, each with that turn's tokens.

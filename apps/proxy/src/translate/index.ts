@@ -18,7 +18,7 @@ import { createAnthropicStreamWriter } from './streams/anthropic.ts';
 import { createGeminiStreamWriter } from './streams/gemini.ts';
 import { createOpenaiStreamWriter } from './streams/openai.ts';
 import { createStreamReader } from './usage.ts';
-import { assertResponsesFieldsSupported, readResponsesRequest, type NamespaceIndex } from './requests/responses.ts';
+import { assertResponsesFieldsSupported, namespaceIndexOf, readResponsesRequest } from './requests/responses.ts';
 import { writeResponsesResponse } from './responses/responses-api.ts';
 import { createResponsesStreamWriter } from './streams/responses.ts';
 
@@ -112,7 +112,7 @@ export function translateResponse(upstream: WireFormat, client: ClientFormat, bo
   if (err) return clientError(client === 'responses' ? 'openai' : client, err.status, err.message);
   const res = readResponse(upstream, body);
   switch (client) {
-    case 'responses': return writeResponsesResponse(res, { ...opts, namespaces: namespacesOf(opts.clientBody) });
+    case 'responses': return writeResponsesResponse(res, { ...opts, namespaces: namespaceIndexOf(opts.clientBody?.tools) });
     case 'openai': return writeOpenaiResponse(res, opts);
     case 'anthropic': return writeAnthropicResponse(res, opts);
     case 'gemini': return writeGeminiResponse(res, opts);
@@ -126,22 +126,9 @@ export interface StreamTranslator {
   end(): string;
 }
 
-/** The client's namespaced tools (flattened name → namespace + name), read from its body. */
-function namespacesOf(clientBody: any): NamespaceIndex {
-  const index: NamespaceIndex = new Map();
-  if (Array.isArray(clientBody?.tools)) {
-    try {
-      readResponsesRequest({ tools: clientBody.tools }, index);
-    } catch {
-      // The request was translated already, so its tools were read once without error.
-    }
-  }
-  return index;
-}
-
 function createStreamWriter(client: ClientFormat, opts: WriteOptions & { includeUsage: boolean }): StreamWriter {
   switch (client) {
-    case 'responses': return createResponsesStreamWriter({ ...opts, namespaces: namespacesOf(opts.clientBody) });
+    case 'responses': return createResponsesStreamWriter({ ...opts, namespaces: namespaceIndexOf(opts.clientBody?.tools) });
     case 'openai': return createOpenaiStreamWriter(opts);
     case 'anthropic': return createAnthropicStreamWriter(opts);
     case 'gemini': return createGeminiStreamWriter(opts);

@@ -81,12 +81,22 @@ function outputText(output: unknown): string {
   }).join('');
 }
 
-function readTools(tools: unknown, namespaces: NamespaceIndex): NeutralTool[] | undefined {
+/** The flattened names of a request's namespaced function tools (the answer writers split them back). */
+export function namespaceIndexOf(tools: unknown): NamespaceIndex {
+  const index: NamespaceIndex = new Map();
+  if (!Array.isArray(tools)) return index;
+  for (const t of tools) {
+    if (t?.type !== 'namespace' || !Array.isArray(t.tools)) continue;
+    for (const inner of t.tools) if (inner?.type === 'function') index.set(`${t.name}${NAMESPACE_SEPARATOR}${inner.name}`, { namespace: String(t.name), name: String(inner.name) });
+  }
+  return index;
+}
+
+function readTools(tools: unknown): NeutralTool[] | undefined {
   if (!Array.isArray(tools) || tools.length === 0) return undefined;
   const out: NeutralTool[] = [];
   const fn = (t: any, namespace?: string): void => {
     const name = namespace ? `${namespace}${NAMESPACE_SEPARATOR}${t.name}` : String(t.name);
-    if (namespace) namespaces.set(name, { namespace, name: t.name });
     const tool: NeutralTool = { name, schema: t.parameters ?? { type: 'object', properties: {} } };
     setIf(tool, 'description', t.description);
     out.push(tool);
@@ -127,7 +137,7 @@ export function responsesThinkingBudget(body: any): number | undefined {
  * function_call items join the assistant turn before them, function_call_output items a user turn;
  * reasoning items are left out (their content is encrypted for OpenAI alone).
  */
-export function readResponsesRequest(body: any, namespaces: NamespaceIndex = new Map()): NeutralRequest {
+export function readResponsesRequest(body: any): NeutralRequest {
   const system: string[] = [];
   if (typeof body.instructions === 'string' && body.instructions) system.push(body.instructions);
   const messages: NeutralMessage[] = [];
@@ -139,7 +149,7 @@ export function readResponsesRequest(body: any, namespaces: NamespaceIndex = new
     messages.push({ role, parts });
     return parts;
   };
-  const tools = readTools(body.tools, namespaces);
+  const tools = readTools(body.tools);
   const input = typeof body.input === 'string' ? [{ role: 'user', content: body.input }] : (body.input ?? []);
   if (!Array.isArray(input)) throw new UnsupportedFeatureError('input');
   for (const item of input) {
