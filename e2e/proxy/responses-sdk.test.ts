@@ -127,6 +127,25 @@ describe('Responses API through the proxy (openai SDK)', () => {
     });
   });
 
+  it.each([
+    { model: GPT, platform: 'openai' },
+    { model: CLAUDE, platform: 'claude-console' },
+    { model: GEMINI, platform: 'gemini' },
+  ] as const)('responses.create with stream: true — $platform: deltas, then response.completed with the usage', async ({ model, platform }) => {
+    mock.enqueue({ text: 'one two three', chunks: 3, usage: { input: 14, output: 3 } });
+    const stream = await client.responses.create({ model, input: 'count', stream: true });
+    let text = '';
+    let completed: OpenAI.Responses.Response | null = null;
+    for await (const ev of stream) {
+      if (ev.type === 'response.output_text.delta') text += ev.delta;
+      if (ev.type === 'response.completed') completed = ev.response;
+    }
+    expect(text).toBe('one two three');
+    expect(completed).toMatchObject({ status: 'completed', usage: { input_tokens: 14, output_tokens: 3, total_tokens: 17 } });
+    const ev = await billedOnce(model, { input: 14, output: 3 });
+    expect(ev).toMatchObject({ platform, stream: true });
+  });
+
   it('a Claude stream that breaks midway reaches the SDK as an error, billed once for what was produced', async () => {
     mock.enqueue({ text: 'abcdef', chunks: 3, midStreamError: true, usage: { input: 9, output: 3 } });
     const events: { type: string; message?: string }[] = [];
