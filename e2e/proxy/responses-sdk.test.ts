@@ -3,7 +3,7 @@
 // tool calls; the usage event carries the mock's token counts and is published exactly once.
 import OpenAI from 'openai';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestProxy, usageReader, type TestProxy, type UsageReader } from '@relay/testkit';
+import { startTestProxy, testRedisUrl, usageReader, type TestProxy, type UsageReader } from '@relay/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectedCost, KEY, sdkSpec } from './fixtures.ts';
 
@@ -13,7 +13,11 @@ const GEMINI = 'gemini-2.5-flash';
 const GPT = 'gpt-4o';
 const TOOLS: OpenAI.Responses.Tool[] = [{ type: 'function', name: 'exec_command', description: 'Run a command', strict: false, parameters: { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'] } }];
 
-describe('Responses API through the proxy (openai SDK)', () => {
+const redisUrl = testRedisUrl();
+/** The in-memory hot store always; Redis (own key prefix) when the run has one. */
+const STORES = [{ store: 'memory', redisUrl: undefined }, ...(redisUrl ? [{ store: 'redis', redisUrl }] : [])];
+
+describe.each(STORES)('Responses API through the proxy (openai SDK), $store hot store', ({ redisUrl: storeUrl }) => {
   let mock: MockUpstream;
   let proxy: TestProxy;
   let usage: UsageReader;
@@ -23,7 +27,7 @@ describe('Responses API through the proxy (openai SDK)', () => {
     const spec = sdkSpec(mock.url);
     spec.keys!.push({ id: 'k-azure', userId: 'u1', key: AZURE_KEY, allowedPlatforms: ['azure-openai'] });
     spec.accounts!.push({ id: 'azure-1', platform: 'azure-openai', baseUrl: mock.url, credentials: { kind: 'api-key', apiKey: 'az-upstream-1' }, settings: { deployment: 'gpt4o-prod' } });
-    proxy = await startTestProxy({ spec });
+    proxy = await startTestProxy({ spec, redisUrl: storeUrl });
     usage = await usageReader(proxy.store);
     client = new OpenAI({ apiKey: KEY, baseURL: `${proxy.url}/v1`, maxRetries: 0 });
   });
