@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { translateRequest, translateResponse, UnsupportedFeatureError } from '../index.ts';
+import { RESPONSES_DROPPED_FIELDS } from './responses.ts';
 import { readOutputLimit } from '../../limits/request-limits.ts';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUg==';
@@ -64,6 +65,15 @@ describe('Responses request → Anthropic', () => {
     expect(out.tools).toEqual([{ name: 'multi_agent_v1__close_agent', input_schema: { type: 'object', properties: {} } }]);
     expect(out.messages[1].content[0]).toEqual({ type: 'tool_use', id: 'c1', name: 'multi_agent_v1__close_agent', input: {} });
     expect(out.messages[2].content[0]).toEqual({ type: 'tool_result', tool_use_id: 'c1', content: 'ok' });
+  });
+
+  it.each(['anthropic', 'gemini'] as const)('drops every provider-tuning field for %s without refusing the request', (to) => {
+    const plain = tr(to, { model: 'c', input: 'hi' });
+    for (const path of RESPONSES_DROPPED_FIELDS) {
+      const [head, tail] = path.split('.');
+      const body: any = { model: 'c', input: 'hi', [head]: tail ? { [tail]: 'low' } : 'x' };
+      expect(tr(to, body), path).toEqual(plain);
+    }
   });
 
   it.each([
