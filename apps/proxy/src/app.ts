@@ -14,8 +14,9 @@ const CHAT_PATHS = new Set(['/v1/chat/completions', '/gemini/v1/chat/completions
 const GEMINI_RE = /^(?:\/gemini)?\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent|countTokens|embedContent|batchEmbedContents)$/;
 const GEMINI_MODEL_RE = /^(?:\/gemini)?\/v1beta\/models\/([^/:]+)$/;
 const EMBEDDINGS_PATHS = new Set(['/v1/embeddings']);
+const RESPONSES_PATHS = new Set(['/v1/responses', '/openai/v1/responses']);
 const GEMINI_MODELS = new Set(['/v1beta/models', '/gemini/v1beta/models']);
-const PREFIXES = ['/v1/', '/api/v1/messages', '/claude/', '/v1beta/', '/gemini/'];
+const PREFIXES = ['/v1/', '/api/v1/messages', '/claude/', '/v1beta/', '/gemini/', '/openai/v1/'];
 const OWN = new Set(['/healthz', '/readyz', '/metrics']);
 
 /** True for paths the proxy serves (so the embedded control plane can route the rest elsewhere). */
@@ -54,6 +55,8 @@ export function createApp(rt: ProxyRuntime): Koa {
     chain(requestIdMw(rt, spec.clientFormat), authMw(rt), parseBodyMw(rt, spec), modelAccessMw(), limitsMw(rt), completionHandler(rt));
   const messages = completion({ clientFormat: 'anthropic', endpoint: 'messages', route: '/v1/messages' });
   const chat = completion({ clientFormat: 'openai', endpoint: 'chat', route: '/v1/chat/completions' });
+  // The Responses API answers errors in OpenAI's envelope, so its client format is `openai`.
+  const responses = completion({ clientFormat: 'openai', endpoint: 'responses', route: '/v1/responses' });
   const geminiGenerate = completion({ clientFormat: 'gemini', endpoint: 'generate', route: '/v1beta/models/{model}:generateContent', modelFromPath: true });
   const geminiStream = completion({ clientFormat: 'gemini', endpoint: 'stream_generate', route: '/v1beta/models/{model}:streamGenerateContent', modelFromPath: true });
   const embeddings = completion({ clientFormat: 'openai', endpoint: 'embeddings', route: '/v1/embeddings' });
@@ -93,6 +96,7 @@ export function createApp(rt: ProxyRuntime): Koa {
     if (method === 'POST') {
       if (MESSAGES_PATHS.has(path)) return messages(ctx);
       if (CHAT_PATHS.has(path)) return chat(ctx);
+      if (RESPONSES_PATHS.has(path)) return responses(ctx);
       if (COUNT_TOKENS_PATHS.has(path)) return countTokens(ctx);
       const g = GEMINI_RE.exec(path);
       if (EMBEDDINGS_PATHS.has(path)) return embeddings(ctx);

@@ -5,6 +5,8 @@ import type { SnapshotIndex } from './snapshot/snapshot-index.ts';
 /** Which operation a route performs; adapters build their URL from it. */
 export type Endpoint =
   | 'messages' | 'count_tokens' | 'chat' | 'generate' | 'stream_generate'
+  /** OpenAI's Responses API: client format `openai` (its errors), its own body shapes. */
+  | 'responses'
   /** Gemini `:countTokens` (never billed). */
   | 'gemini_count_tokens'
   /** Gemini `:embedContent` / `:batchEmbedContents`, OpenAI `/v1/embeddings`: input tokens only. */

@@ -55,7 +55,7 @@ export function requestedMaxOutput(req: RecordedRequest): number | null {
   if (req.format === 'gemini') {
     for (const cfg of [b.generationConfig, b.generation_config]) candidates.push(cfg?.maxOutputTokens, cfg?.max_output_tokens);
   } else {
-    candidates.push(b.max_tokens, b.max_completion_tokens);
+    candidates.push(b.max_tokens, b.max_completion_tokens, b.max_output_tokens);
   }
   const numbers = candidates.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   return numbers.length ? Math.max(...numbers) : null;

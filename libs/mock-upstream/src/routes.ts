@@ -3,6 +3,7 @@ import type { RecordedFormat } from './types.ts';
 
 export type Operation =
   | { kind: 'openai-chat'; format: 'openai' | 'azure-openai'; deployment?: string }
+  | { kind: 'openai-responses'; format: 'openai' | 'azure-openai' }
   | { kind: 'openai-models' }
   | { kind: 'anthropic-messages' }
   | { kind: 'anthropic-count-tokens' }
@@ -34,6 +35,8 @@ function decode(segment: string): string {
 export function routeOf(method: string, path: string): Operation {
   if (method === 'POST') {
     if (path === '/v1/chat/completions') return { kind: 'openai-chat', format: 'openai' };
+    if (path === '/v1/responses') return { kind: 'openai-responses', format: 'openai' };
+    if (path === '/openai/v1/responses') return { kind: 'openai-responses', format: 'azure-openai' };
     if (path === '/v1/messages') return { kind: 'anthropic-messages' };
     if (path === '/v1/messages/count_tokens') return { kind: 'anthropic-count-tokens' };
     if (path === '/v1/embeddings') return { kind: 'openai-embeddings', format: 'openai' };
@@ -65,6 +68,7 @@ export function formatOf(op: Operation): RecordedFormat {
   switch (op.kind) {
     case 'openai-chat':
     case 'openai-embeddings': return op.format;
+    case 'openai-responses': return op.format;
     case 'openai-models': return 'openai';
     case 'anthropic-messages':
     case 'anthropic-count-tokens': return 'anthropic';

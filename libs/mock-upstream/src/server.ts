@@ -11,6 +11,7 @@ import { renderGeminiCountTokens, renderGeminiEmbeddings, renderGeminiModel, ren
 import { renderOpenAIError, renderOpenAIJson, renderOpenAIModels, renderOpenAIStream } from './formats/openai.ts';
 import { FakeOAuthServer, type IssuedTokens } from './oauth.ts';
 import { planReply, type RenderedBody, type RenderedStream } from './reply-plan.ts';
+import { renderResponsesJson, renderResponsesStream } from './formats/responses.ts';
 import { formatOf, routeOf, type Operation } from './routes.ts';
 import { checkSigV4, type AwsCredentials } from './sigv4.ts';
 import type { MockReply, RecordedRequest } from './types.ts';
@@ -157,6 +158,7 @@ function renderSuccess(op: Operation, reply: MockReply, record: RecordedRequest,
   const plan = planReply(reply, record, receivedAt);
   switch (op.kind) {
     case 'openai-chat': return record.stream ? renderOpenAIStream(plan) : renderOpenAIJson(plan);
+    case 'openai-responses': return record.stream ? renderResponsesStream(plan) : renderResponsesJson(plan);
     case 'openai-models': return renderOpenAIModels();
     case 'openai-embeddings': return renderOpenAIEmbeddings(plan, record);
     case 'gemini-count-tokens': return renderGeminiCountTokens(plan);

@@ -50,6 +50,7 @@ export interface MockReply {
    * `event: error` (overloaded_error), Bedrock a modelStreamErrorException frame, OpenAI a
    * `data: {"error":{…}}` chunk (server_error), Gemini a bare `{"error":{code,message,status}}`
    * JSON chunk (503 UNAVAILABLE).
+   * Responses stream: `error` + `response.failed` after the first delta.
    */
   midStreamError?: boolean;
 }

@@ -153,7 +153,9 @@ type Attempt = ({ kind: 'retry'; status: number | null; timeout: boolean } | { k
 async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
   const adapter = rt.adapters[account.platform];
   const upstreamFormat = PLATFORM_FORMAT[account.platform];
+  // An OpenAI account serves the Responses API as sent; every other account translates it.
   const translating = upstreamFormat !== s.clientFormat;
+  const dialect = s.endpoint === 'responses' ? 'responses' : s.clientFormat;
   const upstreamModel = account.modelMapping[s.model] ?? adapter.defaultModelId?.(s.model) ?? s.model;
   out.accountId = account.id;
   out.platform = account.platform;
@@ -163,7 +165,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output, endpoint: s.endpoint });
+      body = rt.translation.translateRequest(dialect, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output, endpoint: s.endpoint });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -214,7 +216,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     return { kind: 'retry', status, timeout: false, verdict: 'failure' };
   }
 
-  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector());
+  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector(s.endpoint));
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
   /** Set once a broken stream got its error frame: it then ends normally instead of being reset. */
@@ -240,7 +242,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       });
       rt.metrics.activeStreams.inc();
       const translator = translating || jsonArray
-        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true, jsonArray })
+        ? rt.translation.createStreamTranslator(upstreamFormat, dialect, { clientModel: s.model, requestId: s.requestId, clientBody: s.body, includeUsage: s.body?.stream_options?.include_usage === true, jsonArray })
         : undefined;
       try {
         await pipeStream(response.body, res, {
@@ -281,7 +283,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       onFirstByte();
       const parsed = JSON.parse(raw.toString('utf8'));
       collector.json(parsed);
-      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId, endpoint: s.endpoint, requestBody: s.body }), { 'x-request-id': s.requestId });
+      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, dialect, parsed, { clientModel: s.model, requestId: s.requestId, endpoint: s.endpoint, clientBody: s.body }), { 'x-request-id': s.requestId });
     } else {
       // The upstream's length, when it sent one, goes to the client too: the body is relayed
       // byte for byte, so it is exact, and without chunked framing the response needs no

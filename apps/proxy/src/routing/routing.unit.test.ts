@@ -92,4 +92,12 @@ describe('selectAccounts', () => {
     expect(fromBody).not.toBe(sessionHash({ metadata: { user_id: JSON.stringify({ device_id: 'd1', session_id: 'other' }) } }, {}));
     expect(sessionHash({}, { 'x-claude-code-session-id': '7351a379-b7bc-4427-9cbe-f2e656281111' })).toBe(fromBody);
   });
+
+  it('follows Codex CLI threads: session_id, session-id and conversation_id headers name the same session', () => {
+    const h = sessionHash({}, { 'session_id': 'thread-1' });
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+    expect(sessionHash({}, { 'session-id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'conversation_id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'session-id': 'thread-2' })).not.toBe(h);
+  });
 });

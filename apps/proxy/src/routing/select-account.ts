@@ -100,8 +100,8 @@ function sessionOfUserId(userId: string): string {
 
 /**
  * The client's session id hashed, for sticky routing: Claude Code's `x-claude-code-session-id`
- * header, the session in Anthropic `metadata.user_id`, or the `x-session-id` header. Null when the
- * client has no session.
+ * header, the session in Anthropic `metadata.user_id`, the `x-session-id` header, or Codex's
+ * `session_id` / `session-id` / `conversation_id`. Null when the client has no session.
  */
 export function sessionHash(body: any, headers: IncomingHttpHeaders): string | null {
   let session: string | undefined;
@@ -109,8 +109,11 @@ export function sessionHash(body: any, headers: IncomingHttpHeaders): string | n
   if (typeof claudeCode === 'string' && claudeCode) session = claudeCode;
   const userId = body?.metadata?.user_id;
   if (!session && typeof userId === 'string' && userId) session = sessionOfUserId(userId);
-  const h = headers['x-session-id'];
-  if (!session && typeof h === 'string' && h) session = h;
+  // Codex CLI names its thread in `session_id` (older releases), `session-id` or `conversation_id`.
+  for (const name of ['x-session-id', 'session_id', 'session-id', 'conversation_id']) {
+    const h = headers[name];
+    if (!session && typeof h === 'string' && h) session = h;
+  }
   if (!session) return null;
   return createHash('sha256').update(session).digest('hex').slice(0, 32);
 }
