@@ -54,6 +54,21 @@ export interface ControlPlaneConfig {
   graphqlIntrospection: boolean;
   /** HOT_STORE_PREFIX — prefix for every hot-store key (several installs on one Redis). */
   hotStorePrefix: string;
+  /** ALERT_* — delivery of operator alerts (modules/alerts). */
+  alerts: {
+    /** ALERT_MAX_ATTEMPTS — sends of one alert to one channel before it is marked failed. */
+    maxAttempts: number;
+    /** ALERT_RETRY_BASE_MS — wait after the first failed send; doubles after each further failure. */
+    retryBaseMs: number;
+    /** ALERT_POLL_MS — how often a delivery worker looks for alerts other control planes queued. */
+    pollMs: number;
+    /** ALERT_TIMEOUT_MS — longest wait for a channel's HTTP answer. */
+    timeoutMs: number;
+    /** INGESTER_LAG_ALERT_ENTRIES — unacknowledged usage events that count as lagging (0 = no lag alerts). */
+    ingesterLagEntries: number;
+    /** INGESTER_LAG_ALERT_SECONDS — how long the lag must last before `ingester.lagging` is sent. */
+    ingesterLagSeconds: number;
+  };
   /** CLAUDE_OAUTH_* / CLAUDE_AI_BASE_URL — Claude OAuth endpoints (overridable for tests and mirrors). */
   claudeOAuth: {
     authorizeUrl: string;
@@ -98,6 +113,12 @@ export const CONTROL_PLANE_VARIABLES: readonly ConfigVariableDoc[] = [
   { name: 'GRAPHQL_MAX_TOKENS', default: '3000', description: 'Maximum lexical tokens in one GraphQL document (parsing stops beyond it).' },
   { name: 'GRAPHQL_INTROSPECTION', default: '(embedded: true; with DATABASE_URL: false)', description: 'Answer GraphQL introspection queries. schema.graphql in the repository is the public contract either way.' },
   { name: 'HOT_STORE_PREFIX', default: '(empty)', description: 'Prefix for every hot-store key, so several installs can share one Redis.' },
+  { name: 'ALERT_MAX_ATTEMPTS', default: '5', description: 'Sends of one alert to one channel before its delivery is marked failed.' },
+  { name: 'ALERT_RETRY_BASE_MS', default: '1000', description: 'Wait after the first failed alert send; it doubles after each further failure (1 s, 2 s, 4 s, 8 s with the defaults).' },
+  { name: 'ALERT_POLL_MS', default: '5000', description: 'How often each control plane looks for queued alerts (alerts queued in the same process are sent at once).' },
+  { name: 'ALERT_TIMEOUT_MS', default: '10000', description: 'Longest wait for an alert channel to answer one send.' },
+  { name: 'INGESTER_LAG_ALERT_ENTRIES', default: '1000', description: 'Usage events waiting unacknowledged in the stream above which the ingester counts as lagging (0 = no ingester.lagging alerts).' },
+  { name: 'INGESTER_LAG_ALERT_SECONDS', default: '60', description: 'How long the usage ingester must lag before an ingester.lagging alert is sent (at most one an hour).' },
   { name: 'CLAUDE_OAUTH_AUTHORIZE_URL', default: 'https://claude.ai/oauth/authorize', description: 'Claude OAuth authorize endpoint.' },
   { name: 'CLAUDE_OAUTH_TOKEN_URL', default: 'https://console.anthropic.com/v1/oauth/token', description: 'Claude OAuth token endpoint (code exchange and refresh).' },
   { name: 'CLAUDE_OAUTH_CLIENT_ID', default: '9d1c250a-e61b-44d9-88ed-5944d1962f5e', description: 'OAuth client id used for Claude subscriptions.' },
@@ -165,6 +186,14 @@ export function loadControlPlaneConfig(env: EnvReader = new EnvReader()): Contro
     // Embedded mode is a single machine someone is trying out; a shared deployment hides the schema.
     graphqlIntrospection: env.bool('GRAPHQL_INTROSPECTION', !databaseUrl),
     hotStorePrefix: env.string('HOT_STORE_PREFIX', ''),
+    alerts: {
+      maxAttempts: env.int('ALERT_MAX_ATTEMPTS', 5, { min: 1, max: 100 }),
+      retryBaseMs: env.int('ALERT_RETRY_BASE_MS', 1000, { min: 10, max: 3_600_000 }),
+      pollMs: env.int('ALERT_POLL_MS', 5000, { min: 50, max: 3_600_000 }),
+      timeoutMs: env.int('ALERT_TIMEOUT_MS', 10_000, { min: 100, max: 120_000 }),
+      ingesterLagEntries: env.int('INGESTER_LAG_ALERT_ENTRIES', 1000, { min: 0, max: 100_000_000 }),
+      ingesterLagSeconds: env.int('INGESTER_LAG_ALERT_SECONDS', 60, { min: 1, max: 86_400 }),
+    },
     claudeOAuth: {
       authorizeUrl: url('CLAUDE_OAUTH_AUTHORIZE_URL', 'https://claude.ai/oauth/authorize'),
       tokenUrl: url('CLAUDE_OAUTH_TOKEN_URL', 'https://console.anthropic.com/v1/oauth/token'),

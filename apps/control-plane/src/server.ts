@@ -18,6 +18,7 @@ import { securityHeaders } from './http/security-headers.ts';
 import { adminStatic } from './http/admin-static.ts';
 import { createGraphqlWebSocket } from './http/websocket.ts';
 import { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
+import { AlertService } from './modules/alerts/alert.service.ts';
 
 export interface ControlPlaneDeps {
   orm: MikroORM;
@@ -54,6 +55,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     secretBox: SecretBox.fromKey(secrets.encryptionKey),
     logger,
     snapshots: new SnapshotPublisher(orm, store, logger),
+    alerts: new AlertService({ orm, logger }),
   };
   const schema = await buildAppSchema();
   const apollo = await createApolloServer({ schema, logger, store, limits: graphqlLimitsOf(config), introspection: config.graphqlIntrospection });

@@ -6,6 +6,7 @@ import type { ControlPlaneConfig } from '../config.ts';
 import type { ServerSecrets } from '../secrets.ts';
 import { AuditService } from '../modules/audit/audit.service.ts';
 import type { SnapshotPublisher } from '../modules/snapshot/snapshot.publisher.ts';
+import type { AlertService } from '../modules/alerts/alert.service.ts';
 import { authenticateToken, bearerToken } from '../modules/auth/auth.tokens.ts';
 import { errors } from './errors.ts';
 
@@ -31,6 +32,8 @@ export interface AppServices {
   secretBox: SecretBox;
   logger: Logger;
   snapshots: SnapshotPublisher;
+  /** Queues operator alerts (modules/alerts): `alerts.emit(alertEvents.…)`. */
+  alerts: AlertService;
 }
 
 /** What every resolver receives as `@Ctx()`. */

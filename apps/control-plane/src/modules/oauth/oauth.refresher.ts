@@ -1,10 +1,11 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials } from '@relay/core';
 import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/proxy/upstreams/claude-oauth/token-refresher';
 import type { AppServices } from '../../graphql/context.ts';
 import { AuditService } from '../audit/audit.service.ts';
 import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
+import { accountStatusAlert, alertEvents } from '../alerts/alert-events.ts';
 
 /** Accounts whose access token expires within this window are refreshed. */
 export const REFRESH_WITHIN_MS = 10 * 60_000;
@@ -142,7 +143,11 @@ export class ClaudeTokenRefresher {
   /** A refused refresh token takes the account out of service with the reason; a network error is only logged. */
   private async recordFailure(em: AppServices['orm']['em'], account: Account, err: unknown): Promise<void> {
     const refused = err instanceof OAuthEndpointError && err.status >= 400 && err.status < 500;
-    this.services.logger.warn({ accountId: account.id, status: err instanceof OAuthEndpointError ? err.status : undefined }, 'claude oauth token refresh failed');
+    const status = err instanceof OAuthEndpointError ? err.status : null;
+    this.services.logger.warn({ accountId: account.id, status }, 'claude oauth token refresh failed');
+    // One alert per stored refresh token: a retry of the same failing refresh every minute is not news.
+    const credentialsTag = createHash('sha256').update(account.credentials).digest('hex').slice(0, 16);
+    await this.services.alerts.emit(alertEvents.oauthRefreshFailed({ accountId: account.id, accountName: account.name, reason: (err as Error).message.slice(0, 500), status, at: Date.now(), credentialsTag }));
     if (!refused) return;
     const before = { status: account.status, statusReason: account.statusReason };
     account.status = 'ERROR';
@@ -151,6 +156,8 @@ export class ClaudeTokenRefresher {
     await new AuditService({ em, user: undefined, ip: null }).record({
       action: 'account.status_from_refresh', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason },
     });
+    const alert = accountStatusAlert(account, before.status, Date.now(), 'oauth-refresh');
+    if (alert) await this.services.alerts.emit(alert);
     await this.services.snapshots.requestRebuild();
   }
 }

@@ -6,6 +6,8 @@ import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import { AuditService } from '../audit/audit.service.ts';
 import type { SnapshotPublisher } from '../snapshot/snapshot.publisher.ts';
+import type { AlertService } from '../alerts/alert.service.ts';
+import { accountStatusAlert } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -38,7 +40,7 @@ export class ProxyEventsConsumer {
   private lastClaim = 0;
 
   constructor(
-    private readonly deps: { orm: MikroORM; store: HotStore; snapshots: SnapshotPublisher; logger: Logger },
+    private readonly deps: { orm: MikroORM; store: HotStore; snapshots: SnapshotPublisher; logger: Logger; alerts?: AlertService },
   ) {}
 
   async start(): Promise<void> {
@@ -88,6 +90,8 @@ export class ProxyEventsConsumer {
         account.statusReason = event.reason.slice(0, 2000);
         await em.flush();
         await audit.record({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
+        const alert = accountStatusAlert(account, before.status, event.at, 'proxy');
+        if (alert) await this.deps.alerts?.emit(alert);
       } else {
         account.credentials = event.credentials;
         await em.flush();

@@ -20,6 +20,8 @@ export interface UsageIngesterOptions {
   blockMs?: number;
   /** Longest pause between retries while the database is down (default 5 s). */
   maxBackoffMs?: number;
+  /** Runs after a batch committed, with its new events (alerts on key budgets); its errors are logged, never retried. */
+  afterCommit?: (fresh: UsageEvent[]) => Promise<void>;
 }
 
 /** Counters for monitoring; `deadLetters` are malformed entries that were logged and dropped. */
@@ -117,7 +119,7 @@ export class UsageIngester {
         logger.warn({ id: entry.id, reason: (err as Error).message }, 'usage ingester: dropping a malformed usage event');
       }
     }
-    const inserted = await withCounterLock(async () => {
+    const fresh = await withCounterLock(async () => {
       const fresh = await persistUsageBatch(orm, events, timeZone);
       if (fresh.length) {
         try {
@@ -128,8 +130,10 @@ export class UsageIngester {
           logger.warn({ err }, 'usage ingester: could not update the usage counters');
         }
       }
-      return fresh.length;
+      return fresh;
     });
+    const inserted = fresh.length;
+    if (inserted) await this.opts.afterCommit?.(fresh).catch((err: unknown) => logger.warn({ err }, 'usage ingester: after-commit hook failed'));
     await store.ack(hotKeys.usageStream, USAGE_GROUP, entries.map((e) => e.id));
     this.stats.batches++;
     this.stats.inserted += inserted;
