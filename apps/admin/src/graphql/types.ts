@@ -192,3 +192,36 @@ export interface AuditLog {
   ip: string | null;
   createdAt: string;
 }
+
+export type AlertChannelKind = 'WEBHOOK' | 'SLACK' | 'FEISHU' | 'DINGTALK' | 'WECOM';
+export const ALERT_CHANNEL_KINDS: readonly AlertChannelKind[] = ['WEBHOOK', 'SLACK', 'FEISHU', 'DINGTALK', 'WECOM'];
+export type AlertEventType = 'ACCOUNT_ERROR' | 'ACCOUNT_RECOVERED' | 'ACCOUNT_PAUSED' | 'ACCOUNT_RESUMED' | 'OAUTH_REFRESH_FAILED' | 'KEY_BUDGET' | 'INGESTER_LAGGING';
+export const ALERT_EVENT_TYPES: readonly AlertEventType[] = ['ACCOUNT_ERROR', 'ACCOUNT_RECOVERED', 'ACCOUNT_PAUSED', 'ACCOUNT_RESUMED', 'OAUTH_REFRESH_FAILED', 'KEY_BUDGET', 'INGESTER_LAGGING'];
+export type AlertDeliveryStatus = 'PENDING' | 'SENDING' | 'DELIVERED' | 'FAILED';
+
+export interface AlertChannel {
+  id: string;
+  name: string;
+  kind: AlertChannelKind;
+  urlHint: string;
+  signed: boolean;
+  enabled: boolean;
+  events: AlertEventType[];
+  updatedAt: string;
+}
+
+export interface AlertDelivery {
+  id: string;
+  channelId: string;
+  channelName: string | null;
+  eventId: string;
+  eventType: string;
+  title: string;
+  status: AlertDeliveryStatus;
+  attempts: number;
+  lastError: string | null;
+  lastAttemptAt: string | null;
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+  createdAt: string;
+}
