@@ -59,6 +59,10 @@ export function AlertChannelDialog({ channel, onDone, onClose }: { channel: Aler
   const [createState, create] = useMutation(CREATE_ALERT_CHANNEL_MUTATION);
   const [updateState, update] = useMutation(UPDATE_ALERT_CHANNEL_MUTATION);
   const set = <K extends keyof Draft>(k: K) => (v: Draft[K]) => setDraft((d) => ({ ...d, [k]: v }));
+  // A webhook needs a secret, so one is generated; Feishu and DingTalk bots have their own (or none),
+  // so a generated one must not follow the operator to those kinds.
+  const changeKind = (kind: AlertChannelKind) =>
+    setDraft((d) => ({ ...d, kind, secret: kind === 'WEBHOOK' ? d.secret || randomSecret() : d.secret.startsWith('whsec_') ? '' : d.secret }));
   const toggleEvent = (e: AlertEventType, on: boolean) => set('events')(on ? [...draft.events, e] : draft.events.filter((x) => x !== e));
 
   async function save() {
@@ -100,7 +104,7 @@ export function AlertChannelDialog({ channel, onDone, onClose }: { channel: Aler
           label={t('alerts.kind')}
           value={draft.kind}
           disabled={editing}
-          onValue={(v) => set('kind')(v as AlertChannelKind)}
+          onValue={(v) => changeKind(v as AlertChannelKind)}
           options={ALERT_CHANNEL_KINDS.map((k) => ({ value: k, label: t(`alerts.kind.${k}`) }))}
           testId="alert-channel-kind"
         />
