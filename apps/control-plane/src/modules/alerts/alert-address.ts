@@ -14,7 +14,13 @@ const BLOCKED_HOSTNAMES = new Set(['metadata.google.internal', 'metadata', 'meta
 /** True for an IP literal no alert may be sent to. */
 export function isBlockedAlertAddress(ip: string): boolean {
   let a = ip.toLowerCase();
+  // IPv4-mapped IPv6 reaches the IPv4 address: "::ffff:169.254.169.254", or as URLs write it, "::ffff:a9fe:a9fe".
   if (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4) a = a.slice(7);
+  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
+  if (mapped) {
+    const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
+    a = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
+  }
   if (isIP(a) === 4) {
     return a.startsWith('169.254.') || a === '0.0.0.0' || a === '100.100.100.200';
   }
