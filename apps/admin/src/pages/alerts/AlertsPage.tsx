@@ -52,7 +52,7 @@ function DeliveriesCard({ refreshKey }: { refreshKey: number }) {
       render: (d) => <Badge tone={STATUS_TONE[d.status]} testId={`delivery-status-${d.id}`}>{t(`alerts.status.${d.status}`)}</Badge>,
     },
     { key: 'attempts', header: t('alerts.attempts'), align: 'right', render: (d) => <span data-testid={`delivery-attempts-${d.id}`}>{d.attempts}</span> },
-    { key: 'error', header: t('alerts.lastError'), render: (d) => (d.lastError ? <span className="text-danger mono">{d.lastError}</span> : <span className="muted">—</span>) },
+    { key: 'error', header: t('alerts.lastError'), render: (d) => (d.lastError ? <span className="text-danger mono" style={{ wordBreak: 'break-word' }}>{d.lastError}</span> : <span className="muted">—</span>) },
   ];
   return (
     <Card title={t('alerts.deliveries')} testId="alert-deliveries">
