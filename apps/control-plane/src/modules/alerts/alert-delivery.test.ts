@@ -224,6 +224,26 @@ describe.each(controlPlaneBackends())('alert delivery ($name)', ({ opts }) => {
     expect(rx.received.filter((r) => r.path === '/budget')).toHaveLength(2);
   });
 
+  it('a total limit passed in one jump sends the 80 % and the 100 % alert once each', async () => {
+    await createChannel(cp, { name: 'budget-total', kind: 'WEBHOOK', url: `${rx.url}/total`, secret: SECRET, events: ['KEY_BUDGET'] });
+    const em = cp.orm.em.fork();
+    const user = em.create(User, { username: `total-${randomBytes(3).toString('hex')}`, passwordHash: 'x' });
+    const key = em.create(ApiKey, { user, name: 'capped-key', keyHash: randomBytes(32).toString('hex'), keyPrefix: 'sk-relay-tot', totalCostLimit: 2_000_000 });
+    await em.flush();
+    const e = usageEvent({ userId: String(user.id), apiKeyId: String(key.id), inputCost: micro(2_400_000), outputCost: micro(0), totalCost: micro(2_400_000) });
+    await cp.store.streamAdd(hotKeys.usageStream, encodeUsageEvent(e));
+    await cp.store.streamAdd(hotKeys.usageStream, encodeUsageEvent(usageEvent({ userId: String(user.id), apiKeyId: String(key.id), inputCost: micro(100_000), outputCost: micro(0), totalCost: micro(100_000) })));
+    const got = await rx.waitFor(2, (r) => r.path === '/total');
+    expect(got.map((r) => verified(r).details).sort((a, b) => Number(a.percent) - Number(b.percent))).toEqual([
+      expect.objectContaining({ limit: 'total', percent: 80, limitMicroUsd: 2_000_000, period: '2000000' }),
+      expect.objectContaining({ limit: 'total', percent: 100, limitMicroUsd: 2_000_000, period: '2000000' }),
+    ]);
+    await vi.waitFor(async () => {
+      if ((await cp.orm.em.fork().findOneOrFail(ApiKey, { id: key.id })).costUsed !== 2_500_000 || (await cp.store.pendingCount(hotKeys.usageStream, USAGE_GROUP)) !== 0) throw new Error('not ingested yet');
+    }, { timeout: 10_000, interval: 20 });
+    expect(await cp.orm.em.fork().count(AlertDelivery, { eventType: 'key.budget' })).toBe(2);
+  });
+
   it('ingester.lagging fires once the pending usage entries stay above the threshold long enough', async () => {
     const c = await createChannel(cp, { name: 'lag', kind: 'WEBHOOK', url: `${rx.url}/lag`, secret: SECRET, events: ['INGESTER_LAGGING'] });
     const s = cp.controlPlane.services;
