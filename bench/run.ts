@@ -12,7 +12,7 @@ import { topSelfTime } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';
 import { loadTool, runLoad, type LoadResult } from './lib/load.ts';
 import { cpuMicros, machineInfo, rssBytes, spawnPinned, type Child } from './lib/proc.ts';
-import { bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSnapshot, ROOT, startProxy, translateImportPatched, type RunningProxy } from './lib/proxy.ts';
+import { BENCH_METRICS_TOKEN, bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSnapshot, ROOT, startProxy, translateImportPatched, type RunningProxy } from './lib/proxy.ts';
 import { deletePrefix, trimStream } from './lib/redis.ts';
 import { f, renderReport, type CaseFigures, type LoopDelay, type Report, type SlowStreamFigures, type Target } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
@@ -142,7 +142,7 @@ async function runSlowStreams(mockUrl: string, proxy: RunningProxy): Promise<Slo
 /** The proxy's event-loop delay and GC pause gauges since the previous scrape (the scrape resets them); null if unavailable. */
 async function loopDelay(proxyUrl: string): Promise<LoopDelay | null> {
   try {
-    const text = await (await fetch(`${proxyUrl}/metrics`)).text();
+    const text = await (await fetch(`${proxyUrl}/metrics`, { headers: { authorization: `Bearer ${BENCH_METRICS_TOKEN}` } })).text();
     const gauge = (name: string) => Number(new RegExp(`^${name} ([0-9.e+-]+)$`, 'm').exec(text)?.[1] ?? NaN) * 1000;
     const maxMs = gauge('relay_proxy_event_loop_delay_max_seconds');
     return Number.isFinite(maxMs) ? { maxMs, p99Ms: gauge('relay_proxy_event_loop_delay_p99_seconds'), gcMaxMs: gauge('relay_proxy_gc_pause_max_seconds') } : null;

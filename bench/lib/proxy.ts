@@ -94,6 +94,9 @@ export interface RunningProxy {
   mode: ProxyMode;
 }
 
+/** The bearer token the benchmark's proxy requires on /metrics. */
+export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
+
 /** Starts the standalone proxy on core 0 and waits until it answers /readyz. */
 export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv }): Promise<RunningProxy> {
   const entry = opts.mode === 'bundle' ? [PROXY_BUNDLE] : ['--import', 'tsx', join(ROOT, 'apps/proxy/src/main.ts')];
@@ -103,7 +106,9 @@ export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; pref
     env: {
       PORT: '0', PROXY_ANNOUNCE_PORT: '1', NODE_ENV: 'production', LOG_LEVEL: 'warn',
       REDIS_URL: opts.redisUrl, HOT_STORE_PREFIX: opts.prefix,
-      API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, ...opts.env,
+      API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      // The mock listens on 127.0.0.1 (refused by the upstream address policy by default); the run scrapes /metrics.
+      UPSTREAM_ALLOW_PRIVATE: 'true', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...opts.env,
     },
   });
   const url = `http://127.0.0.1:${match[1]}`;

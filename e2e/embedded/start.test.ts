@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'relay-embedded-'));
 const children: ChildProcess[] = [];
+const METRICS_TOKEN = 'embedded-metrics-token-0001';
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -25,8 +26,8 @@ function freePort(): Promise<number> {
 
 /** Starts the embedded platform and resolves with what it printed once it is listening. */
 async function startEmbedded(port: number): Promise<{ child: ChildProcess; output: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir };
-  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'HOT_STORE_PREFIX']) delete env[name];
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, METRICS_TOKEN };
+  for (const name of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'HOT_STORE_PREFIX', 'METRICS_LISTEN']) delete env[name];
   const child = spawn(process.execPath, ['--import', 'tsx', 'apps/control-plane/src/main-embedded.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
@@ -105,6 +106,49 @@ describe('embedded mode (pnpm start)', () => {
 
     expect(existsSync(join(dataDir, 'relay.db'))).toBe(true);
     await stop(child);
+  });
+
+  it('readiness and metrics on the one port cover both planes; metrics only with METRICS_TOKEN', async () => {
+    const port = await freePort();
+    const { child } = await startEmbedded(port);
+    const base = `http://127.0.0.1:${port}`;
+    const ready = await fetch(`${base}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ok', database: true, hotStore: true, proxy: true });
+
+    const anonymous = await fetch(`${base}/metrics`);
+    expect(anonymous.status).toBe(401);
+    expect(await anonymous.text()).not.toMatch(/relay_(cp|proxy)_/);
+    const text = await (await fetch(`${base}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    expect(text).toMatch(/^relay_cp_usage_ingester_lag_seconds \d/m);
+    expect(text).toMatch(/^relay_cp_usage_ingester_pending_entries \d/m);
+    expect(text).toMatch(/^# TYPE relay_proxy_requests_total counter$/m);
+    await stop(child);
+  });
+
+  it('keeps DATA_DIR private: database, secrets and logs 0600, folders 0700 (also tightening files an older version left open)', async () => {
+    // A log file from before, world-readable: the next start makes it private.
+    writeFileSync(join(dataDir, 'logs', 'old.log'), 'old\n', { mode: 0o644 });
+    const port = await freePort();
+    const { child } = await startEmbedded(port);
+    await stop(child);
+    const entries = [dataDir, ...readdirSync(dataDir, { recursive: true }).map((p) => join(dataDir, String(p)))];
+    const modes = Object.fromEntries(entries.map((p) => [p.slice(dataDir.length) || '/', (statSync(p).mode & 0o777).toString(8)]));
+    expect(Object.keys(modes)).toEqual(expect.arrayContaining(['/', '/relay.db', '/secrets.json', '/logs', '/logs/old.log']));
+    expect(Object.keys(modes).some((p) => /^\/logs\/relay\.\d+\.log$/.test(p))).toBe(true);
+    for (const [path, mode] of Object.entries(modes)) {
+      expect(mode, path).toBe(statSync(join(dataDir, path)).isDirectory() ? '700' : '600');
+    }
+  });
+
+  it('a bad DATA_DIR ends the start with one line saying what to fix, no stack trace', async () => {
+    const notADir = join(dataDir, 'secrets.json');
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/control-plane/src/main-embedded.ts'], {
+      cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATA_DIR: join(notADir, 'sub'), PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^Cannot prepare DATA_DIR .*; set DATA_DIR to a folder this user owns$/)]);
+    expect(r.stdout).toBe('');
   });
 
   it('keeps its data across a restart: no new admin, the same password still works', async () => {

@@ -11,6 +11,8 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FAULT_SECRETS = {
   API_KEY_SECRET: 'faults-api-key-secret-0123456789abcdef',
   ENCRYPTION_KEY: 'faults-encryption-key-0123456789abcdef0123',
+  // The mock upstream listens on 127.0.0.1, which the upstream address policy refuses by default.
+  UPSTREAM_ALLOW_PRIVATE: 'true',
 };
 
 /**
@@ -119,11 +121,14 @@ export async function controlPlaneProcess(opts: { databaseUrl: string; redisUrl:
   return proc;
 }
 
-/** A standalone proxy (`apps/proxy/src/main.ts`) on an ephemeral port (announced on stdout), file spool in dataDir. */
-export async function proxyProcess(label: string, opts: { redisUrl: string; dataDir: string }): Promise<AppProcess> {
+/**
+ * A standalone proxy (`apps/proxy/src/main.ts`) on an ephemeral port (announced on stdout), file spool in dataDir.
+ * `env` overrides the defaults (e.g. another control plane's secrets and HOT_STORE_PREFIX).
+ */
+export async function proxyProcess(label: string, opts: { redisUrl: string; dataDir: string; env?: Record<string, string> }): Promise<AppProcess> {
   const proc = new AppProcess(label, 'apps/proxy/src/main.ts', {
     ...FAULT_SECRETS, REDIS_URL: opts.redisUrl, DATA_DIR: opts.dataDir, PORT: '0', PROXY_ANNOUNCE_PORT: '1',
-    LOG_LEVEL: 'warn', SNAPSHOT_POLL_MS: '500',
+    LOG_LEVEL: 'warn', SNAPSHOT_POLL_MS: '500', ...opts.env,
   }, join(opts.dataDir, `${label}.out.log`));
   await proc.start((out) => {
     const m = /PROXY_PORT=(\d+)/.exec(out);

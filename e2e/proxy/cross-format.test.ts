@@ -1,19 +1,11 @@
 import Anthropic from '@anthropic-ai/sdk';
 import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expectedCost, KEY, startSdkWorld, type SdkWorld } from './fixtures.ts';
+import { describe, expect, it } from 'vitest';
+import { expectedCost, KEY, useSdkWorld } from './fixtures.ts';
 
 describe('cross-format traffic (translated by the proxy)', () => {
-  let w: SdkWorld;
-  beforeAll(async () => {
-    w = await startSdkWorld();
-  });
-  afterAll(async () => w?.close());
-  beforeEach(async () => {
-    w.mock.reset();
-    await w.usage.drain(); // a failed test must not shift the next one's events
-  });
+  const w = useSdkWorld();
 
   it('OpenAI SDK asking for a Claude model is served by the Anthropic account', async () => {
     const client = new OpenAI({ apiKey: KEY, baseURL: `${w.proxy.url}/v1`, maxRetries: 0 });

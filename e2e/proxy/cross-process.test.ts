@@ -17,7 +17,7 @@ function startProxyProcess(prefix: string): Promise<{ url: string; child: ChildP
     cwd: ROOT,
     env: {
       ...process.env, REDIS_URL: redisUrl, HOT_STORE_PREFIX: prefix, PORT: '0', PROXY_ANNOUNCE_PORT: '1', LOG_LEVEL: 'silent',
-      API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
+      API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY, UPSTREAM_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,5 +1,6 @@
 import { computeCost, parseRate, type TokenUsage } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { startTestProxy, toModelPrice, usageReader, type SnapshotSpec, type TestProxy, type UsageReader } from '@relay/testkit';
 
 export const KEY = 'sk-relay-e2e-key-0000000000000000000000000';
@@ -47,5 +48,32 @@ export async function startSdkWorld(): Promise<SdkWorld> {
       await proxy.close();
       await mock.close();
     },
+  };
+}
+
+/**
+ * One SdkWorld for the calling test file (started before its tests, closed after them); before each
+ * test the mock is reset and pending usage events are drained, so a failed test never shifts the
+ * next one's events. The returned object reads through to the running world.
+ */
+export function useSdkWorld(): SdkWorld {
+  let current: SdkWorld | undefined;
+  const world = (): SdkWorld => {
+    if (!current) throw new Error('the SdkWorld is started in beforeAll');
+    return current;
+  };
+  beforeAll(async () => {
+    current = await startSdkWorld();
+  });
+  afterAll(async () => current?.close());
+  beforeEach(async () => {
+    world().mock.reset();
+    await world().usage.drain();
+  });
+  return {
+    get mock() { return world().mock; },
+    get proxy() { return world().proxy; },
+    get usage() { return world().usage; },
+    close: () => world().close(),
   };
 }

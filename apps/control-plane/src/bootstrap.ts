@@ -6,6 +6,13 @@ import type { ControlPlaneConfig } from './config.ts';
 import { hashPassword } from './modules/auth/password.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 
+/** What a failed database open tells the operator to check. */
+export function databaseFix(config: Pick<ControlPlaneConfig, 'databaseUrl' | 'dataDir'>): string {
+  return config.databaseUrl
+    ? 'check DATABASE_URL (user, password, host, port, database name) and that the database server is running'
+    : `check that DATA_DIR (${config.dataDir}) is writable and relay.db is a SQLite database`;
+}
+
 export interface OpenedDatabase {
   orm: RelayOrm;
   /** Set only on the first start, when the admin user was created. */
@@ -42,16 +49,21 @@ async function ensureAdminUser(orm: RelayOrm, configured: string | undefined): P
   const em = orm.em.fork();
   if ((await em.count(User, {})) > 0) return undefined;
   const password = configured ?? randomBytes(12).toString('base64url');
-  const admin = new User();
-  admin.username = 'admin';
-  admin.passwordHash = await hashPassword(password);
-  admin.role = 'ADMIN';
-  admin.status = 'ACTIVE';
-  admin.priceRate = '1.0000';
-  em.persist(admin);
-  await em.flush();
-  await new AuditService({ em, user: undefined, ip: null }).record({
-    action: 'user.create', targetType: 'user', targetId: admin.id, after: { username: 'admin', role: 'ADMIN', firstStart: true },
+  const passwordHash = await hashPassword(password);
+  // The first admin and its audit row commit together (the transaction rule of runMutation; the
+  // services it needs do not exist yet at this point of the boot).
+  await em.transactional(async (tx) => {
+    const admin = new User();
+    admin.username = 'admin';
+    admin.passwordHash = passwordHash;
+    admin.role = 'ADMIN';
+    admin.status = 'ACTIVE';
+    admin.priceRate = '1.0000';
+    tx.persist(admin);
+    await tx.flush();
+    new AuditService().add(tx, { kind: 'system', job: 'first-start' }, {
+      action: 'user.create', targetType: 'user', targetId: admin.id, after: { username: 'admin', role: 'ADMIN', firstStart: true },
+    });
   });
   return { username: 'admin', password, generated: configured === undefined };
 }

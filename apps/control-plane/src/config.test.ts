@@ -4,8 +4,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EnvReader } from '@relay/core';
-import { CONTROL_PLANE_VARIABLES, loadControlPlaneConfig } from './config.ts';
+import { CONFIG_VARIABLES, ConfigError, EnvReader } from '@relay/core';
+import { refusedPort } from '@relay/mock-upstream';
+import { loadControlPlaneConfig } from './config.ts';
 import { resolveSecrets } from './secrets.ts';
 import { printAppSchema, SCHEMA_FILE } from './emit-schema.ts';
 
@@ -29,7 +30,7 @@ describe('control-plane config', () => {
     const c = load({});
     expect(c).toMatchObject({ port: 8080, logLevel: 'info', usageTimezone: 'UTC', sessionTtlHours: 168, maxApiKeysPerUser: 10, maxPriceRate: 1_000_000, loginRateLimit: 5, loginRateWindowMinutes: 15, loginBackoffMaxSeconds: 300, graphqlMaxDepth: 10, graphqlMaxCost: 200, graphqlCostPerMinute: 3000, graphqlIntrospection: true, hotStorePrefix: '' });
     expect(c.databaseUrl).toBeUndefined();
-    const names = CONTROL_PLANE_VARIABLES.map((v) => v.name);
+    const names = CONFIG_VARIABLES.filter((v) => 'control-plane' in v.planes).map((v) => v.name);
     for (const n of ['PORT', 'DATABASE_URL', 'REDIS_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'USAGE_TIMEZONE', 'MAX_PRICE_RATE', 'GRAPHQL_MAX_COST', 'CLAUDE_OAUTH_TOKEN_URL']) expect(names).toContain(n);
   });
 
@@ -71,6 +72,32 @@ describe('control-plane config', () => {
     expect(lines[0]).toMatch(/DATABASE_URL/);
     expect(r.stdout).toBe('');
   });
+
+  /** Runs main.ts with production settings plus `env`; returns its exit status and stderr lines. */
+  function bootMain(env: Record<string, string>) {
+    const dataDir = mkdtempSync(join(tmpdir(), 'relay-boot-'));
+    try {
+      const r = spawnSync(tsx, [join(here, 'main.ts')], {
+        env: { ...process.env, ENCRYPTION_KEY: 'k'.repeat(32), API_KEY_SECRET: 's'.repeat(32), DATA_DIR: dataDir, PORT: '0', LOG_LEVEL: 'silent', ...env },
+        encoding: 'utf8', timeout: 60_000,
+      });
+      return { status: r.status, lines: r.stderr.trim().split('\n'), stdout: r.stdout };
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  it('main.ts with an unreachable database or Redis prints one line saying what to fix, no stack trace', async () => {
+    const port = await refusedPort();
+    const db = bootMain({ DATABASE_URL: `mysql://relay:hunter2@127.0.0.1:${port}/relay`, REDIS_URL: 'redis://127.0.0.1:6379' });
+    expect(db.status).toBe(1);
+    expect(db.lines).toEqual([`Cannot open the database: connect ECONNREFUSED 127.0.0.1:${port}; check DATABASE_URL (user, password, host, port, database name) and that the database server is running`]);
+    expect(db.stdout).toBe('');
+    // SQLite opens; the Redis it is pointed at does not answer.
+    const redis = bootMain({ DATABASE_URL: '', REDIS_URL: `redis://:hunter2@127.0.0.1:${port}` });
+    expect(redis.status).toBe(1);
+    expect(redis.lines).toEqual([`Cannot reach Redis at redis://:***@127.0.0.1:${port}: not reachable; check REDIS_URL and that Redis is running`]);
+  }, 120_000);
 });
 
 describe('schema.graphql', () => {

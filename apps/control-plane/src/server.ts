@@ -3,7 +3,7 @@ import Koa from 'koa';
 import Router from '@koa/router';
 import { koaMiddleware } from '@as-integrations/koa';
 import type { MikroORM } from '@mikro-orm/core';
-import { newRequestId, SecretBox } from '@relay/core';
+import { answerMetrics, newRequestId, SecretBox } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore } from '@relay/hot-store';
 import type { ControlPlaneConfig } from './config.ts';
@@ -18,6 +18,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { adminStatic } from './http/admin-static.ts';
 import { createGraphqlWebSocket } from './http/websocket.ts';
 import { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
+import { AuditService } from './modules/audit/audit.service.ts';
+import { ControlPlaneMetrics } from './metrics.ts';
 import { AlertService } from './modules/alerts/alert.service.ts';
 
 export interface ControlPlaneDeps {
@@ -37,8 +39,13 @@ export interface ControlPlane {
   httpHandler: ReturnType<Koa['callback']>;
   /** Serves graphql-ws subscriptions on `server`'s /graphql path. */
   attachWebSocket(server: Server): void;
-  /** Singletons (snapshot publisher, secrets, …) for background jobs and tests. */
+  /** Singletons (snapshot publisher, secrets, metrics, …) for background jobs and tests. */
   services: AppServices;
+  /**
+   * Adds a check to `/readyz` (embedded mode: the proxy's snapshot and store); the answer lists
+   * each check by name and is 200 only when all pass.
+   */
+  addReadinessCheck(name: string, check: () => Promise<boolean> | boolean): void;
   /** Stops the GraphQL server and websockets (does not close the ORM or store: the caller owns them). */
   close(): Promise<void>;
 }
@@ -47,6 +54,7 @@ export interface ControlPlane {
 export async function createControlPlane(deps: ControlPlaneDeps): Promise<ControlPlane> {
   const { orm, store, config, logger } = deps;
   const secrets = deps.secrets ?? resolveSecrets(config);
+  const metrics = new ControlPlaneMetrics();
   const services: AppServices = {
     orm,
     store,
@@ -54,11 +62,14 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     secrets,
     secretBox: SecretBox.fromKey(secrets.encryptionKey),
     logger,
-    snapshots: new SnapshotPublisher(orm, store, logger),
+    snapshots: new SnapshotPublisher(orm, store, logger, config.usageTimezone, () => metrics.snapshotPublishFailures.inc()),
+    audit: new AuditService(),
+    metrics,
     alerts: new AlertService({ orm, logger }),
   };
+  metrics.watch({ store, snapshots: services.snapshots });
   const schema = await buildAppSchema();
-  const apollo = await createApolloServer({ schema, logger, store, limits: graphqlLimitsOf(config), introspection: config.graphqlIntrospection });
+  const apollo = await createApolloServer({ schema, logger, store, limits: graphqlLimitsOf(config), introspection: config.graphqlIntrospection, plugins: [metrics.graphqlPlugin<AppContext>()] });
   const ws = createGraphqlWebSocket({ schema, services });
 
   const app = new Koa({ proxy: config.trustProxy });
@@ -76,8 +87,10 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     try {
       await next();
     } finally {
-      const line = { requestId, method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(performance.now() - started) };
-      if (ctx.path === '/healthz' || ctx.path === '/readyz') logger.debug(line, 'request');
+      // Routes that write the response themselves (ctx.respond = false) leave ctx.status at its default.
+      const status = ctx.respond === false ? ctx.res.statusCode : ctx.status;
+      const line = { requestId, method: ctx.method, path: ctx.path, status, ms: Math.round(performance.now() - started) };
+      if (ctx.path === '/healthz' || ctx.path === '/readyz' || ctx.path === '/metrics') logger.debug(line, 'request');
       else logger.info(line, 'request');
     }
   });
@@ -87,11 +100,21 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
+  const readinessChecks: { name: string; check: () => Promise<boolean> | boolean }[] = [];
   router.get('/readyz', async (ctx) => {
-    const [db, hot] = await Promise.allSettled([orm.em.fork().getConnection().execute('select 1'), store.ping()]);
-    const ok = db.status === 'fulfilled' && hot.status === 'fulfilled';
+    const [db, hot, ...extra] = await Promise.allSettled([
+      orm.em.fork().getConnection().execute('select 1'), store.ping(), ...readinessChecks.map(async (c) => c.check()),
+    ]);
+    const checks: Record<string, boolean> = { database: db.status === 'fulfilled', hotStore: hot.status === 'fulfilled' };
+    readinessChecks.forEach((c, i) => (checks[c.name] = extra[i].status === 'fulfilled' && extra[i].value === true));
+    const ok = Object.values(checks).every(Boolean);
     ctx.status = ok ? 200 : 503;
-    ctx.body = { status: ok ? 'ok' : 'unavailable', database: db.status === 'fulfilled', hotStore: hot.status === 'fulfilled' };
+    ctx.body = { status: ok ? 'ok' : 'unavailable', ...checks };
+  });
+  // Operators only: revenue, token totals and account ids must not be public (METRICS_TOKEN).
+  router.get('/metrics', async (ctx) => {
+    ctx.respond = false;
+    await answerMetrics(ctx.req, ctx.res, () => metrics.text(), config.metricsToken, true);
   });
 
   const graphql = koaMiddleware(apollo, {
@@ -120,6 +143,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     httpHandler: app.callback(),
     attachWebSocket: (server) => ws.attach(server),
     services,
+    addReadinessCheck: (name, check) => void readinessChecks.push({ name, check }),
     async close() {
       await ws.close();
       await apollo.stop();

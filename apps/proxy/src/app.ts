@@ -1,7 +1,7 @@
 import Koa, { type Context } from 'koa';
 import { clientErrorBody, newRequestId, type WireFormat } from '@relay/core';
 import { sendJson } from './errors.ts';
-import { authMw, chain, limitsMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
+import { authMw, chain, limitsMw, modelAccessMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
 import { completionHandler, countTokensHandler } from './routes/completions.ts';
 import { healthz, metrics, readyz } from './routes/health.ts';
 import { listGeminiModelsHandler, listModelsHandler } from './routes/models.ts';
@@ -22,31 +22,46 @@ export function proxyHandles(pathname: string): boolean {
 
 /** The client's format for errors on a path that matched no route. */
 function formatForPath(path: string, ctx: Context): WireFormat {
+  if (path.startsWith('/gemini/v1/chat')) return 'openai';
   if (path.startsWith('/v1beta') || path.startsWith('/gemini')) return 'gemini';
   if (path.includes('/messages') || path.startsWith('/claude') || ctx.get('anthropic-version')) return 'anthropic';
   return 'openai';
 }
 
+/** True when the path holds a `%` escape that does not decode (`%E0%A4%A`): the client's 400, never a URIError. */
+function malformedEncoding(path: string): boolean {
+  if (!path.includes('%')) return false;
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /**
- * The Koa app. Every route is an explicit chain: requestId → parseBody → auth → limits → handler.
- * Chains are built once here; a request only matches a path and runs its chain.
+ * The Koa app. Every route is an explicit chain: requestId → auth (key only) → parseBody → model
+ * access → limits → handler. The key is checked before the body is read, so unauthenticated
+ * uploads cost nothing but their headers. Chains are built once here; a request only matches a
+ * path and runs its chain.
  */
 export function createApp(rt: ProxyRuntime): Koa {
   const app = new Koa({ proxy: true });
   const completion = (spec: RouteSpec) =>
-    chain(requestIdMw(rt, spec.clientFormat), parseBodyMw(rt, spec), authMw(rt, { requireModel: true }), limitsMw(rt), completionHandler(rt));
+    chain(requestIdMw(rt, spec.clientFormat), authMw(rt), parseBodyMw(rt, spec), modelAccessMw(), limitsMw(rt), completionHandler(rt));
   const messages = completion({ clientFormat: 'anthropic', endpoint: 'messages', route: '/v1/messages' });
   const chat = completion({ clientFormat: 'openai', endpoint: 'chat', route: '/v1/chat/completions' });
   const geminiGenerate = completion({ clientFormat: 'gemini', endpoint: 'generate', route: '/v1beta/models/{model}:generateContent', modelFromPath: true });
   const geminiStream = completion({ clientFormat: 'gemini', endpoint: 'stream_generate', route: '/v1beta/models/{model}:streamGenerateContent', modelFromPath: true });
   const countTokens = chain(
     requestIdMw(rt, 'anthropic'),
+    authMw(rt),
     parseBodyMw(rt, { clientFormat: 'anthropic', endpoint: 'count_tokens', route: '/v1/messages/count_tokens' }),
-    authMw(rt, { requireModel: true }),
+    modelAccessMw(),
     countTokensHandler(rt),
   );
-  const models = chain(requestIdMw(rt, 'openai'), authMw(rt, { requireModel: false }), listModelsHandler(rt));
-  const geminiModels = chain(requestIdMw(rt, 'gemini'), authMw(rt, { requireModel: false }), listGeminiModelsHandler(rt));
+  const models = chain(requestIdMw(rt, 'openai'), authMw(rt), listModelsHandler(rt));
+  const geminiModels = chain(requestIdMw(rt, 'gemini'), authMw(rt), listGeminiModelsHandler(rt));
   const notFound = async (ctx: Context) => {
     ctx.respond = false;
     const format = formatForPath(ctx.path, ctx);
@@ -56,6 +71,11 @@ export function createApp(rt: ProxyRuntime): Koa {
   app.use(async (ctx) => {
     const path = ctx.path;
     const method = ctx.method;
+    if (malformedEncoding(path)) {
+      ctx.respond = false;
+      sendJson(ctx.res, 400, clientErrorBody(formatForPath(path, ctx), 'invalid_request', 'The path is not valid percent-encoding'), { 'x-request-id': newRequestId() });
+      return;
+    }
     if (method === 'POST') {
       if (MESSAGES_PATHS.has(path)) return messages(ctx);
       if (CHAT_PATHS.has(path)) return chat(ctx);

@@ -1,4 +1,5 @@
 import type { SnapshotKey, SnapshotUser, WireFormat } from '@relay/core';
+import type { RequestLimits } from './limits/request-limits.ts';
 import type { SnapshotIndex } from './snapshot/snapshot-index.ts';
 
 /** Which operation a route performs; adapters build their URL from it. */
@@ -18,6 +19,8 @@ export interface ProxyState {
   /** The model the client asked for (body.model, or the Gemini path). */
   model: string;
   stream: boolean;
+  /** The request's limits, read once (limits/request-limits.ts) for admission, translation and passthrough. */
+  limits: RequestLimits;
   index: SnapshotIndex;
   key: SnapshotKey;
   user: SnapshotUser;

@@ -1,4 +1,4 @@
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { CLIENT_ERRORS, clientErrorBody, type ClientErrorCode, type WireFormat } from '@relay/core';
 
 /**
@@ -46,8 +46,19 @@ export function writeClientError(res: ServerResponse, format: WireFormat, err: u
   }
   const code: ClientErrorCode = pe ? pe.code : 'internal_error';
   const message = pe ? pe.message : 'Internal error';
-  sendJson(res, status, clientErrorBody(format, code, message), { 'x-request-id': requestId, ...(pe?.headers ?? {}) });
+  // A request refused before its body was read (bad key, declared body too large): close the
+  // connection after the answer instead of reading the rest of the upload off the wire just to
+  // keep the connection alive; the client reconnects for its next request.
+  const unread: Record<string, string> = res.req && hasUnreadBody(res.req) ? { connection: 'close' } : {};
+  sendJson(res, status, clientErrorBody(format, code, message), { 'x-request-id': requestId, ...(pe?.headers ?? {}), ...unread });
   return status;
+}
+
+/** Whether a request declared a body that has not been read to its end. */
+function hasUnreadBody(req: IncomingMessage): boolean {
+  if (req.complete) return false;
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function isClientAbort(err: unknown, res: ServerResponse): boolean {

@@ -1,10 +1,10 @@
 /**
  * Standalone proxy process (`pnpm start:proxy`): config from the environment, the Redis hot
- * store, the Koa data plane on PORT, and a graceful SIGTERM (stop accepting, let streams finish
- * for up to 10 s).
+ * store, the Koa data plane on PORT, metrics on METRICS_LISTEN when set, and a graceful SIGTERM
+ * (stop accepting, let streams finish for up to 10 s). A failed boot prints one line and exits.
  */
 import { createServer } from 'node:http';
-import { ConfigError, EnvReader, loadConfigOrExit } from '@relay/core';
+import { BootError, bootStep, describeError, ConfigError, EnvReader, exitOnBootFailure, loadConfigOrExit, restrictDataDir, startMetricsListener } from '@relay/core';
 import { createHotStore } from '@relay/hot-store';
 import { loadProxyConfig } from './config.ts';
 import { createProxyLogger } from './logger.ts';
@@ -12,24 +12,30 @@ import { createProxy } from './proxy.ts';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
-const env = new EnvReader();
 const config = loadConfigOrExit(() => {
-  const c = loadProxyConfig(env);
+  const c = loadProxyConfig(new EnvReader());
   if (!c.redisUrl) throw new ConfigError('REDIS_URL', 'a redis:// URL (the standalone proxy shares its hot store)');
   return c;
 });
+const dataDir = config.dataDir;
+if (dataDir) await bootStep(`Cannot prepare DATA_DIR ${dataDir}`, 'set DATA_DIR to a folder this user owns', () => restrictDataDir(dataDir)).catch(exitOnBootFailure);
 const logger = createProxyLogger(config.logLevel, config.dataDir);
-/** HOT_STORE_PREFIX: key prefix in Redis (tests run several isolated proxies on one Redis). */
-const store = createHotStore({ redisUrl: config.redisUrl, prefix: env.optional('HOT_STORE_PREFIX') });
-const proxy = await createProxy({ store, config, logger });
+const store = createHotStore({ redisUrl: config.redisUrl, prefix: config.hotStorePrefix });
+const proxy = await bootStep('Cannot start the proxy', 'check REDIS_URL and that Redis is running', () => createProxy({ store, config, logger })).catch(exitOnBootFailure);
+const metricsListen = config.metricsListen;
+if (metricsListen) {
+  await bootStep(`Cannot listen on METRICS_LISTEN ${metricsListen.host}:${metricsListen.port}`, 'choose a free local address for METRICS_LISTEN', () =>
+    startMetricsListener(metricsListen, () => proxy.metricsText(), config.metricsToken)).catch(exitOnBootFailure);
+}
 const server = createServer(proxy.handler);
+server.once('error', (e) => exitOnBootFailure(new BootError(`Cannot listen on PORT ${config.port}: ${describeError(e)}; choose a free PORT`)));
 server.keepAliveTimeout = 65_000;
 server.listen(config.port, () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   logger.info({ port }, 'proxy listening');
   // A parent process (tests) reads this line to learn an ephemeral port.
-  if (process.env.PROXY_ANNOUNCE_PORT) process.stdout.write(`PROXY_PORT=${port}\n`);
+  if (config.announcePort) process.stdout.write(`PROXY_PORT=${port}\n`);
 });
 
 let stopping = false;

@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SecretBox } from '@relay/core';
+import { SecretBox, type MetricsText } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import { createApp, proxyHandles } from './app.ts';
+import { proxyMetricsText, proxyReadiness } from './routes/health.ts';
 import type { ProxyConfig } from './config.ts';
 import { createProxyLogger, type Logger } from './logger.ts';
 import { ProxyMetrics } from './metrics.ts';
@@ -12,6 +13,7 @@ import { SnapshotCache } from './snapshot/snapshot-cache.ts';
 import { OAuthTokenRefresher } from './upstreams/claude-oauth/token-refresher.ts';
 import { EgressDispatchers } from './upstreams/egress.ts';
 import { createAdapterRegistry } from './upstreams/registry.ts';
+import { InflightRegistry } from './usage/inflight-registry.ts';
 import { UsagePublisher } from './usage/usage-publisher.ts';
 
 export interface ProxyInstance {
@@ -21,6 +23,10 @@ export interface ProxyInstance {
   handles(pathname: string): boolean;
   /** Resolves when the first snapshot is loaded (or immediately when none exists yet). */
   ready: Promise<void>;
+  /** What `/readyz` reports: a snapshot is loaded and the hot store answers. */
+  readiness(): { ready: boolean; snapshotVersion: number; store: boolean };
+  /** The proxy's Prometheus text (for a METRICS_LISTEN listener, or embedded mode's one `/metrics`). */
+  metricsText(): Promise<MetricsText>;
   close(): Promise<void>;
 }
 
@@ -38,7 +44,12 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
   const logger = deps.logger ?? createProxyLogger(config.logLevel);
   const box = SecretBox.fromKey(config.encryptionKey);
   const snapshots = new SnapshotCache(store, box, config.snapshotPollMs, logger);
-  const health = new AccountHealth(store, config.authFailureThreshold, logger);
+  const health = new AccountHealth(store, config.authFailureThreshold, logger, {
+    failureThreshold: config.breakerFailures,
+    openMs: config.breakerOpenMs,
+    // A probe that never reports (hung, its proxy died) frees its slot once no request could still be running.
+    probeTimeoutMs: config.totalTimeoutMs + 30_000,
+  });
   snapshots.onChange((index) => void health.syncFromStore(index));
   const runtime: ProxyRuntime = {
     config,
@@ -47,21 +58,27 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     snapshots,
     health,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
-    dispatchers: new EgressDispatchers(config.connectTimeoutMs),
+    dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
     publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
+    inflight: new InflightRegistry(store, logger),
     metrics: new ProxyMetrics(),
     translation,
   };
   await health.start();
   await snapshots.start();
+  // A store that is down at boot must not stop the proxy: the heartbeat timer keeps trying.
+  await runtime.inflight.start().catch((err) => logger.warn({ err: (err as Error).message }, 'first heartbeat failed'));
   const app = createApp(runtime);
   return {
     runtime,
     handler: app.callback(),
     handles: proxyHandles,
     ready: snapshots.ready,
+    readiness: () => proxyReadiness(runtime),
+    metricsText: () => proxyMetricsText(runtime),
     async close() {
       await snapshots.close();
+      await runtime.inflight.close();
       await health.close();
       await runtime.publisher.close();
       await runtime.dispatchers.close();
@@ -73,5 +90,5 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
 /** The data plane: see ProxyInstance. */
 export async function createProxy(deps: { store: HotStore; config: ProxyConfig; logger?: Logger }): Promise<ProxyInstance> {
   const p = await createProxyInternals(deps);
-  return { handler: p.handler, handles: p.handles, ready: p.ready, close: p.close };
+  return { handler: p.handler, handles: p.handles, ready: p.ready, readiness: p.readiness, metricsText: p.metricsText, close: p.close };
 }

@@ -8,6 +8,7 @@ import type { AccountHealth } from './routing/account-health.ts';
 import type { SnapshotCache } from './snapshot/snapshot-cache.ts';
 import type { EgressDispatchers } from './upstreams/egress.ts';
 import type { UpstreamAdapter } from './upstreams/types.ts';
+import type { InflightRegistry } from './usage/inflight-registry.ts';
 import type { UsagePublisher } from './usage/usage-publisher.ts';
 
 /** The long-lived parts of one proxy instance, handed to routes and the relay. */
@@ -20,6 +21,8 @@ export interface ProxyRuntime {
   adapters: Record<Platform, UpstreamAdapter>;
   dispatchers: EgressDispatchers;
   publisher: UsagePublisher;
+  /** This instance's in-flight requests: heartbeat, lease renewal, usage checkpoints. */
+  inflight: InflightRegistry;
   metrics: ProxyMetrics;
   translation: Translation;
 }

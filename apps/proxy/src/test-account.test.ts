@@ -14,7 +14,7 @@ function testRequest(platform: Platform, baseUrl: string, credentials: AccountCr
     id: `acc-${platform}`, name: platform, platform, status: 'ACTIVE', schedulable: true, priority: 1, baseUrl,
     credentials: '', supportedModels: null, modelMapping: {}, concurrency: null, egressProxy: null, settings,
   };
-  return { account, credentials, model, prompt: 'Tell me about foxes.' };
+  return { account, credentials, model, prompt: 'Tell me about foxes.', addressPolicy: { allowPrivate: true } };
 }
 
 /** Runs a streamed test, recording each delta with its arrival time. */
@@ -59,11 +59,29 @@ describe('account test requests', () => {
     });
   }
 
-  it('reports an upstream error status with the provider message, and no text pieces', async () => {
-    mock.enqueue({ status: 401, errorMessage: 'invalid x-api-key' });
-    const { outcome, deltas } = await streamed(accounts(mock.url).openai);
-    expect(outcome).toMatchObject({ status: 401, text: 'invalid x-api-key', error: 'upstream answered 401', firstTokenMs: null });
+  it('reports an upstream error as status and a short classification, never the body text', async () => {
+    mock.enqueue({ status: 401, errorMessage: 'invalid x-api-key; internal detail: db password hunter2' });
+    const { outcome, deltas } = await streamed(accounts(mock.url)['claude-console']);
+    expect(outcome).toMatchObject({ status: 401, text: '', firstTokenMs: null });
+    expect(outcome.error).toMatch(/^upstream answered 401: authentication failed: check the credentials( \([\w.-]+\))?$/);
+    expect(JSON.stringify(outcome)).not.toContain('hunter2');
     expect(deltas).toEqual([]);
+    mock.enqueue({ status: 500, errorMessage: 'stack trace of an internal service' });
+    const whole = await testAccountRequest(accounts(mock.url).openai);
+    expect(whole).toMatchObject({ status: 500, text: '' });
+    expect(whole.error).toMatch(/^upstream answered 500: upstream server error/);
+    expect(JSON.stringify(whole)).not.toContain('internal service');
+  });
+
+  it('refuses metadata addresses always, and loopback unless private upstreams are allowed, before connecting', async () => {
+    const metadata = await testAccountRequest(accounts('http://169.254.169.254/').openai);
+    expect(metadata).toMatchObject({ status: 0, text: '' });
+    expect(metadata.error).toMatch(/link-local or cloud metadata address.*upstream address policy/);
+    const before = mock.requests.length;
+    const loopback = await testAccountRequest({ ...accounts(mock.url).openai, addressPolicy: { allowPrivate: false } });
+    expect(loopback.status).toBe(0);
+    expect(loopback.error).toMatch(/loopback or private address.*UPSTREAM_ALLOW_PRIVATE=true/);
+    expect(mock.requests.length).toBe(before);
   });
 
   it('reports an error event inside an otherwise successful stream', async () => {

@@ -1,4 +1,4 @@
-import { PLATFORM_FORMAT, type AccountCredentials, type SnapshotAccount, type WireFormat } from '@relay/core';
+import { PLATFORM_FORMAT, UpstreamAddressError, type AccountCredentials, type SnapshotAccount, type UpstreamAddressPolicy, type WireFormat } from '@relay/core';
 import { request, type Dispatcher } from 'undici';
 import type { Endpoint } from './context.ts';
 import type { SseEvent } from './relay/sse-decoder.ts';
@@ -19,9 +19,9 @@ export interface AccountTestOutcome {
    * non-streamed test (the answer arrives whole) and when no text arrived.
    */
   firstTokenMs: number | null;
-  /** The answer's text (successful responses), or the upstream's error message. */
+  /** The answer's text (successful responses only; an error answer's body is never passed on). */
   text: string;
-  /** Why the request failed, when it did (no secret in it). */
+  /** Why the request failed, when it did: status and a short classification (no secret, no upstream text). */
   error: string | null;
 }
 
@@ -39,6 +39,8 @@ export interface AccountTestRequest {
   maxTokens?: number;
   /** Time allowed for the response headers, and between two body chunks. @default 30000 */
   timeoutMs?: number;
+  /** Where the account may connect (UPSTREAM_ALLOW_PRIVATE), checked at connect time as in real traffic. */
+  addressPolicy: UpstreamAddressPolicy;
 }
 
 /** The `error` of an outcome whose request was cancelled by the caller (AbortSignal). */
@@ -70,10 +72,25 @@ function answerText(format: WireFormat, body: any): string {
   return (body?.candidates?.[0]?.content?.parts ?? []).filter((p: any) => typeof p?.text === 'string' && !p.thought).map((p: any) => p.text).join('');
 }
 
-/** The message of a provider error body (OpenAI, Anthropic, Gemini and Bedrock shapes). */
-function errorMessage(body: any, raw: string): string {
-  const m = body?.error?.message ?? body?.message ?? body?.error_description;
-  return typeof m === 'string' ? m : raw.slice(0, 200);
+const STATUS_CLASSES: [test: (status: number) => boolean, meaning: string][] = [
+  [(st) => st === 401 || st === 403, 'authentication failed: check the credentials'],
+  [(st) => st === 404, 'not found: check the base URL, deployment or model'],
+  [(st) => st === 429, 'rate limited or out of quota'],
+  [(st) => st === 400 || st === 422, 'request refused: check the model name'],
+  [(st) => st >= 500, 'upstream server error'],
+];
+
+/**
+ * A short classification of an upstream error answer: its status, what that usually means and the
+ * provider's error type when it is a plain identifier (`invalid_api_key`, `not_found_error`). The
+ * body's text is never passed on: an account pointed at an internal service must not turn the
+ * test into a way of reading that service's answers.
+ */
+export function classifyUpstreamError(status: number, body: any): string {
+  const meaning = STATUS_CLASSES.find(([test]) => test(status))?.[1] ?? 'unexpected answer';
+  const type = body?.error?.type ?? body?.error?.status ?? body?.error?.code ?? body?.type;
+  const safeType = typeof type === 'string' && /^[A-Za-z][\w.-]{0,63}$/.test(type) && type !== 'error' ? ` (${type})` : '';
+  return `upstream answered ${status}: ${meaning}${safeType}`;
 }
 
 function parseJson(raw: string): any {
@@ -103,7 +120,7 @@ async function prepare(req: AccountTestRequest, stream: boolean): Promise<Prepar
   const upstreamModel = account.modelMapping[model] ?? adapter.defaultModelId?.(model) ?? model;
   const body = testBody(format, upstreamModel, req.prompt ?? DEFAULT_PROMPT, req.maxTokens ?? (stream ? 512 : 64), stream);
   const timeoutMs = req.timeoutMs ?? 30_000;
-  const dispatchers = new EgressDispatchers(Math.min(timeoutMs, 10_000));
+  const dispatchers = new EgressDispatchers(Math.min(timeoutMs, 10_000), req.addressPolicy);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   try {
@@ -117,8 +134,9 @@ async function prepare(req: AccountTestRequest, stream: boolean): Promise<Prepar
   }
 }
 
-/** The reason of a request that threw (connection refused, timeout), without any secret. */
+/** The reason of a request that threw (connection refused, timeout, address policy), without any secret. */
 function failureReason(e: unknown): string {
+  if (e instanceof UpstreamAddressError) return `request refused: ${e.message}`;
   const code = (e as { code?: string })?.code;
   const timedOut = code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT';
   return timedOut ? 'upstream timeout' : `request failed: ${code ?? (e as Error)?.message ?? 'unknown error'}`;
@@ -150,15 +168,14 @@ export async function testAccountRequest(req: AccountTestRequest): Promise<Accou
     const res = await request(built.url, {
       method: built.method, headers: built.headers, body: built.body, dispatcher: t.dispatcher, headersTimeout: t.timeoutMs, bodyTimeout: t.timeoutMs,
     });
-    const raw = await res.body.text();
-    const parsed = parseJson(raw);
     const ok = res.statusCode >= 200 && res.statusCode < 300;
+    const parsed = parseJson(ok ? await res.body.text() : await readCapped(res.body, ERROR_BODY_LIMIT));
     return {
       status: res.statusCode,
       latencyMs: t.elapsed(),
       firstTokenMs: null,
-      text: ok ? answerText(format, parsed) : errorMessage(parsed, raw),
-      error: ok ? null : `upstream answered ${res.statusCode}`,
+      text: ok ? answerText(format, parsed) : '',
+      error: ok ? null : classifyUpstreamError(res.statusCode, parsed),
     };
   } catch (e) {
     return { status: 0, latencyMs: t?.elapsed() ?? Math.round(performance.now() - started), firstTokenMs: null, text: '', error: failureReason(e) };
@@ -199,8 +216,7 @@ export async function streamTestAccountRequest(req: AccountTestRequest, onText: 
     });
     status = res.statusCode;
     if (status < 200 || status >= 300) {
-      const raw = await readCapped(res.body, ERROR_BODY_LIMIT);
-      return outcome(`upstream answered ${status}`, errorMessage(parseJson(raw), raw));
+      return outcome(classifyUpstreamError(status, parseJson(await readCapped(res.body, ERROR_BODY_LIMIT))));
     }
     const ctype = String(res.headers['content-type'] ?? '');
     if (!ctype.includes('text/event-stream') && !ctype.includes('amazon.eventstream')) {

@@ -12,13 +12,25 @@ export const hotKeys = {
   accountLeases: (accountId: string) => `{a:${accountId}}:leases`,
   accountCooldown: (accountId: string) => `{a:${accountId}}:cooldown`,
   accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
+  /** Held by the one request probing a half-open circuit breaker (value: its request id). */
+  accountProbe: (accountId: string) => `{a:${accountId}}:probe`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
+  /** Settlement mark of a request billed by the orphan reaper: a replayed checkpoint never settles twice. */
+  keySettled: (keyId: string, requestId: string) => `{k:${keyId}}:settled:${requestId}`,
   sticky: (sessionHash: string) => `{s:${sessionHash}}:sticky`,
   /** GraphQL cost spent in one minute window by one caller (`u:<userId>` or `ip:<address>`). */
   graphqlCost: (caller: string, window: number) => `{g:${caller}}:cost:${window}`,
   /** Failed logins for one (username, client address) and the time until which it must wait. */
   loginFailures: (username: string, ip: string) => `{l:${username}}:fail:${ip}`,
   loginWaitUntil: (username: string, ip: string) => `{l:${username}}:wait:${ip}`,
+  /** A live proxy instance's heartbeat (short TTL). Its keys share `{p:<instance>}`. */
+  proxyAlive: (instanceId: string) => `{p:${instanceId}}:alive`,
+  /** Hash of the instance's in-flight request checkpoints: requestId → encoded InflightCheckpoint. */
+  proxyInflight: (instanceId: string) => `{p:${instanceId}}:inflight`,
+  /** Lock of the control plane that is billing a dead instance's orphans. */
+  proxyReaper: (instanceId: string) => `{p:${instanceId}}:reaper`,
+  /** Hash of every proxy instance that ever checkpointed: instanceId → last heartbeat (epoch ms). */
+  proxyInstances: '{proxies}:instances',
   /** Original design's usage counters (hashes), hash-tagged by user. */
   usageTotal: (userId: string) => `usage:total:{u:${userId}}`,
   usageDaily: (userId: string, day: string) => `usage:daily:{u:${userId}}:${day}`,
@@ -36,7 +48,11 @@ export const hotChannels = {
   snapshotChanged: 'cfg:changed',
   /** Payload: an encoded UsageEvent, for live request logs. */
   liveLogs: 'logs:live',
-  /** Payload: JSON { accountId, until, reason } so every proxy learns a cooldown at once. */
+  /**
+   * Payload: JSON { accountId, until, reason, breaker? } so every proxy learns a cooldown at once;
+   * `breaker: 'open'` marks a circuit breaker that opened (one probe after `until`),
+   * `breaker: 'closed'` (no `until`) one whose probe succeeded.
+   */
   cooldowns: 'acct:cooldown',
 } as const;
 

@@ -3,6 +3,13 @@
  * prices are integer micro-USD per million tokens; a price rate is an integer in ten-thousandths
  * (1.0 = 10_000, matching the `decimal(10,4)` column). Intermediate products use BigInt so that
  * nothing overflows, and rounding happens in exactly one place (`divRoundHalfUp`).
+ *
+ * The arithmetic is total: whatever number reaches it (NaN, ±Infinity, fractions, 1e300, negative
+ * token counts) it answers a safe integer and never throws, so no request can turn a bad figure
+ * into a 500. Token counts are clamped to [0, MAX_TOKENS] (fractions round up: a reservation must
+ * not shrink), amounts and results saturate at ±Number.MAX_SAFE_INTEGER. Only the parsers of
+ * decimal strings (`usdToMicro`, `parseRate`) and the `micro` assertion throw, by contract: they
+ * are the validators callers use at their boundary and turn into their own 400s.
  */
 declare const microBrand: unique symbol;
 /** Integer micro-USD. */
@@ -48,19 +55,41 @@ function divRoundHalfUp(n: bigint, d: bigint): bigint {
   return (n + d / 2n) / d;
 }
 
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+/** Largest token count the arithmetic takes; larger counts are clamped to it. */
+export const MAX_TOKENS = 1_000_000_000_000;
+
+/** Saturates a BigInt result into the safe-integer range. */
 function toSafe(n: bigint): MicroUsd {
-  if (n > BigInt(Number.MAX_SAFE_INTEGER)) throw new RangeError('amount exceeds safe integer range');
+  if (n > MAX_SAFE) return Number.MAX_SAFE_INTEGER as MicroUsd;
+  if (n < -MAX_SAFE) return -Number.MAX_SAFE_INTEGER as MicroUsd;
   return Number(n) as MicroUsd;
 }
 
+/** Any number as a safe integer (rounded half up, saturated; NaN → 0): the boundary of every amount. */
+function safeInt(n: number): bigint {
+  if (Number.isNaN(n)) return 0n;
+  if (n >= Number.MAX_SAFE_INTEGER) return MAX_SAFE;
+  if (n <= -Number.MAX_SAFE_INTEGER) return -MAX_SAFE;
+  return BigInt(Math.floor(n + 0.5));
+}
+
+/** Any number as a token count: clamped to [0, MAX_TOKENS], fractions rounded up, NaN → 0. */
+export function toTokenCount(n: number): number {
+  if (!(n > 0)) return 0;
+  return n >= MAX_TOKENS ? MAX_TOKENS : Math.ceil(n);
+}
+
+/** Asserts an integer micro-USD amount (trusted data such as database columns); throws RangeError otherwise. */
 export function micro(n: number): MicroUsd {
   if (!Number.isSafeInteger(n)) throw new RangeError(`not an integer micro-USD amount: ${n}`);
   return n as MicroUsd;
 }
 
+/** Sum of amounts, saturating at the safe-integer range. */
 export function addMicro(...xs: MicroUsd[]): MicroUsd {
   let s = 0n;
-  for (const x of xs) s += BigInt(x);
+  for (const x of xs) s += safeInt(x);
   return toSafe(s);
 }
 
@@ -76,8 +105,9 @@ export function usdToMicro(usd: string): MicroUsd {
 
 /** Formats micro-USD as a decimal USD string with exactly six decimals: 1500 → "0.001500". */
 export function microToUsd(x: MicroUsd | number): string {
-  const neg = x < 0;
-  const a = BigInt(Math.abs(x));
+  const v = safeInt(x);
+  const neg = v < 0n;
+  const a = neg ? -v : v;
   const s = `${a / 1_000_000n}.${(a % 1_000_000n).toString().padStart(6, '0')}`;
   return neg ? `-${s}` : s;
 }
@@ -91,18 +121,19 @@ export function parseRate(rate: string): RateBp {
 }
 
 /** 12500 → "1.2500" */
-export function formatRate(r: RateBp | number): string {
+export function formatRate(rate: RateBp | number): string {
+  const r = Math.max(0, Number(safeInt(rate)));
   return `${Math.trunc(r / 10_000)}.${String(r % 10_000).padStart(4, '0')}`;
 }
 
 /** tokens × price-per-million, rounded half-up to the micro-dollar. */
 export function tokenCost(tokens: number, pricePerMillion: MicroUsd): MicroUsd {
-  return toSafe(divRoundHalfUp(BigInt(tokens) * BigInt(pricePerMillion), 1_000_000n));
+  return toSafe(divRoundHalfUp(BigInt(toTokenCount(tokens)) * safeInt(pricePerMillion), 1_000_000n));
 }
 
 /** Scales an amount by a rate, rounded half-up. */
 export function applyRate(amount: MicroUsd, rate: RateBp): MicroUsd {
-  return toSafe(divRoundHalfUp(BigInt(amount) * BigInt(rate), 10_000n));
+  return toSafe(divRoundHalfUp(safeInt(amount) * safeInt(rate), 10_000n));
 }
 
 /**

@@ -36,8 +36,13 @@ export interface SnapshotKey {
   concurrency: number | null;
   dailyCostLimit: MicroUsd | null;
   totalCostLimit: MicroUsd | null;
-  /** Rated cost already recorded in the database when the snapshot was compiled. */
+  /** Rated cost already recorded in the database when the snapshot was compiled (the total budget's floor). */
   costUsed: MicroUsd;
+  /**
+   * Keys with a daily limit: rated cost recorded for the day `day` ('YYYY-MM-DD' in USAGE_TIMEZONE)
+   * when the snapshot was compiled — the daily budget's floor on that day. Absent otherwise.
+   */
+  costToday?: { day: string; amount: MicroUsd };
 }
 
 export type UserStatus = 'ACTIVE' | 'DISABLED';
@@ -76,6 +81,12 @@ export interface SnapshotPrice {
   model: string;
   platform: Platform | null;
   price: ModelPrice;
+  /**
+   * The model's largest possible output in tokens (catalog figure, else its platform's fallback,
+   * see `maxOutputTokensOf`): what a request without a maximum reserves. Absent in snapshots from
+   * older control planes; proxies then use the platform fallback.
+   */
+  maxOutputTokens?: number;
 }
 
 /** Decrypted credential JSON per platform. */

@@ -1,5 +1,13 @@
-import type { MicroUsd, ModelPrice, RateBp } from './money.ts';
+import { computeCost, type MicroUsd, type ModelPrice, type RateBp, type TokenUsage } from './money.ts';
 import type { Platform, WireFormat } from './platforms.ts';
+
+/**
+ * How a request ended for billing: `completed` — the proxy that served it published the event;
+ * `interrupted` — that proxy died mid-request and the control plane billed it from its last
+ * in-flight checkpoint (tokens counted up to then).
+ */
+export type UsageOutcome = 'completed' | 'interrupted';
+export const USAGE_OUTCOMES: readonly UsageOutcome[] = ['completed', 'interrupted'];
 
 /**
  * One finished request, published once by the proxy (idempotent by requestId) on the usage
@@ -44,6 +52,30 @@ export interface UsageEvent {
   userAgent: string | null;
   /** How many upstream attempts were made (failover). */
   attempts: number;
+  /** Absent means `completed` (the proxy's own events leave it out). */
+  outcome?: UsageOutcome;
+}
+
+/** A usage event before the request ends: no costs, no end time (what an in-flight checkpoint holds). */
+export type UsageEventDraft = Omit<UsageEvent, 'finishedAt' | 'latencyMs' | 'baseInputCost' | 'baseOutputCost' | 'baseTotalCost' | 'inputCost' | 'outputCost' | 'totalCost' | 'outcome'>;
+
+/** Completes a draft into the event to publish: base and rated costs from its tokens, price and rate. */
+export function completeUsageEvent(draft: UsageEventDraft, finishedAt: number, outcome?: UsageOutcome): UsageEvent {
+  const usage: TokenUsage = draft;
+  const cost = computeCost(usage, draft.price, draft.priceRate);
+  const event: UsageEvent = {
+    ...draft,
+    finishedAt,
+    latencyMs: Math.max(0, finishedAt - draft.startedAt),
+    baseInputCost: cost.base.inputCost,
+    baseOutputCost: cost.base.outputCost,
+    baseTotalCost: cost.base.totalCost,
+    inputCost: cost.rated.inputCost,
+    outputCost: cost.rated.outputCost,
+    totalCost: cost.rated.totalCost,
+  };
+  if (outcome && outcome !== 'completed') event.outcome = outcome;
+  return event;
 }
 
 const NUM_FIELDS = [
@@ -65,6 +97,7 @@ export function decodeUsageEvent(s: string): UsageEvent {
   for (const k of NUM_FIELDS) {
     if (!Number.isSafeInteger(e[k])) throw new Error(`usage event: bad ${k}`);
   }
+  if (e.outcome !== undefined && !USAGE_OUTCOMES.includes(e.outcome)) throw new Error('usage event: bad outcome');
   return e;
 }
 

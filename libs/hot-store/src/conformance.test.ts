@@ -210,19 +210,65 @@ function conformance(adapterFactory: () => Adapter): void {
       h.advance(1_000); // 'b' and 'c' expired too
       expect(await store.leaseCount(hotKeys.keyLeases('k2'), h.nowArg())).toBe(0);
     });
+
+    it('a lease stays held while its owner heartbeats, and is free once the heartbeat lapses', async () => {
+      // The owner (a proxy instance) renews its leases every heartbeat; a crashed owner stops.
+      const keyLeases = hotKeys.keyLeases('k-owner');
+      const TTL = 10_000;
+      const lease = (leaseId: string): AdmissionCheck => ({ kind: 'lease', key: keyLeases, limit: 1, leaseId, ttlMs: TTL });
+      expect(await store.admit([lease('req-on-A')], h.nowArg())).toEqual({ ok: true });
+      for (let beat = 0; beat < 5; beat++) {
+        h.advance(3_000);
+        expect(await store.renewLeases(keyLeases, ['req-on-A', 'unknown'], TTL, h.nowArg())).toBe(1);
+      }
+      // 15 s after acquiring — past the original TTL — the heartbeats still hold the slot.
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toMatchObject({ ok: false, current: 1 });
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(1);
+
+      // Owner dies: no more heartbeats. One TTL after its last one the slot is free for another instance.
+      h.advance(TTL - 1);
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toMatchObject({ ok: false });
+      h.advance(1);
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(0);
+      expect(await store.admit([lease('req-on-B')], h.nowArg())).toEqual({ ok: true });
+    });
+
+    it('renewing never resurrects a released or expired lease', async () => {
+      const keyLeases = hotKeys.accountLeases('acc-renew');
+      expect(await store.acquireLease(keyLeases, 'released', 2, 1_000, h.nowArg())).toBe(true);
+      expect(await store.acquireLease(keyLeases, 'expiring', 2, 1_000, h.nowArg())).toBe(true);
+      await store.settle([{ kind: 'release', key: keyLeases, leaseId: 'released' }]);
+      h.advance(1_000);
+      expect(await store.renewLeases(keyLeases, ['released', 'expiring'], 5_000, h.nowArg())).toBe(0);
+      expect(await store.leaseCount(keyLeases, h.nowArg())).toBe(0);
+      expect(await store.renewLeases(hotKeys.accountLeases('none'), ['x'], 5_000, h.nowArg())).toBe(0);
+    });
   });
 
   describe('budget', () => {
-    it('starts a missing counter at its initial value', async () => {
+    it('starts a missing counter at its floor', async () => {
       const key = hotKeys.keyCostTotal('b1');
-      const reserve = (amount: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount, initial: 30 });
+      const reserve = (amount: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount, floor: 30 });
       expect(await store.admit([reserve(80)], h.nowArg())).toEqual({ ok: false, failed: 0, current: 30, retryAfterMs: 0 });
       expect(await store.get(key)).toBeNull();
       expect(await store.admit([reserve(70)], h.nowArg())).toEqual({ ok: true });
       expect(await store.get(key)).toBe('100');
-      // Once the counter exists, `initial` no longer matters.
-      expect(await store.admit([{ kind: 'budget', key, limit: 1_000, amount: 1, initial: 999 }], h.nowArg())).toEqual({ ok: true });
+      // A counter above the floor keeps its value.
+      expect(await store.admit([{ kind: 'budget', key, limit: 1_000, amount: 1, floor: 50 }], h.nowArg())).toEqual({ ok: true });
       expect(await store.get(key)).toBe('101');
+    });
+
+    it('raises a counter below its floor (restarted store, settlements of older reservations)', async () => {
+      const key = hotKeys.keyCostDay('b3', '2025-01-01');
+      // A settlement of a reservation made before the store lost its data lands on a fresh counter.
+      await store.settle([{ kind: 'incr', key, amount: -40, ttlMs: 86_400_000 }]);
+      const reserve = (floor: number): AdmissionCheck => ({ kind: 'budget', key, limit: 100, amount: 10, floor });
+      expect(await store.admit([reserve(95)], h.nowArg())).toEqual({ ok: false, failed: 0, current: 95, retryAfterMs: 0 });
+      expect(await store.get(key)).toBe('-40');
+      expect(await store.admit([reserve(60)], h.nowArg())).toEqual({ ok: true });
+      expect(await store.get(key)).toBe('70');
+      expect(await store.admit([reserve(2_000_000_000_000_000)].map((c) => ({ ...c, limit: 4_000_000_000_000_000 })), h.nowArg())).toEqual({ ok: true });
+      expect(await store.get(key)).toBe('2000000000000010');
     });
 
     it('admits exactly 10 of 50 concurrent reservations of 10 against 100; settle refunds', async () => {
@@ -307,6 +353,18 @@ function conformance(adapterFactory: () => Adapter): void {
       await store.replaceHash(apiKeyUsage, {});
       expect(await store.getHash(apiKeyUsage)).toEqual({});
       expect(await store.getHash(hotKeys.usageApiKey('missing'))).toEqual({});
+    });
+
+    it('setHashFields sets some fields and keeps the rest; deleteHashFields removes them, the last one the hash', async () => {
+      const inflight = hotKeys.proxyInflight('inst-1');
+      await store.setHashFields(inflight, { r1: '{"t":1}', r2: '{"t":2}' });
+      await store.setHashFields(inflight, { r1: '{"t":3}' });
+      expect(await store.getHash(inflight)).toEqual({ r1: '{"t":3}', r2: '{"t":2}' });
+      expect(await store.deleteHashFields(inflight, ['r1', 'missing'])).toBe(1);
+      expect(await store.getHash(inflight)).toEqual({ r2: '{"t":2}' });
+      expect(await store.deleteHashFields(inflight, ['r2'])).toBe(1);
+      expect(await store.getHash(inflight)).toEqual({});
+      expect(await store.deleteHashFields(inflight, ['r2'])).toBe(0);
     });
   });
 

@@ -91,6 +91,24 @@ export class MemoryHotStore implements HotStore {
     return live;
   }
 
+  async renewLeases(key: string, leaseIds: string[], ttlMs: number, nowMs?: number): Promise<number> {
+    this.assertOpen();
+    assertTtl('renewLeases ttlMs', ttlMs);
+    const now = nowMs ?? this.now();
+    const entry = this.typed(key, 'leases');
+    if (!entry) return 0;
+    let renewed = 0;
+    for (const leaseId of leaseIds) {
+      const expiry = entry.leases.get(leaseId);
+      if (expiry === undefined || expiry <= now) continue;
+      entry.leases.set(leaseId, Math.max(expiry, now + ttlMs));
+      renewed += 1;
+    }
+    // Key expiry on the store clock follows the latest lease, as PEXPIRE does in the Redis script.
+    if (renewed > 0) entry.expiresAt = this.now() + (Math.max(...entry.leases.values()) - now);
+    return renewed;
+  }
+
   async get(key: string): Promise<string | null> {
     this.assertOpen();
     return this.typed(key, 'string')?.value ?? null;
@@ -166,6 +184,28 @@ export class MemoryHotStore implements HotStore {
     this.data.delete(key);
     const entries = Object.entries(fields);
     if (entries.length > 0) this.data.set(key, { type: 'hash', fields: new Map(entries.map(([f, v]) => [f, String(v)])) });
+  }
+
+  async setHashFields(key: string, fields: Record<string, string>): Promise<void> {
+    this.assertOpen();
+    const entries = Object.entries(fields);
+    if (entries.length === 0) return;
+    let entry = this.typed(key, 'hash');
+    if (!entry) {
+      entry = { type: 'hash', fields: new Map() };
+      this.data.set(key, entry);
+    }
+    for (const [field, value] of entries) entry.fields.set(field, value);
+  }
+
+  async deleteHashFields(key: string, fields: string[]): Promise<number> {
+    this.assertOpen();
+    const entry = this.typed(key, 'hash');
+    if (!entry) return 0;
+    let removed = 0;
+    for (const field of fields) if (entry.fields.delete(field)) removed += 1;
+    if (entry.fields.size === 0) this.data.delete(key);
+    return removed;
   }
 
   async streamAdd(stream: string, payload: string, maxLen?: number): Promise<string> {
@@ -273,7 +313,7 @@ export class MemoryHotStore implements HotStore {
         return { current: leases.size, retryAfterMs: leases.size > 0 ? Math.max(earliest - now, 1) : 0 };
       }
       case 'budget': {
-        const current = this.counterValue(check.key, check.initial ?? 0);
+        const current = this.counterValue(check.key, check.floor ?? 0);
         return current + check.amount > check.limit ? { current, retryAfterMs: 0 } : null;
       }
     }
@@ -298,7 +338,7 @@ export class MemoryHotStore implements HotStore {
       }
       case 'budget': {
         const existing = this.typed(check.key, 'string');
-        const value = String(this.counterValue(check.key, check.initial ?? 0) + check.amount);
+        const value = String(this.counterValue(check.key, check.floor ?? 0) + check.amount);
         const expiresAt = check.ttlMs !== undefined ? this.now() + check.ttlMs : existing?.expiresAt;
         this.data.set(check.key, { type: 'string', value, expiresAt });
         return;
@@ -313,9 +353,10 @@ export class MemoryHotStore implements HotStore {
     return live;
   }
 
-  private counterValue(key: string, missing: number): number {
+  /** A budget counter's value, never below `floor` (a missing counter is at the floor). */
+  private counterValue(key: string, floor: number): number {
     const entry = this.typed(key, 'string');
-    return entry ? parseInteger(entry.value) : missing;
+    return entry ? Math.max(parseInteger(entry.value), floor) : floor;
   }
 
   /** INCRBY with expiry set only when the key has none (its first increment). */

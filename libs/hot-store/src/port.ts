@@ -46,15 +46,17 @@ export interface LeaseCheck {
 
 /**
  * Budget reservation: admitted when counter + amount ≤ limit; then counter += amount.
- * A missing counter starts at `initial` (e.g. the cost already recorded in the database).
- * A refusal's `retryAfterMs` is 0 (waiting does not help); `current` is the counter.
+ * The counter is never below `floor` (the spend the database already recorded): a missing counter
+ * starts at it, and one that is lower (the store restarted empty, and settlements of requests
+ * reserved before that were applied to a fresh counter) is raised to it before the check.
+ * A refusal's `retryAfterMs` is 0 (waiting does not help); `current` is the counter (raised to the floor).
  */
 export interface BudgetCheck {
   kind: 'budget';
   key: string;
   limit: number;
   amount: number;
-  initial?: number;
+  floor?: number;
   /** Expire the counter this long after its last change (daily budgets); none for totals. */
   ttlMs?: number;
 }
@@ -95,6 +97,12 @@ export interface HotStore {
   acquireLease(key: string, leaseId: string, limit: number, ttlMs: number, nowMs?: number): Promise<boolean>;
   /** Number of live (unexpired) leases under a key. */
   leaseCount(key: string, nowMs?: number): Promise<number>;
+  /**
+   * Heartbeat of a lease owner: moves the expiry of those of `leaseIds` that are still live under
+   * `key` to now + `ttlMs` (never earlier than it was). Released or expired leases stay gone, so a
+   * renewal racing a release never resurrects a slot. Returns how many were renewed.
+   */
+  renewLeases(key: string, leaseIds: string[], ttlMs: number, nowMs?: number): Promise<number>;
 
   /** Plain values with optional expiry (cooldown marks, sticky sessions, locks). */
   get(key: string): Promise<string | null>;
@@ -114,6 +122,10 @@ export interface HotStore {
   getHash(key: string): Promise<Record<string, string>>;
   /** Replaces a hash entirely (rebuild from the database). */
   replaceHash(key: string, fields: Record<string, number | string>): Promise<void>;
+  /** Sets some fields of a hash (creating it), leaving the others; one command (HSET). */
+  setHashFields(key: string, fields: Record<string, string>): Promise<void>;
+  /** Removes fields from a hash (the hash goes when its last field does); returns how many existed. */
+  deleteHashFields(key: string, fields: string[]): Promise<number>;
 
   /** Appends to a stream; returns the entry id. `maxLen` trims approximately. */
   streamAdd(stream: string, payload: string, maxLen?: number): Promise<string>;

@@ -72,11 +72,12 @@ for i = 1, n do
   elseif kind == 'b' then
     local limit = tonumber(ARGV[base + 2])
     local amount = tonumber(ARGV[base + 3])
+    local floor = tonumber(ARGV[base + 4])
     local stored = redis.call('GET', key)
-    local current
-    if stored then current = tonumber(stored) else current = tonumber(ARGV[base + 4]) end
+    local current = floor
+    if stored and tonumber(stored) > floor then current = tonumber(stored) end
     if current + amount > limit then return {i - 1, current, 0} end
-    plan[i] = {exists = stored ~= false}
+    plan[i] = {raise = current == floor}
   else
     return redis.error_reply('unknown admission check kind ' .. tostring(kind))
   end
@@ -96,7 +97,8 @@ for i = 1, n do
   elseif kind == 'l' then
     lease_apply(key, ARGV[base + 3], tonumber(ARGV[base + 4]), now)
   else
-    if not plan[i].exists then redis.call('SET', key, ARGV[base + 4]) end
+    -- The floor is SET from its ARGV string: a Lua number would be written as 1e+15.
+    if plan[i].raise then redis.call('SET', key, ARGV[base + 4], 'KEEPTTL') end
     redis.call('INCRBY', key, ARGV[base + 3])
     if ARGV[base + 5] ~= '' then redis.call('PEXPIRE', key, ARGV[base + 5]) end
   end
@@ -111,6 +113,29 @@ local ok = lease_check(KEYS[1], ARGV[1], tonumber(ARGV[2]), now)
 if not ok then return 0 end
 lease_apply(KEYS[1], ARGV[1], tonumber(ARGV[3]), now)
 return 1
+`;
+
+/**
+ * relayRenewLeases: KEYS[1] lease set; ARGV = ttlMs, nowMs|'', leaseId... Moves each still-live
+ * lease's expiry to now + ttl (never earlier), then stretches the key's own expiry to its latest
+ * lease. A lease released or expired meanwhile is not re-created. Returns how many were renewed.
+ */
+export const RENEW_LEASES_LUA = `${NOW_MS}
+local now = now_ms(ARGV[2])
+local until_ms = now + tonumber(ARGV[1])
+local renewed = 0
+for i = 3, #ARGV do
+  local expiry = redis.call('ZSCORE', KEYS[1], ARGV[i])
+  if expiry and tonumber(expiry) > now then
+    if tonumber(expiry) < until_ms then redis.call('ZADD', KEYS[1], until_ms, ARGV[i]) end
+    renewed = renewed + 1
+  end
+end
+if renewed > 0 then
+  local last = redis.call('ZRANGE', KEYS[1], -1, -1, 'WITHSCORES')
+  redis.call('PEXPIRE', KEYS[1], math.max(math.ceil(tonumber(last[2]) - now), 1))
+end
+return renewed
 `;
 
 /** relayLeaseCount: KEYS[1] lease set; ARGV[1] = nowMs|''. Live leases (expiry > now). */

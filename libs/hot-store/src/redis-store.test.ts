@@ -83,7 +83,7 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
       const result = await store.admit([
         { kind: 'window', key: hotKeys.keyRpm('key-1', 7), windowMs: 60_000, limit: 10, cost: 1 },
         { kind: 'lease', key: hotKeys.keyLeases('key-1'), limit: 2, leaseId: 'r1', ttlMs: 60_000 },
-        { kind: 'budget', key: hotKeys.keyCostTotal('key-1'), limit: 100, amount: 5, initial: 10 },
+        { kind: 'budget', key: hotKeys.keyCostTotal('key-1'), limit: 100, amount: 5, floor: 10 },
       ]);
       expect(result).toEqual({ ok: true });
       await store.incrementHashes([{ key: hotKeys.usageApiKey('key-1'), fields: { requests: 1 } }]);
@@ -113,6 +113,20 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
       // Windows and leases expire with their last use rather than piling up.
       expect(await admin.pttl(`${prefix}${hotKeys.keyRpm('key-1', 7)}`)).toBeGreaterThan(0);
       expect(await admin.pttl(`${prefix}${hotKeys.keyLeases('key-1')}`)).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a renewed lease set outlives the key expiry of its first lease (the heartbeat stretches it)', async () => {
+    const prefix = `${basePrefix}renew:`;
+    const store = new RedisHotStore({ url: redisUrl!, prefix });
+    try {
+      const key = hotKeys.keyLeases('key-renew');
+      expect(await store.acquireLease(key, 'r1', 1, 200)).toBe(true);
+      expect(await store.renewLeases(key, ['r1'], 60_000)).toBe(1);
+      expect(await admin.pttl(`${prefix}${key}`)).toBeGreaterThan(30_000);
+      expect(await store.leaseCount(key)).toBe(1);
     } finally {
       await store.close();
     }

@@ -18,6 +18,7 @@ import {
   INCR_LUA,
   LEASE_COUNT_LUA,
   PUT_SNAPSHOT_LUA,
+  RENEW_LEASES_LUA,
 } from './redis-scripts.ts';
 import { snapshotKeys } from './snapshot-keys.ts';
 import { assertInteger, assertTtl, assertValidCheck } from './validate.ts';
@@ -42,6 +43,7 @@ interface ScriptCommands {
   relayAdmit(numKeys: number, ...args: Arg[]): Promise<number[]>;
   relayAcquireLease(key: string, leaseId: string, limit: number, ttlMs: number, nowMs: Arg): Promise<number>;
   relayLeaseCount(key: string, nowMs: Arg): Promise<number>;
+  relayRenewLeases(key: string, ttlMs: number, nowMs: Arg, ...leaseIds: string[]): Promise<number>;
   relayDelIfEquals(key: string, value: string): Promise<number>;
   relayIncr(key: string, amount: number, ttlMs: Arg): Promise<number>;
   relayClaimStale(key: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<[string, string, number][]>;
@@ -53,6 +55,7 @@ const SCRIPTS = {
   relayAdmit: { lua: ADMIT_LUA },
   relayAcquireLease: { lua: ACQUIRE_LEASE_LUA, numberOfKeys: 1 },
   relayLeaseCount: { lua: LEASE_COUNT_LUA, numberOfKeys: 1 },
+  relayRenewLeases: { lua: RENEW_LEASES_LUA, numberOfKeys: 1 },
   relayDelIfEquals: { lua: DEL_IF_EQUALS_LUA, numberOfKeys: 1 },
   relayIncr: { lua: INCR_LUA, numberOfKeys: 1 },
   relayClaimStale: { lua: CLAIM_STALE_LUA, numberOfKeys: 1 },
@@ -147,6 +150,12 @@ export class RedisHotStore implements HotStore {
     return Number(await (await this.conn()).relayLeaseCount(this.k(key), nowArg(nowMs)));
   }
 
+  async renewLeases(key: string, leaseIds: string[], ttlMs: number, nowMs?: number): Promise<number> {
+    assertTtl('renewLeases ttlMs', ttlMs);
+    if (leaseIds.length === 0) return 0;
+    return Number(await (await this.conn()).relayRenewLeases(this.k(key), ttlMs, nowArg(nowMs), ...leaseIds));
+  }
+
   async get(key: string): Promise<string | null> {
     return (await this.conn()).get(this.k(key));
   }
@@ -212,6 +221,16 @@ export class RedisHotStore implements HotStore {
     const entries = Object.entries(fields);
     if (entries.length > 0) transaction.hset(this.k(key), Object.fromEntries(entries.map(([f, v]) => [f, String(v)])));
     throwFirstError(await transaction.exec());
+  }
+
+  async setHashFields(key: string, fields: Record<string, string>): Promise<void> {
+    if (Object.keys(fields).length === 0) return;
+    await (await this.conn()).hset(this.k(key), fields);
+  }
+
+  async deleteHashFields(key: string, fields: string[]): Promise<number> {
+    if (fields.length === 0) return 0;
+    return (await this.conn()).hdel(this.k(key), ...fields);
   }
 
   async streamAdd(stream: string, payload: string, maxLen?: number): Promise<string> {
@@ -421,7 +440,7 @@ function encodeCheck(check: AdmissionCheck): Arg[] {
     case 'lease':
       return ['l', check.limit, check.leaseId, check.ttlMs, ''];
     case 'budget':
-      return ['b', check.limit, check.amount, check.initial ?? 0, check.ttlMs ?? ''];
+      return ['b', check.limit, check.amount, check.floor ?? 0, check.ttlMs ?? ''];
   }
 }
 

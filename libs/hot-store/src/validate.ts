@@ -29,7 +29,7 @@ export function assertValidCheck(check: AdmissionCheck, index: number): void {
     case 'budget':
       assertInteger(`${at}.limit`, check.limit);
       assertInteger(`${at}.amount`, check.amount);
-      assertInteger(`${at}.initial`, check.initial ?? 0);
+      assertInteger(`${at}.floor`, check.floor ?? 0);
       if (check.ttlMs !== undefined) assertTtl(`${at}.ttlMs`, check.ttlMs);
       return;
     default: {

@@ -1,4 +1,4 @@
-import { GoogleGenAI } from '@google/genai';
+import { ApiError, GoogleGenAI } from '@google/genai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockUpstream, type MockUpstream } from './index.ts';
 
@@ -25,6 +25,14 @@ describe('Gemini wire format, judged by @google/genai', () => {
     expect(mock.requests[0].headers['x-goog-api-key']).toBe('gemini-test-key');
   });
 
+  it('reports as many output tokens as maxOutputTokens allowed (outputEqualsMax)', async () => {
+    mock.setDefault({ outputEqualsMax: { whenAbsent: 65_536 } });
+    const capped = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi', config: { maxOutputTokens: 777 } });
+    expect(capped.usageMetadata?.candidatesTokenCount).toBe(777);
+    const none = await ai.models.generateContent({ model: 'gemini-2.5-flash', contents: 'hi' });
+    expect(none.usageMetadata?.candidatesTokenCount).toBe(65_536);
+  });
+
   it('streams text chunks over SSE with usage on the last chunk', async () => {
     mock.enqueue({ text: 'streaming works', chunks: 3, usage: { input: 5, output: 3 } });
     const stream = await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'hi' });
@@ -39,6 +47,18 @@ describe('Gemini wire format, judged by @google/genai', () => {
     expect(last?.candidates?.[0].finishReason).toBe('STOP');
     expect(last?.usageMetadata).toMatchObject({ promptTokenCount: 5, candidatesTokenCount: 3, totalTokenCount: 8 });
     expect(mock.requests[0]).toMatchObject({ stream: true, query: { alt: 'sse' }, model: 'gemini-2.5-pro' });
+  });
+
+  it('counts output tokens cumulatively per chunk and fails mid-stream with a bare error JSON (ApiError)', async () => {
+    // Spaced frames, as a real failure comes later: the SDK recognises the error only as a read of its own.
+    mock.enqueue({ text: 'abc', chunks: 3, usage: { input: 5, output: 3 }, midStreamError: true, chunkDelayMs: 20 });
+    const counts: unknown[] = [];
+    const error = await (async () => {
+      for await (const chunk of await ai.models.generateContentStream({ model: 'gemini-2.5-pro', contents: 'hi' })) counts.push(chunk.usageMetadata?.candidatesTokenCount);
+    })().catch((e: unknown) => e);
+    expect(counts).toEqual([1]);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(503);
   });
 
   it('returns function calls, whole, in JSON and stream replies', async () => {

@@ -12,6 +12,17 @@ describe('OpenAI wire format, judged by the openai SDK', () => {
   afterAll(() => mock.close());
   beforeEach(() => mock.reset());
 
+  it('fails mid-stream with an error chunk when midStreamError is set', async () => {
+    mock.enqueue({ text: 'abc', chunks: 3, midStreamError: true });
+    let text = '';
+    const error = await (async () => {
+      for await (const c of await client.chat.completions.create({ model: 'gpt-4o', stream: true, messages: [{ role: 'user', content: 'hi' }] })) text += c.choices[0]?.delta?.content ?? '';
+    })().catch((e: unknown) => e);
+    expect(text).toBe('a');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+    expect((error as InstanceType<typeof OpenAI.APIError>).error).toMatchObject({ type: 'server_error' });
+  });
+
   it('answers a chat completion with text, usage and finish reason', async () => {
     mock.enqueue({ text: 'Hi there', usage: { input: 7, output: 3, cacheRead: 2 } });
     const completion = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hello' }] });
@@ -20,6 +31,14 @@ describe('OpenAI wire format, judged by the openai SDK', () => {
     expect(completion.model).toBe('gpt-4o');
     expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 3, total_tokens: 12, prompt_tokens_details: { cached_tokens: 2 } });
     expect(mock.requests[0]).toMatchObject({ format: 'openai', stream: false, model: 'gpt-4o', apiKey: 'sk-test-openai' });
+  });
+
+  it('reports as many output tokens as the largest maximum the request carried (outputEqualsMax)', async () => {
+    mock.setDefault({ outputEqualsMax: { whenAbsent: 16_384 } });
+    const both = await client.chat.completions.create({ model: 'gpt-4o', max_tokens: 1, max_completion_tokens: 20_000, messages: [{ role: 'user', content: 'hi' }] });
+    expect(both.usage?.completion_tokens).toBe(20_000);
+    const none = await client.chat.completions.create({ model: 'gpt-4o', messages: [{ role: 'user', content: 'hi' }] });
+    expect(none.usage?.completion_tokens).toBe(16_384);
   });
 
   it('streams text in chunks, then the usage chunk when include_usage is set', async () => {

@@ -48,6 +48,19 @@ export function randomId(bytes = 12): string {
   return randomBytes(bytes).toString('base64url');
 }
 
+/** The largest output maximum a request carries in its own format, or null. */
+export function requestedMaxOutput(req: RecordedRequest): number | null {
+  const b = req.body ?? {};
+  const candidates: unknown[] = [];
+  if (req.format === 'gemini') {
+    for (const cfg of [b.generationConfig, b.generation_config]) candidates.push(cfg?.maxOutputTokens, cfg?.max_output_tokens);
+  } else {
+    candidates.push(b.max_tokens, b.max_completion_tokens);
+  }
+  const numbers = candidates.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+  return numbers.length ? Math.max(...numbers) : null;
+}
+
 /** Applies MockReply defaults for one request. */
 export function planReply(reply: MockReply, req: RecordedRequest, receivedAt: number): ReplyPlan {
   const text = reply.text ?? DEFAULT_TEXT;
@@ -65,7 +78,9 @@ export function planReply(reply: MockReply, req: RecordedRequest, receivedAt: nu
   });
   const usage = {
     input: reply.usage?.input ?? 10,
-    output: reply.usage?.output ?? (textChunks.length || DEFAULT_CHUNKS),
+    output: reply.outputEqualsMax
+      ? (requestedMaxOutput(req) ?? reply.outputEqualsMax.whenAbsent)
+      : (reply.usage?.output ?? (textChunks.length || DEFAULT_CHUNKS)),
     cacheCreation: reply.usage?.cacheCreation ?? 0,
     cacheRead: reply.usage?.cacheRead ?? 0,
   };

@@ -258,6 +258,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
         return destroyByMock(exchange);
       }
       if (!res.write(data)) await drained(exchange);
+      if (frame.content && contentWritten === reply.truncateAfterChunks) break;
     }
     if (!exchange.closed) res.end();
   };

@@ -17,6 +17,13 @@ export interface MockReply {
   toolCalls?: MockToolCall[];
   /** Default { input: 10, output: <number of text chunks or 5> }. */
   usage?: MockUsage;
+  /**
+   * Reports as many output tokens as the request allowed — the largest maximum field it carries in
+   * its own format (Anthropic/Bedrock `max_tokens`, OpenAI `max_tokens`/`max_completion_tokens`,
+   * Gemini `maxOutputTokens` in either spelling) — or `whenAbsent` (the model's own maximum, as a
+   * real upstream would use) when it carries none. Overrides `usage.output`.
+   */
+  outputEqualsMax?: { whenAbsent: number };
   /** Mapped to each format's own stop/finish reason. Default: tool_calls when toolCalls are given, else stop. */
   finishReason?: 'stop' | 'length' | 'tool_calls';
   /** Split text into this many stream chunks (default 5). */
@@ -27,13 +34,20 @@ export interface MockReply {
   chunkDelayMs?: number;
   /** Stream: destroy the socket after this many content chunks. */
   breakAfterChunks?: number;
+  /** Stream: end the response normally (no reset) after this many content chunks, as a truncating middlebox does. */
+  truncateAfterChunks?: number;
   /** Destroy the socket without any response. */
   refuse?: boolean;
   /** Message used in the error body for non-2xx. */
   errorMessage?: string;
   /** Anthropic stream: include `event: ping` (default true). */
   ping?: boolean;
-  /** Anthropic stream: emit `event: error` (overloaded_error) after the first content chunk, then end. */
+  /**
+   * Stream: fail after the first content chunk, then end, in the provider's own form: Anthropic
+   * `event: error` (overloaded_error), Bedrock a modelStreamErrorException frame, OpenAI a
+   * `data: {"error":{…}}` chunk (server_error), Gemini a bare `{"error":{code,message,status}}`
+   * JSON chunk (503 UNAVAILABLE).
+   */
   midStreamError?: boolean;
 }
 

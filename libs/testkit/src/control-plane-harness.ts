@@ -89,6 +89,8 @@ export async function startTestControlPlane(opts: TestControlPlaneOptions): Prom
       ENCRYPTION_KEY: randomBytes(32).toString('hex'),
       API_KEY_SECRET: randomBytes(32).toString('hex'),
       LOG_LEVEL: 'info',
+      // The mock upstream listens on 127.0.0.1, which the upstream address policy refuses by default.
+      UPSTREAM_ALLOW_PRIVATE: 'true',
       ...(scratch ? { DATABASE_URL: scratch.url } : {}),
       ...(opts.redisUrl ? { REDIS_URL: opts.redisUrl } : {}),
       ...opts.env,

@@ -1,19 +1,23 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeUsageEvent, hotKeys, type UsageEvent } from '@relay/core';
+import { decodeUsageEvent, EnvReader, hotKeys, type UsageEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 // Relative import: @relay/proxy already depends on the testkit, so a package dependency would be a cycle.
 import { createProxyInternals, type ProxyInternals } from '../../../apps/proxy/src/index.ts';
-import type { ProxyConfig } from '../../../apps/proxy/src/config.ts';
+import { loadProxyConfig, type ProxyConfig } from '../../../apps/proxy/src/config.ts';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
 import { uniqueSuffix } from './services.ts';
 
-/** Proxy config for tests: short timeouts, no file spool, silent. */
+/**
+ * Proxy config for tests: short timeouts, no file spool, silent; private upstream addresses
+ * allowed (UPSTREAM_ALLOW_PRIVATE), because the mock upstream listens on 127.0.0.1.
+ */
 export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
+  // Starting from the declared defaults means a new variable needs no change here.
+  const declared = loadProxyConfig(new EnvReader({ API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }));
   return {
-    port: 0, apiKeySecret: TEST_API_KEY_SECRET, encryptionKey: TEST_ENCRYPTION_KEY, maxBodyBytes: 1024 * 1024,
-    connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000, logLevel: 'silent',
-    usageTimezone: 'UTC', spoolMaxEvents: 10_000, snapshotPollMs: 1000, authFailureThreshold: 3, debugLog: false, ...over,
+    ...declared, port: 0, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, nonStreamFirstByteTimeoutMs: 30_000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000,
+    logLevel: 'silent', spoolMaxEvents: 10_000, snapshotPollMs: 1000, allowPrivateUpstreams: true, ...over,
   };
 }
 

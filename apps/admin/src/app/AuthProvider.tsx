@@ -5,7 +5,7 @@ import { Provider as UrqlProvider } from 'urql';
 import { createGraphqlClient, isUnauthenticated } from './graphql-client.ts';
 import { ME_QUERY } from '../graphql/queries/me.ts';
 import { LOGOUT_MUTATION } from '../graphql/mutations/logout.ts';
-import type { User } from '../graphql/types.ts';
+import type { User } from '../graphql/fragments/user-fields.ts';
 
 const TOKEN_KEY = 'relay.token';
 

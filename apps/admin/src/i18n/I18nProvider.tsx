@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { en, type MessageKey } from './en.ts';
 import { zh } from './zh.ts';
+import { setFormatLocale } from '../ui/format.ts';
 
 export type Locale = 'en' | 'zh';
 export const LOCALES: readonly Locale[] = ['en', 'zh'];
@@ -44,6 +45,8 @@ export function I18nProvider({ children }: { children: ReactNode }) {
       localStorage.setItem(STORAGE_KEY, next);
     } catch {}
   }, []);
+  // Numbers, money and dates follow the language; set before the pages below render with it.
+  setFormatLocale(locale);
   useEffect(() => {
     document.documentElement.lang = locale === 'zh' ? 'zh-CN' : 'en';
   }, [locale]);

@@ -1,3 +1,6 @@
+import type { Locale } from '../i18n/I18nProvider.tsx';
+import { formatDecimalString } from './format.ts';
+
 /** Decimal-string USD → number for plotting only (never for arithmetic on money). */
 export function usdToPlot(value: string | null | undefined): number {
   const n = Number(value ?? 0);
@@ -28,8 +31,9 @@ function niceStep(raw: number): number {
  * Axis label for a dollar amount on a nice tick: at least two decimals, more only when the tick
  * needs them ("$0.10", "$0.025", "$1,200"). Display only.
  */
-export function formatAxisUsd(value: number): string {
-  if (value >= 1000) return '$' + Math.round(value).toLocaleString('en-US');
-  const fixed = value.toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1');
-  return '$' + fixed;
+export function formatAxisUsd(value: number, locale?: Locale): string {
+  // Ticks are plot numbers already rounded to their step; toFixed turns them into the decimal
+  // string the money formatter draws in the UI language.
+  if (value >= 1000) return formatDecimalString(Math.round(value).toString(), locale, true);
+  return formatDecimalString(value.toFixed(6).replace(/(\.\d\d\d*?)0+$/, '$1'), locale, true);
 }

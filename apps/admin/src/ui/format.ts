@@ -1,7 +1,68 @@
-// Display formatting. USD amounts arrive as decimal strings and are rounded as strings (BigInt),
-// so no float ever touches a money value, not even for display.
+// Display formatting in the UI's language through Intl (NumberFormat, DateTimeFormat). USD amounts
+// arrive as exact decimal strings and never become floats, not even for display: they are rounded
+// as strings (BigInt), then drawn with the symbols, sign placement and digit grouping that Intl
+// uses for the locale, keeping every digit of the string.
+import type { Locale } from '../i18n/I18nProvider.tsx';
 
-/** Rounds a decimal string half-up to `digits` fraction digits, as a string. */
+/** BCP 47 tag behind each UI language. */
+const LOCALE_TAGS: Record<Locale, string> = { en: 'en-US', zh: 'zh-CN' };
+
+// The UI language, set by I18nProvider while it renders (before any page formats a value), so the
+// formatters keep their one-argument call sites; tests pass a locale explicitly.
+let currentLocale: Locale = 'en';
+
+/** Makes `locale` the default of every formatter here (called by I18nProvider). */
+export function setFormatLocale(locale: Locale): void {
+  currentLocale = locale;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+/** One cached Intl.NumberFormat per locale and option set. */
+function numberFormat(locale: Locale, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let format = numberFormats.get(key);
+  if (!format) numberFormats.set(key, (format = new Intl.NumberFormat(LOCALE_TAGS[locale], options)));
+  return format;
+}
+
+/** Splits an integer digit string into groups the way `parts` (Intl's rendering of 1234567.5) does. */
+function groupDigits(digits: string, parts: Intl.NumberFormatPart[]): string {
+  const sizes = parts.filter((p) => p.type === 'integer').map((p) => p.value.length);
+  const separator = parts.find((p) => p.type === 'group')?.value;
+  const primary = sizes[sizes.length - 1];
+  const secondary = sizes.length > 2 ? sizes[sizes.length - 2] : primary;
+  if (!separator || digits.length <= primary) return digits;
+  const groups = [digits.slice(-primary)];
+  let rest = digits.slice(0, -primary);
+  for (; rest.length > secondary; rest = rest.slice(0, -secondary)) groups.unshift(rest.slice(-secondary));
+  if (rest) groups.unshift(rest);
+  return groups.join(separator);
+}
+
+/**
+ * A plain decimal string ("-1234.50") drawn as Intl draws numbers (or USD amounts with `usd`) in
+ * `locale`: Intl gives the sign, currency symbol, separators and group sizes from a sample value;
+ * the digits are the string's own, every one of them.
+ */
+export function formatDecimalString(value: string, locale: Locale = currentLocale, usd = false): string {
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(value.trim());
+  if (!m) return value;
+  const [, sign, whole, fraction = ''] = m;
+  const sample = numberFormat(locale, usd ? { style: 'currency', currency: 'USD' } : { minimumFractionDigits: 1 }).formatToParts(sign ? -1234567.5 : 1234567.5);
+  let out = '';
+  let wholeDone = false;
+  for (const part of sample) {
+    if (part.type === 'integer' || part.type === 'group') {
+      if (!wholeDone) out += groupDigits(whole, sample);
+      wholeDone = true;
+    } else if (part.type === 'decimal') {
+      if (fraction) out += part.value + fraction;
+    } else if (part.type !== 'fraction') out += part.value;
+  }
+  return out;
+}
+
+/** Rounds a decimal string half-up to `digits` fraction digits, as a plain string ("-1234.57"). */
 export function roundDecimal(value: string, digits: number): string {
   const m = /^(-?)(\d*)(?:\.(\d*))?$/.exec(value.trim());
   if (!m) return value;
@@ -11,40 +72,43 @@ export function roundDecimal(value: string, digits: number): string {
   const s = rounded.toString().padStart(digits + 1, '0');
   const whole = s.slice(0, s.length - digits) || '0';
   const frac = digits > 0 ? '.' + s.slice(s.length - digits) : '';
-  const isZero = rounded === 0n;
-  return (sign && !isZero ? '-' : '') + whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',') + frac;
+  return (sign && rounded !== 0n ? '-' : '') + whole + frac;
 }
 
+const DECIMAL = /^-?\d*(\.\d*)?$/;
+
 /**
- * "$1,234.57" for amounts of a cent or more; small amounts keep up to 6 decimals ("$0.000123")
- * because single requests often cost fractions of a cent.
+ * "$1,234.57" (en) / "US$1,234.57" (zh) for amounts of a cent or more; small amounts keep up to 6
+ * decimals ("$0.000123") because single requests often cost fractions of a cent.
  */
-export function formatUsd(value: string | null | undefined): string {
+export function formatUsd(value: string | null | undefined, locale: Locale = currentLocale): string {
   if (value === null || value === undefined || value === '') return '—';
   const trimmed = value.trim();
-  if (!/^-?\d*(\.\d*)?$/.test(trimmed)) return value;
+  if (!DECIMAL.test(trimmed)) return value;
   const neg = trimmed.startsWith('-');
   const abs = trimmed.replace(/^-/, '');
   const [intPart = '', fracPart = ''] = abs.split('.');
   const belowCent = /^0*$/.test(intPart) && fracPart.padEnd(2, '0').startsWith('00') && /[1-9]/.test(fracPart);
-  const shown = belowCent ? roundDecimal(abs, 6).replace(/0+$/, '').replace(/\.$/, '') : roundDecimal(abs, 2);
+  const subCent = belowCent ? roundDecimal(abs, 6).replace(/0+$/, '').replace(/\.$/, '') : '';
+  // Below a millionth rounds to nothing: show it as zero cents, not as a bare "0".
+  const shown = /[1-9]/.test(subCent) ? subCent : roundDecimal(abs, 2);
   const isZero = !/[1-9]/.test(shown);
-  return (neg && !isZero ? '-$' : '$') + shown;
+  return formatDecimalString((neg && !isZero ? '-' : '') + shown, locale, true);
 }
 
 /**
  * A price exactly as configured: up to 6 decimals, trailing zeros trimmed but at least two kept
  * ("$0.025", "$3.00", "$0.000125"). Price tables must never round a price to cents.
  */
-export function formatUsdExact(value: string | null | undefined): string {
+export function formatUsdExact(value: string | null | undefined, locale: Locale = currentLocale): string {
   if (value === null || value === undefined || value === '') return '—';
   const trimmed = value.trim();
-  if (!/^-?\d*(\.\d*)?$/.test(trimmed)) return value;
+  if (!DECIMAL.test(trimmed)) return value;
   const neg = trimmed.startsWith('-');
   const six = roundDecimal(trimmed.replace(/^-/, ''), 6);
   const shown = six.replace(/(\.\d\d\d*?)0+$/, '$1');
   const isZero = !/[1-9]/.test(shown);
-  return (neg && !isZero ? '-$' : '$') + shown;
+  return formatDecimalString((neg && !isZero ? '-' : '') + shown, locale, true);
 }
 
 /** A decimal string without trailing fraction zeros, for editing: "4.000000" → "4", "0.080000" → "0.08". */
@@ -59,35 +123,40 @@ export function formatIp(ip: string | null | undefined): string {
   return mapped ? mapped[1] : ip;
 }
 
-/** 1234567 → "1,234,567"; large numbers compact with `compact`: "1.2M". */
-export function formatNumber(value: number | null | undefined, compact = false): string {
+/** 1234567 → "1,234,567"; with `compact`, numbers from 10,000 up are short: "1.2M" (en), "123万" (zh). */
+export function formatNumber(value: number | null | undefined, compact = false, locale: Locale = currentLocale): string {
   if (value === null || value === undefined) return '—';
-  if (compact && Math.abs(value) >= 10_000) {
-    const units: [number, string][] = [[1e9, 'B'], [1e6, 'M'], [1e3, 'K']];
-    for (const [size, unit] of units) if (Math.abs(value) >= size) return (value / size).toFixed(value / size >= 100 ? 0 : 1).replace(/\.0$/, '') + unit;
-  }
-  return Math.round(value).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (compact && Math.abs(value) >= 10_000) return numberFormat(locale, { notation: 'compact' }).format(value);
+  return numberFormat(locale, { maximumFractionDigits: 0 }).format(value);
 }
 
-/** ISO timestamp → "2025-03-04 14:05:09" in the browser's time zone. */
-export function formatDateTime(iso: string | null | undefined): string {
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** ISO timestamp → date and time to the second in `locale` ("03/04/2025, 14:05:09", "2025/03/04 14:05:09"), browser time zone unless `timeZone`. */
+export function formatDateTime(iso: string | null | undefined, locale: Locale = currentLocale, timeZone?: string): string {
   if (!iso) return '—';
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
-  const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+  const key = `${locale}|${timeZone ?? ''}`;
+  let format = dateTimeFormats.get(key);
+  if (!format) {
+    const options: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone };
+    dateTimeFormats.set(key, (format = new Intl.DateTimeFormat(LOCALE_TAGS[locale], options)));
+  }
+  return format.format(d);
 }
 
-/** Milliseconds → "850 ms" / "2.4 s". */
-export function formatLatency(ms: number | null | undefined): string {
+/** Milliseconds → "850 ms" / "2.4 sec" (en), "850毫秒" / "2.4秒" (zh). */
+export function formatLatency(ms: number | null | undefined, locale: Locale = currentLocale): string {
   if (ms === null || ms === undefined) return '—';
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 1000) return numberFormat(locale, { style: 'unit', unit: 'millisecond', unitDisplay: 'short', maximumFractionDigits: 0 }).format(ms);
+  return numberFormat(locale, { style: 'unit', unit: 'second', unitDisplay: 'short', minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(ms / 1000);
 }
 
-/** A fraction 0..1 → "42.5%". */
-export function formatShare(share: number): string {
-  const pct = share * 100;
-  return `${pct.toFixed(pct >= 10 ? 0 : 1)}%`;
+/** A fraction 0..1 → "43%"; below 10 % one decimal: "5.0%". */
+export function formatShare(share: number, locale: Locale = currentLocale): string {
+  const digits = share * 100 >= 10 ? 0 : 1;
+  return numberFormat(locale, { style: 'percent', minimumFractionDigits: digits, maximumFractionDigits: digits }).format(share);
 }
 
 /** Local date as YYYY-MM-DD, `daysAgo` days before today. */

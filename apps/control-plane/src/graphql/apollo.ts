@@ -66,6 +66,7 @@ export async function createApolloServer(opts: {
   store: HotStore;
   limits: GraphqlLimits;
   introspection: boolean;
+  plugins?: ApolloServerPlugin<AppContext>[];
 }): Promise<ApolloServer<AppContext>> {
   const armor = armorProtection(opts.limits);
   const server = new ApolloServer<AppContext>({
@@ -81,6 +82,7 @@ export async function createApolloServer(opts: {
       ...armor.plugins,
       costGatePlugin(new CostGate(opts.store, opts.limits)),
       errorLoggingPlugin(opts.logger),
+      ...(opts.plugins ?? []),
     ],
   });
   await server.start();

@@ -1,40 +1,10 @@
-import type { EntityManager, MikroORM } from '@mikro-orm/core';
-import type { SecretBox } from '@relay/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { HotStore } from '@relay/hot-store';
-import type { Logger } from '@relay/core/logger';
-import type { ControlPlaneConfig } from '../config.ts';
-import type { ServerSecrets } from '../secrets.ts';
-import { AuditService } from '../modules/audit/audit.service.ts';
-import type { SnapshotPublisher } from '../modules/snapshot/snapshot.publisher.ts';
-import type { AlertService } from '../modules/alerts/alert.service.ts';
 import { authenticateToken, bearerToken } from '../modules/auth/auth.tokens.ts';
+import type { Actor, AppServices, AuthUser, ServiceContext } from '../service-context.ts';
 import { errors } from './errors.ts';
 
-export type Role = 'ADMIN' | 'USER';
-
-/** The authenticated caller of one request. */
-export interface AuthUser {
-  id: number;
-  username: string;
-  role: Role;
-  via: 'session' | 'access-token';
-  sessionId?: number;
-  accessTokenId?: number;
-}
-
-/** Process-wide singletons every resolver can reach (one set per control-plane instance). */
-export interface AppServices {
-  orm: MikroORM;
-  store: HotStore;
-  config: ControlPlaneConfig;
-  secrets: ServerSecrets;
-  /** Encrypts/decrypts upstream credentials with ENCRYPTION_KEY. */
-  secretBox: SecretBox;
-  logger: Logger;
-  snapshots: SnapshotPublisher;
-  /** Queues operator alerts (modules/alerts): `alerts.emit(alertEvents.…)`. */
-  alerts: AlertService;
-}
+export type { AppServices, AuthUser, Role } from '../service-context.ts';
 
 /** What every resolver receives as `@Ctx()`. */
 export interface AppContext {
@@ -45,7 +15,8 @@ export interface AppContext {
   userAgent: string | null;
   requestId: string;
   store: HotStore;
-  audit: AuditService;
+  /** The caller as services see them (built once per request). */
+  actor: Actor;
   services: AppServices;
 }
 
@@ -57,18 +28,21 @@ export async function createAppContext(
   const em = services.orm.em.fork();
   const token = bearerToken(req.authorization);
   const user = token ? (await authenticateToken(em, token)) ?? undefined : undefined;
-  const ctx: AppContext = {
+  return {
     em,
     user,
     ip: req.ip,
     userAgent: req.userAgent,
     requestId: req.requestId,
     store: services.store,
+    actor: { kind: 'caller', user, ip: req.ip, userAgent: req.userAgent },
     services,
-    audit: undefined as unknown as AuditService,
   };
-  ctx.audit = new AuditService(ctx);
-  return ctx;
+}
+
+/** The service context of a request: what resolvers hand to services (no GraphQL inside). */
+export function serviceContext(ctx: AppContext): ServiceContext {
+  return { em: ctx.em, actor: ctx.actor, services: ctx.services };
 }
 
 /** The caller, or UNAUTHENTICATED. For resolvers that need a user beyond @Authorized. */

@@ -4,15 +4,17 @@ import { extractApiKey } from '../auth/extract-key.ts';
 import { assertModelAllowed, authenticate } from '../auth/authenticate.ts';
 import type { Endpoint, ProxyState } from '../context.ts';
 import { proxyError, writeClientError } from '../errors.ts';
-import { admit, DEFAULT_MAX_OUTPUT_TOKENS, settleOps, type Reservation } from '../limits/admission.ts';
+import { admit, settleOps, type Reservation } from '../limits/admission.ts';
+import { readRequestLimits } from '../limits/request-limits.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import { buildUsageEvent } from '../usage/build-event.ts';
+import { billedPrice, buildUsageEvent } from '../usage/build-event.ts';
+import { LEASE_TTL_MS } from '../usage/inflight-registry.ts';
 import type { ForwardOutcome } from '../relay/forward.ts';
 import { parseJsonBody, readRawBody } from './body.ts';
 
 export type Middleware = (ctx: Context, next: Next) => Promise<void>;
 
-/** Koa-style composition of one route's chain (requestId → parseBody → auth → limits → handler). */
+/** Koa-style composition of one route's chain (requestId → auth → parseBody → model access → limits → handler). */
 export function chain(...mws: Middleware[]): (ctx: Context) => Promise<void> {
   return (ctx) => {
     const run = (i: number): Promise<void> => (i < mws.length ? mws[i](ctx, () => run(i + 1)) : Promise.resolve());
@@ -59,6 +61,15 @@ export function requestIdMw(rt: ProxyRuntime, clientFormat: WireFormat): Middlew
   };
 }
 
+/** A percent-decoded path segment; malformed encoding (`%E0%A4%A`) is the client's 400, not a URIError. */
+export function decodePathSegment(segment: string, what: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw proxyError('invalid_request', `The ${what} in the path is not valid percent-encoding: ${JSON.stringify(segment)}`);
+  }
+}
+
 /** Reads the body once (limit → 413), parses it once (400), and takes model + stream from it. */
 export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
   return async (ctx, next) => {
@@ -68,7 +79,7 @@ export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
     s.rawBody = await readRawBody(ctx.req, rt.config.maxBodyBytes);
     s.body = parseJsonBody(s.rawBody);
     if (spec.modelFromPath) {
-      s.model = decodeURIComponent(String(ctx.state.pathModel)).replace(/^models\//, '');
+      s.model = decodePathSegment(String(ctx.state.pathModel), 'model').replace(/^models\//, '');
       s.stream = spec.endpoint === 'stream_generate';
     } else {
       if (typeof s.body.model !== 'string' || !s.body.model) throw proxyError('invalid_request', 'The request body needs a "model" string');
@@ -79,20 +90,38 @@ export function parseBodyMw(rt: ProxyRuntime, spec: RouteSpec): Middleware {
   };
 }
 
-/** Authenticates the key against the in-memory snapshot and checks the model (and that it has a price). */
-export function authMw(rt: ProxyRuntime, opts: { requireModel: boolean }): Middleware {
+/**
+ * Authenticates the key (headers or `?key=`) against the in-memory snapshot. It runs before the
+ * body is read, so a request without a valid key costs its headers and nothing more: the 401 goes
+ * out with `Connection: close` and the unread body is never buffered (see writeClientError).
+ */
+export function authMw(rt: ProxyRuntime): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);
     s.index = rt.snapshots.current();
     const { key, user } = authenticate(s.index, extractApiKey(ctx.headers, ctx.querystring), rt.config.apiKeySecret, Date.now());
     s.key = key;
     s.user = user;
-    if (opts.requireModel) {
-      assertModelAllowed(key, s.model);
-      if (!s.index.hasAnyPrice(s.model)) throw proxyError('invalid_request', `model_not_priced: no price is configured for model ${s.model}`);
-    }
     await next();
   };
+}
+
+/** After the body is parsed: the key may use the model, and the model has a price. */
+export function modelAccessMw(): Middleware {
+  return async (ctx, next) => {
+    const s = state(ctx);
+    assertModelAllowed(s.key, s.model);
+    if (!s.index.hasAnyPrice(s.model)) throw proxyError('invalid_request', `model_not_priced: no price is configured for model ${s.model}`);
+    await next();
+  };
+}
+
+/**
+ * Reads the request's limits once (400 in the client's format for a maximum that is not an integer
+ * in range): admission, translation and passthrough all use `s.limits`.
+ */
+export function readLimits(s: ProxyState): void {
+  s.limits = readRequestLimits(s.clientFormat, s.endpoint, s.body, s.rawBody.length, s.index.maxOutputTokens(s.model));
 }
 
 /**
@@ -102,24 +131,24 @@ export function authMw(rt: ProxyRuntime, opts: { requireModel: boolean }): Middl
 export function limitsMw(rt: ProxyRuntime): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);
+    readLimits(s);
     const price = s.index.estimatePrice(s.model)!;
-    const maxOut = Number(s.body.max_tokens ?? s.body.max_completion_tokens ?? s.body.generationConfig?.maxOutputTokens) || DEFAULT_MAX_OUTPUT_TOKENS;
     const reservation: Reservation = await admit(rt.store, {
-      key: s.key, user: s.user, price, bodyBytes: s.rawBody.length, maxOutputTokens: maxOut, requestId: s.requestId,
-      now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: rt.config.totalTimeoutMs + 30_000,
+      key: s.key, user: s.user, price, limits: s.limits, requestId: s.requestId,
+      now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: LEASE_TTL_MS,
     });
+    const meta = { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null };
+    rt.inflight.begin(s, reservation, price, meta);
     try {
       await next();
     } finally {
       const outcome = ctx.state.outcome as ForwardOutcome | undefined;
+      // Before the settlement: its checkpoint deletion leaves in the same write, ahead of it.
+      rt.inflight.end(s.requestId);
       if (!outcome) {
         void rt.store.settle(settleOps(reservation, 0, 0 as MicroUsd)).catch(() => undefined);
       } else {
-        // Bill the model that actually served the request (an account's model mapping may send an alias to
-        // a differently priced model); an upstream id without a price of its own (e.g. a Bedrock
-        // inference-profile id) is billed as the model the client asked for.
-        const usedPrice = s.index.ownPrice(outcome.upstreamModel, outcome.platform) ?? s.index.price(s.model, outcome.platform) ?? price;
-        const event = buildUsageEvent(s, outcome, usedPrice, { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null, now: Date.now() });
+        const event = buildUsageEvent(s, outcome, billedPrice(s, outcome, price), { ...meta, now: Date.now() });
         const tokens = event.inputTokens + event.outputTokens + event.cacheCreationInputTokens + event.cacheReadInputTokens;
         void rt.store.settle([...settleOps(reservation, tokens, event.totalCost), ...outcome.settle]).catch(() => undefined);
         rt.publisher.publish(event);

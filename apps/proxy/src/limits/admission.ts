@@ -2,11 +2,12 @@ import { estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey
 import { cachedDayKey } from './day-key-cache.ts';
 import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
 import { proxyError } from '../errors.ts';
+import type { RequestLimits } from './request-limits.ts';
 
 const MINUTE = 60_000;
-const DAY_TTL_MS = 48 * 3600_000;
-/** Output tokens assumed when the body does not say (Anthropic requires max_tokens; OpenAI does not). */
-export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+/** Expiry of a key's per-minute token counter and of its daily cost counter (kept by every adjustment). */
+export const TPM_TTL_MS = 2 * MINUTE;
+export const DAY_TTL_MS = 48 * 3600_000;
 
 /** What `admit` reserved, so `settle` can give back exactly the unused part. */
 export interface Reservation {
@@ -24,8 +25,8 @@ export interface AdmitInput {
   user: SnapshotUser;
   /** Price used for the up-front estimate. */
   price: ModelPrice;
-  bodyBytes: number;
-  maxOutputTokens: number;
+  /** The request's limits as read once (input estimate, output the upstream may produce). */
+  limits: RequestLimits;
   requestId: string;
   now: number;
   timeZone: string;
@@ -41,8 +42,8 @@ type CheckKind = 'rpm' | 'tpm' | 'concurrency' | 'daily' | 'total';
  */
 export async function admit(store: HotStore, input: AdmitInput): Promise<Reservation> {
   const { key, now } = input;
-  const promptTokens = Math.ceil(input.bodyBytes / 4);
-  const estimatedCost = estimateCost(promptTokens, input.maxOutputTokens, input.price, input.user.priceRate);
+  const promptTokens = input.limits.inputTokens;
+  const estimatedCost = estimateCost(promptTokens, input.limits.output.maxTokens * input.limits.choices, input.price, input.user.priceRate);
   const r: Reservation = { leaseKey: null, leaseId: input.requestId, tpmKey: null, estimatedTokens: promptTokens, dayCostKey: null, totalCostKey: null, estimatedCost };
   const checks: AdmissionCheck[] = [];
   const kinds: CheckKind[] = [];
@@ -64,13 +65,16 @@ export async function admit(store: HotStore, input: AdmitInput): Promise<Reserva
     kinds.push('concurrency');
   }
   if (key.dailyCostLimit !== null) {
-    r.dayCostKey = hotKeys.keyCostDay(key.id, cachedDayKey(now, input.timeZone));
-    checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, ttlMs: DAY_TTL_MS });
+    const day = cachedDayKey(now, input.timeZone);
+    r.dayCostKey = hotKeys.keyCostDay(key.id, day);
+    // Today's spend as the database knew it (snapshot): a store that restarted empty never resets the day.
+    const floor = key.costToday && key.costToday.day === day ? key.costToday.amount : 0;
+    checks.push({ kind: 'budget', key: r.dayCostKey, limit: key.dailyCostLimit, amount: estimatedCost, floor, ttlMs: DAY_TTL_MS });
     kinds.push('daily');
   }
   if (key.totalCostLimit !== null) {
     r.totalCostKey = hotKeys.keyCostTotal(key.id);
-    checks.push({ kind: 'budget', key: r.totalCostKey, limit: key.totalCostLimit, amount: estimatedCost, initial: key.costUsed });
+    checks.push({ kind: 'budget', key: r.totalCostKey, limit: key.totalCostLimit, amount: estimatedCost, floor: key.costUsed });
     kinds.push('total');
   }
   if (checks.length === 0) return r;

@@ -4,12 +4,13 @@ import type { SettleOp } from '@relay/hot-store';
 import { request as undiciRequest } from 'undici';
 import type { ProxyState } from '../context.ts';
 import { ProxyError, proxyError, sendJson } from '../errors.ts';
-import { cooldownUntil } from '../routing/cooldown-headers.ts';
+import type { AttemptVerdict } from '../routing/account-health.ts';
+import { cooldownUntil, explicitCooldownUntil } from '../routing/cooldown-headers.ts';
 import { selectAccounts, sessionHash } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import type { UsageCollector } from '../upstreams/types.ts';
 import type { RequestOutcome } from '../usage/build-event.ts';
-import { pipeJson, pipeStream, readBounded } from './pipe-response.ts';
+import { countedUsage, LEASE_TTL_MS } from '../usage/inflight-registry.ts';
+import { pipeJson, pipeStream, readBounded, writeFinalFrame } from './pipe-response.ts';
 
 const ERROR_BODY_LIMIT = 1024 * 1024;
 const TRANSLATE_BODY_LIMIT = 32 * 1024 * 1024;
@@ -47,8 +48,11 @@ function upstreamErrorCode(status: number): ClientErrorCode {
 }
 
 /**
- * Chooses accounts and relays the request: failover on connect errors, first-byte timeouts,
- * 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were sent.
+ * Chooses accounts and relays the request: failover on connect errors, a stream's first-byte
+ * timeout, 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were
+ * sent. A non-streaming request past its first-byte timeout answers 504 without failover (see
+ * nonStreamFirstByteTimeoutMs). Each attempt passes the account's circuit breaker and reports
+ * to it; 429/529 and other explicit reset headers cool the account as they say.
  * The client hanging up aborts the upstream at once; usage produced so far is reported.
  */
 export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res: ServerResponse, s: ProxyState): Promise<ForwardOutcome> {
@@ -81,19 +85,30 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       if (clientGone || totalTimedOut) break;
       const leaseKey = hotKeys.accountLeases(account.id);
       if (account.concurrency !== null) {
-        const granted = await store.acquireLease(leaseKey, s.requestId, account.concurrency, config.totalTimeoutMs + 30_000).catch(() => false);
+        // Short TTL: the instance's heartbeat renews it while the request runs (see InflightRegistry).
+        const granted = await store.acquireLease(leaseKey, s.requestId, account.concurrency, LEASE_TTL_MS).catch(() => false);
         if (!granted) continue;
+        rt.inflight.holdAccountLease(s.requestId, { key: leaseKey, leaseId: s.requestId });
       }
       const release: SettleOp[] = account.concurrency !== null ? [{ kind: 'release', key: leaseKey, leaseId: s.requestId }] : [];
+      const ticket = await health.admit(account.id, s.requestId, Date.now());
+      if (!ticket) {
+        if (release.length) void store.settle(release).catch(() => undefined);
+        continue;
+      }
       out.attempts++;
       let attempt: Attempt;
       try {
         attempt = await tryAccount(rt, account, req, res, s, ac.signal, out);
       } catch (e) {
         if (release.length) void store.settle(release).catch(() => undefined);
+        void health.report(account.id, s.requestId, ticket, 'none');
         throw e;
       }
+      if (attempt.verdict === 'failure') await health.report(account.id, s.requestId, ticket, 'failure');
+      else void health.report(account.id, s.requestId, ticket, attempt.verdict);
       if (attempt.kind === 'retry') {
+        rt.inflight.holdAccountLease(s.requestId, null);
         if (release.length) void store.settle(release).catch(() => undefined);
         metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
         last = { status: attempt.status, timeout: attempt.timeout };
@@ -130,7 +145,8 @@ function finish(out: ForwardOutcome, clientGone: boolean, totalTimedOut: boolean
   return out;
 }
 
-type Attempt = { kind: 'retry'; status: number | null; timeout: boolean } | { kind: 'done' };
+/** How one attempt ended, and what it says about the account's health. */
+type Attempt = ({ kind: 'retry'; status: number | null; timeout: boolean } | { kind: 'done' }) & { verdict: AttemptVerdict };
 
 /** One upstream call. 'retry' only while the client has received nothing. */
 async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
@@ -146,7 +162,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream });
+      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -162,27 +178,46 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     const dispatcher = rt.dispatchers.forAccount(account, s.index.egressProxy(account));
     upstream = { built, response: await undiciRequest(built.url, {
       method: built.method, headers: built.headers, body: built.body, dispatcher, signal,
-      headersTimeout: rt.config.firstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
+      headersTimeout: s.stream ? rt.config.firstByteTimeoutMs : rt.config.nonStreamFirstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
     }) };
   } catch (e) {
-    if (signal.aborted) return { kind: 'done' };
-    const timeout = (e as { code?: string })?.code === 'UND_ERR_HEADERS_TIMEOUT' || (e as { code?: string })?.code === 'UND_ERR_CONNECT_TIMEOUT';
-    await rt.health.markCooldown(account.id, cooldownUntil(null, {}, Date.now()), timeout ? 'upstream timeout' : 'connection failed');
-    return { kind: 'retry', status: null, timeout };
+    if (signal.aborted) return { kind: 'done', verdict: 'none' };
+    const code = (e as { code?: string })?.code;
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' && !s.stream) {
+      // A non-streaming answer arrives only when the generation is done: past the timeout the
+      // request is most likely just long. Another account would wait as long again (and the
+      // first may still bill it), so the client gets 504; one timeout alone opens no breaker.
+      out.status = 504;
+      out.errorType = 'upstream_timeout';
+      out.error = proxyError('upstream_timeout', 'The upstream did not answer within the non-streaming timeout');
+      return { kind: 'done', verdict: 'failure' };
+    }
+    return { kind: 'retry', status: null, timeout: code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT', verdict: 'failure' };
   }
 
   const { built, response } = upstream;
   const status = response.statusCode;
   if (isRetryableStatus(status)) {
     await response.body.dump().catch(() => undefined);
-    if (status === 401 || status === 403) await rt.health.recordAuthFailure(account.id, status);
-    else await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
-    return { kind: 'retry', status, timeout: false };
+    if (status === 401 || status === 403) {
+      await rt.health.recordAuthFailure(account.id, status);
+      return { kind: 'retry', status, timeout: false, verdict: 'none' };
+    }
+    if (status === 429 || status === 529) {
+      await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
+      return { kind: 'retry', status, timeout: false, verdict: 'none' };
+    }
+    // Other 5xx count towards the breaker; a reset time the upstream names is still honoured.
+    const said = explicitCooldownUntil(response.headers, Date.now());
+    if (said !== null) await rt.health.markCooldown(account.id, said, `upstream ${status}`);
+    return { kind: 'retry', status, timeout: false, verdict: 'failure' };
   }
 
-  const collector = adapter.createUsageCollector();
+  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector());
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
+  /** Set once a broken stream got its error frame: it then ends normally instead of being reset. */
+  let errorFrameSent = false;
   const onFirstByte = () => {
     if (out.firstTokenMs === null) {
       out.firstTokenMs = Date.now() - s.startedAt;
@@ -202,6 +237,9 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
         if (!res.headersSent && !res.destroyed) res.flushHeaders();
       });
       rt.metrics.activeStreams.inc();
+      const translator = translating
+        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+        : undefined;
       try {
         await pipeStream(response.body, res, {
           decoder: adapter.createDecoder(),
@@ -210,16 +248,32 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
           // Translating: the translator needs every upstream event (OpenAI's usage chunk included);
           // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
           dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
-          translator: translating
-            ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
-            : undefined,
+          translator,
           onFirstByte,
         });
+      } catch (e) {
+        // Unless the client left, it learns of the break in its own format, as the stream's last event.
+        if (!res.destroyed && !res.writableEnded) {
+          const [code, message] = signal.aborted ? [504, 'The request took longer than the total timeout'] : [502, 'The upstream stream broke off before the response was complete'];
+          await writeFinalFrame(res, translator ? translator.fail(code, message) : rt.translation.streamErrorFrame(s.clientFormat, code, message));
+          errorFrameSent = true;
+        }
+        throw e;
       } finally {
         clearImmediate(headFlush);
         rt.metrics.activeStreams.dec();
       }
       res.end();
+      // The upstream reported an error inside its 2xx stream (relayed to the client as an error event).
+      const streamError = collector.streamError();
+      if (streamError) {
+        out.status = streamError.status;
+        out.errorType = streamError.upstreamType;
+      } else if (translator?.failed()) {
+        // The upstream ended cleanly but without finishing its answer; the client was told so.
+        out.status = 502;
+        out.errorType = 'upstream_stream_incomplete';
+      }
     } else if (translating) {
       const raw = await readBounded(response.body, TRANSLATE_BODY_LIMIT);
       onFirstByte();
@@ -238,25 +292,21 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       res.end();
     }
   } catch (e) {
-    // After the first byte there is no retry: the client sees the break.
+    // After the first byte there is no retry: a stream ends with an error event in the client's
+    // format (above); a JSON body that broke off can only be cut.
     if (!signal.aborted) {
       out.status = 502;
       out.errorType = (e as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT' ? 'stream_idle_timeout' : 'upstream_stream_error';
       rt.metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
     }
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
+    else if (errorFrameSent) res.end();
     else res.destroy();
   }
-  out.usage = finalUsage(collector, s);
-  return { kind: 'done' };
+  out.usage = countedUsage(collector, s);
+  return { kind: 'done', verdict: 'success' };
 }
 
-/** Usage to bill; when the upstream never reported input tokens (aborted early) the prompt estimate stands in. */
-function finalUsage(c: UsageCollector, s: ProxyState): TokenUsage {
-  const u = c.usage();
-  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? Math.ceil(s.rawBody.length / 4) : 0;
-  return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
-}
 
 /** A non-retryable upstream error (400, 404, …): passed through as sent, or re-wrapped in the client's format. */
 async function relayUpstreamError(rt: ProxyRuntime, res: ServerResponse, s: ProxyState, body: AsyncIterable<Buffer> & import('node:stream').Readable, status: number, ctype: string, rewrap: boolean): Promise<void> {

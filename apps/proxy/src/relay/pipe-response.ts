@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { formatSse, type SseEvent } from './sse-decoder.ts';
 import type { FrameDecoder, UsageCollector } from '../upstreams/types.ts';
 
@@ -10,6 +11,24 @@ export const USAGE_COPY_LIMIT = 4 * 1024 * 1024;
 export interface EventTranslator {
   push(ev: SseEvent): string;
   end(): string;
+  /** Ends the client stream with an error frame in the client's format ('' when it is already closed). */
+  fail(status: number, message: string): string;
+  /** True once the client stream ended with an error frame (upstream error, `fail`, no finish reason); later events add nothing. */
+  failed(): boolean;
+}
+
+/**
+ * Pause before the frame that ends a stream with an error. Clients read chunk by chunk, and
+ * @google/genai recognises an error only when it arrives as a read of its own: a gap after the
+ * last content keeps the two from being read together. Only failing streams pay it.
+ */
+const FINAL_FRAME_GAP_MS = 10;
+
+/** Writes the error frame that ends a stream as a chunk of its own (see FINAL_FRAME_GAP_MS). */
+export async function writeFinalFrame(res: ServerResponse, frame: string | Buffer): Promise<void> {
+  if (!frame || res.destroyed) return;
+  await sleep(FINAL_FRAME_GAP_MS);
+  if (!res.destroyed && !res.writableEnded) res.write(frame);
 }
 
 export interface StreamPipeOptions {
@@ -105,40 +124,137 @@ function relay(body: Readable, res: ServerResponse, onChunk: (chunk: Buffer, wri
   });
 }
 
+/** `fn` on the first call only (time to first token is taken once). */
+function firstCallOnly(fn: () => void): () => void {
+  let called = false;
+  return () => {
+    if (called) return;
+    called = true;
+    fn();
+  };
+}
+
+/**
+ * Raw passthrough of one stream: the client gets the upstream bytes unchanged, but only whole
+ * events — the bytes of an event not complete yet are held back until it is, so a stream that
+ * breaks never leaves half an event before the error frame. The event that carries the upstream's
+ * own error (as the usage collector reads it) is held back too and becomes the closing frame,
+ * written last and on its own.
+ */
+class RawPassthrough {
+  /** Bytes not written yet; they start at stream offset `sent`. */
+  private held: Buffer | null = null;
+  private sent = 0;
+  private received = 0;
+  private lastEventEnd = 0;
+  /** The upstream's error event, once seen: nothing is written after it. */
+  closingFrame: Buffer | null = null;
+
+  constructor(private readonly o: StreamPipeOptions) {}
+
+  chunk(chunk: Buffer, events: SseEvent[], write: (data: Buffer) => void): void {
+    this.received += chunk.length;
+    const fast = this.held === null && this.closingFrame === null && (this.o.decoder.openBytes?.() ?? 0) === 0 && this.o.usage.streamError() === null;
+    this.held = this.held ? Buffer.concat([this.held, chunk]) : chunk;
+    this.events(events, write);
+    if (fast && this.closingFrame === null) {
+      // The common case: whole events, no error — the chunk goes out as it came.
+      write(this.held);
+      this.sent = this.received;
+      this.held = null;
+      return;
+    }
+    if (this.closingFrame === null) this.sendUpTo(this.received - (this.o.decoder.openBytes?.() ?? 0), write);
+  }
+
+  /** The stream ended: what is still held (a last event without its blank line) goes out as it came. */
+  end(events: SseEvent[], write: (data: Buffer) => void): void {
+    this.events(events, write);
+    if (this.closingFrame === null) this.sendUpTo(this.received, write);
+  }
+
+  private events(events: SseEvent[], write: (data: Buffer) => void): void {
+    const ends = this.o.decoder.eventEnds?.() ?? [];
+    const erredBefore = this.o.usage.streamError() !== null;
+    events.forEach((ev, i) => {
+      this.o.usage.event(ev);
+      const end = ends[i];
+      if (end === undefined) return;
+      if (!erredBefore && this.closingFrame === null && this.o.usage.streamError() !== null) {
+        this.sendUpTo(this.lastEventEnd, write);
+        this.closingFrame = Buffer.from(this.take(end));
+      }
+      this.lastEventEnd = end;
+    });
+  }
+
+  private sendUpTo(offset: number, write: (data: Buffer) => void): void {
+    if (offset > this.sent) write(this.take(offset));
+  }
+
+  /** Removes and returns the held bytes up to stream offset `offset`. */
+  private take(offset: number): Buffer {
+    const held = this.held ?? Buffer.alloc(0);
+    const n = Math.max(0, Math.min(offset - this.sent, held.length));
+    const out = held.subarray(0, n);
+    this.held = n < held.length ? held.subarray(n) : null;
+    this.sent += n;
+    return out;
+  }
+}
+
 /**
  * Relays an upstream stream to the client chunk by chunk. Every chunk also goes through the
  * frame decoder so usage is read as it passes; in raw mode the client gets the upstream bytes
- * unchanged, otherwise the decoded events re-serialised (or translated). Throws what the
- * upstream body throws (abort, idle timeout, reset) — the caller decides what that means.
+ * unchanged (see RawPassthrough), otherwise the decoded events re-serialised (or translated).
+ * The error frame that ends a failing stream goes out last, on its own (writeFinalFrame).
+ * Throws what the upstream body throws (abort, idle timeout, reset) — the caller decides what
+ * that means.
  */
-export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
-  let first = true;
+export async function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOptions): Promise<void> {
+  const firstByte = firstCallOnly(o.onFirstByte);
+  const raw = o.raw ? new RawPassthrough(o) : null;
+  /** The translated error frame that ended the client stream. */
+  let closingFrame = '';
   const emit = (events: SseEvent[], write: (data: string) => void) => {
     let text = '';
     for (const ev of events) {
       o.usage.event(ev);
-      if (o.raw || o.dropEvent?.(ev)) continue;
-      text += o.translator ? o.translator.push(ev) : formatSse(ev);
+      if (o.dropEvent?.(ev)) continue;
+      if (!o.translator) {
+        text += formatSse(ev);
+        continue;
+      }
+      const out = o.translator.push(ev);
+      if (out && o.translator.failed()) closingFrame = out;
+      else text += out;
     }
     if (text) write(text);
   };
-  return relay(
-    body,
-    res,
-    (chunk, write) => {
-      if (first) {
-        first = false;
-        o.onFirstByte();
-      }
-      const events = o.decoder.push(chunk);
-      if (o.raw) write(chunk);
-      emit(events, write);
-    },
-    (write) => {
-      emit(o.decoder.end(), write);
-      if (o.translator) write(o.translator.end());
-    },
-  );
+  try {
+    await relay(
+      body,
+      res,
+      (chunk, write) => {
+        firstByte();
+        const events = o.decoder.push(chunk);
+        if (raw) raw.chunk(chunk, events, write);
+        else emit(events, write);
+      },
+      (write) => {
+        const events = o.decoder.end();
+        if (raw) return raw.end(events, write);
+        emit(events, write);
+        if (!o.translator) return;
+        const tail = o.translator.end();
+        if (tail && o.translator.failed()) closingFrame = tail;
+        else write(tail);
+      },
+    );
+  } finally {
+    const frame = raw?.closingFrame ?? closingFrame;
+    if (frame.length > 0) await writeFinalFrame(res, frame);
+  }
 }
 
 /**
@@ -148,15 +264,12 @@ export function pipeStream(body: Readable, res: ServerResponse, o: StreamPipeOpt
 export async function pipeJson(body: Readable, res: ServerResponse, usage: UsageCollector, onFirstByte: () => void): Promise<void> {
   const copy: Buffer[] = [];
   let copied = 0;
-  let first = true;
+  const firstByte = firstCallOnly(onFirstByte);
   await relay(
     body,
     res,
     (chunk, write) => {
-      if (first) {
-        first = false;
-        onFirstByte();
-      }
+      firstByte();
       if (copied + chunk.length <= USAGE_COPY_LIMIT) {
         copy.push(chunk);
         copied += chunk.length;

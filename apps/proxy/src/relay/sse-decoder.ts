@@ -18,6 +18,12 @@ export class SseDecoder {
   private event: string | undefined;
   private data: string[] = [];
   private atStart = true;
+  /** Bytes received since the last blank line (event boundary). */
+  private open = 0;
+  /** Bytes fed so far. */
+  private received = 0;
+  /** Stream offsets at which the events of the last push/end ended. */
+  private ends: number[] = [];
 
   /** Feeds one network chunk; returns the events completed by it (possibly none). */
   push(chunk: Uint8Array): SseEvent[] {
@@ -25,16 +31,33 @@ export class SseDecoder {
       ? Buffer.concat([this.pending, chunk])
       : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
     const out: SseEvent[] = [];
+    const base = this.received - (this.pending?.length ?? 0);
+    this.received += chunk.byteLength;
+    this.ends.length = 0;
     let start = 0;
+    let boundary = -1;
     // indexOf is a native byte search; each line is decoded straight from the buffer (no
     // subarray object, no TextDecoder call per line).
     for (let i = buf.indexOf(LF, start); i !== -1; i = buf.indexOf(LF, start)) {
       const end = i > start && buf[i - 1] === CR ? i - 1 : i;
-      this.line(end > start ? this.decode(buf, start, end) : '', out);
+      const before = out.length;
+      if (this.line(end > start ? this.decode(buf, start, end) : '', out)) boundary = i + 1;
+      if (out.length > before) this.ends.push(base + i + 1);
       start = i + 1;
     }
+    this.open = boundary === -1 ? this.open + chunk.byteLength : buf.length - boundary;
     this.pending = start < buf.length ? Buffer.from(buf.subarray(start)) : null;
     return out;
+  }
+
+  /** Bytes received since the last complete event (0 at an event boundary). */
+  openBytes(): number {
+    return this.open;
+  }
+
+  /** Where (stream byte offset) each event returned by the last push/end ended. */
+  eventEnds(): readonly number[] {
+    return this.ends;
   }
 
   /** UTF-8 text of a whole line; a byte-order mark opening the stream is dropped (as the SSE spec says). */
@@ -53,25 +76,34 @@ export class SseDecoder {
       this.pending = null;
     }
     this.line('', out);
+    this.ends = out.map(() => this.received);
     return out;
   }
 
-  private line(line: string, out: SseEvent[]): void {
+  /** Takes one line; true when it ended an event (a blank line, or a bare JSON object line). */
+  private line(line: string, out: SseEvent[]): boolean {
     if (line === '') {
       if (this.data.length > 0 || this.event !== undefined) {
         out.push(this.event === undefined ? { data: this.data.join('\n') } : { event: this.event, data: this.data.join('\n') });
       }
       this.event = undefined;
       this.data = [];
-      return;
+      return true;
     }
-    if (line.charCodeAt(0) === 0x3a) return; // ":" comment
+    // A JSON object on a line of its own, outside any event, is how Gemini reports a failure
+    // mid-stream (not SSE at all): it becomes an event of its own so the error is read.
+    if (line.charCodeAt(0) === 0x7b && this.data.length === 0 && this.event === undefined) {
+      out.push({ data: line });
+      return true;
+    }
+    if (line.charCodeAt(0) === 0x3a) return false; // ":" comment
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.charCodeAt(0) === 0x20) value = value.slice(1);
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
+    return false;
   }
 }
 

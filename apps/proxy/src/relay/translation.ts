@@ -1,5 +1,5 @@
 import type { WireFormat } from '@relay/core';
-import { createStreamTranslator, translateRequest, translateResponse, UnsupportedFeatureError } from '../translate/index.ts';
+import { createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError, type TranslateRequestOptions } from '../translate/index.ts';
 import type { EventTranslator } from './pipe-response.ts';
 
 /**
@@ -8,9 +8,11 @@ import type { EventTranslator } from './pipe-response.ts';
  */
 export interface Translation {
   canTranslate(from: WireFormat, to: WireFormat): boolean;
-  translateRequest(from: WireFormat, to: WireFormat, body: any, opts: { upstreamModel: string; stream: boolean }): any;
+  translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any;
   translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any;
   createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): EventTranslator;
+  /** The error frame that ends a stream of the client's format (Anthropic `event: error`, OpenAI error chunk, Gemini error JSON). */
+  streamErrorFrame(client: WireFormat, status: number, message: string): string;
   /** The feature name when `e` is the layer's UnsupportedFeatureError. */
   unsupportedFeature(e: unknown): string | null;
 }
@@ -21,5 +23,6 @@ export const translation: Translation = {
   translateRequest,
   translateResponse,
   createStreamTranslator,
+  streamErrorFrame,
   unsupportedFeature: (e) => (e instanceof UnsupportedFeatureError ? e.feature : null),
 };

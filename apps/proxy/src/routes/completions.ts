@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import type { ProxyState } from '../context.ts';
 import { forwardRequest } from '../relay/forward.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import type { Middleware } from '../http/middleware.ts';
+import { readLimits, type Middleware } from '../http/middleware.ts';
 
 /**
  * The last link of every completion chain (messages, chat, generateContent): relay, then hand
@@ -21,7 +21,10 @@ export function completionHandler(rt: ProxyRuntime): Middleware {
 /** POST /v1/messages/count_tokens: forwarded to an Anthropic account; nothing is billed. */
 export function countTokensHandler(rt: ProxyRuntime): Middleware {
   return async (ctx: Context) => {
-    const outcome = await forwardRequest(rt, ctx.req, ctx.res, ctx.state as ProxyState);
+    const s = ctx.state as ProxyState;
+    readLimits(s);
+    const outcome = await forwardRequest(rt, ctx.req, ctx.res, s);
+    rt.inflight.end(s.requestId);
     if (outcome.settle.length) void rt.store.settle(outcome.settle).catch(() => undefined);
     if (outcome.error) throw outcome.error;
   };

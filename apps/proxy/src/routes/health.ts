@@ -1,5 +1,5 @@
 import type { Context } from 'koa';
-import { newRequestId } from '@relay/core';
+import { answerMetrics, newRequestId, type MetricsText } from '@relay/core';
 import type { ProxyRuntime } from '../runtime.ts';
 
 /** GET /healthz: the process is up. */
@@ -8,22 +8,37 @@ export async function healthz(ctx: Context): Promise<void> {
   ctx.body = 'ok';
 }
 
+/** Whether this proxy can serve: a snapshot is loaded and the hot store answers. */
+export function proxyReadiness(rt: ProxyRuntime): { ready: boolean; snapshotVersion: number; store: boolean } {
+  const store = rt.store.isReady();
+  return { ready: rt.snapshots.isLoaded() && store, snapshotVersion: rt.snapshots.current().version, store };
+}
+
 /** GET /readyz: 200 once a snapshot is loaded and the hot store answers, else 503. */
 export function readyz(rt: ProxyRuntime) {
   return async (ctx: Context): Promise<void> => {
     ctx.set('x-request-id', newRequestId());
-    const ok = rt.snapshots.isLoaded() && rt.store.isReady();
-    ctx.status = ok ? 200 : 503;
-    ctx.body = { ready: ok, snapshotVersion: rt.snapshots.current().version, store: rt.store.isReady() };
+    const r = proxyReadiness(rt);
+    ctx.status = r.ready ? 200 : 503;
+    ctx.body = r;
   };
 }
 
-/** GET /metrics: Prometheus text from the proxy's own registry. */
+/** The proxy's Prometheus text (cooldown gauge refreshed first). */
+export async function proxyMetricsText(rt: ProxyRuntime): Promise<MetricsText> {
+  rt.metrics.accountCooldowns.set(rt.health.activeCooldowns(Date.now()));
+  return { contentType: rt.metrics.registry.contentType, body: await rt.metrics.registry.metrics() };
+}
+
+/**
+ * GET /metrics: Prometheus text for operators only — it carries revenue, token totals and account
+ * ids — so it needs `Authorization: Bearer <METRICS_TOKEN>`; without a configured token it always
+ * answers 401 here (METRICS_LISTEN serves it on a loopback address instead).
+ */
 export function metrics(rt: ProxyRuntime) {
   return async (ctx: Context): Promise<void> => {
-    ctx.set('x-request-id', newRequestId());
-    rt.metrics.accountCooldowns.set(rt.health.activeCooldowns(Date.now()));
-    ctx.type = rt.metrics.registry.contentType;
-    ctx.body = await rt.metrics.registry.metrics();
+    ctx.respond = false;
+    ctx.res.setHeader('x-request-id', newRequestId());
+    await answerMetrics(ctx.req, ctx.res, () => proxyMetricsText(rt), rt.config.metricsToken, true);
   };
 }

@@ -5,13 +5,24 @@ export const DEFAULT_SERVER_ERROR_COOLDOWN_MS = 30_000;
 const MAX_COOLDOWN_MS = 24 * 3600_000;
 
 /**
- * How long an account should rest after an upstream failure, from what the upstream said:
- * `retry-after` (seconds or HTTP date), `anthropic-ratelimit-unified-reset` (epoch seconds or
- * ISO date), OpenAI's `x-ratelimit-reset-requests|tokens` (durations like `6m0s`, `20ms`).
- * Falls back to 60 s for 429/529 and 30 s for other 5xx / connection failures.
+ * How long an account should rest after a 429/529, from what the upstream said (see
+ * {@link explicitCooldownUntil}), falling back to 60 s for 429/529 and 30 s otherwise.
  * Returns the epoch ms the cooldown ends.
  */
 export function cooldownUntil(status: number | null, headers: IncomingHttpHeaders, now: number): number {
+  const said = explicitCooldownUntil(headers, now);
+  if (said !== null) return said;
+  const rateLimited = status === 429 || status === 529;
+  return now + (rateLimited ? DEFAULT_RATE_LIMIT_COOLDOWN_MS : DEFAULT_SERVER_ERROR_COOLDOWN_MS);
+}
+
+/**
+ * The rest the upstream asked for explicitly: `retry-after` (seconds or HTTP date),
+ * `anthropic-ratelimit-unified-reset` (epoch seconds or ISO date), OpenAI's
+ * `x-ratelimit-reset-requests|tokens` (durations like `6m0s`, `20ms`); the latest of them,
+ * capped at 24 h. Null when no header names a future time.
+ */
+export function explicitCooldownUntil(headers: IncomingHttpHeaders, now: number): number | null {
   const h = (name: string) => {
     const v = headers[name];
     return Array.isArray(v) ? v[0] : v;
@@ -40,9 +51,7 @@ export function cooldownUntil(status: number | null, headers: IncomingHttpHeader
     if (ms !== null) candidates.push(now + ms);
   }
   const valid = candidates.filter((t) => t > now);
-  if (valid.length > 0) return Math.min(Math.max(...valid), now + MAX_COOLDOWN_MS);
-  const rateLimited = status === 429 || status === 529;
-  return now + (rateLimited ? DEFAULT_RATE_LIMIT_COOLDOWN_MS : DEFAULT_SERVER_ERROR_COOLDOWN_MS);
+  return valid.length > 0 ? Math.min(Math.max(...valid), now + MAX_COOLDOWN_MS) : null;
 }
 
 /** `1h2m3.5s`, `6m0s`, `20ms`, `3` (seconds) → ms; null when unparseable. */

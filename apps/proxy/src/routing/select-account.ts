@@ -35,7 +35,7 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
 
 /**
  * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
- * schedulable, allowed for the key, not cooling down; the sticky session's account first, then
+ * schedulable, allowed for the key, not cooling down, circuit breaker not open; the sticky session's account first, then
  * by priority (lower first), then same-format before translated, then least recently used. Concurrency caps are checked when an
  * account is actually tried (a lease). Throws 403 when only the key's platform list excludes
  * every compatible account.
@@ -54,7 +54,7 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
       excludedByKey++;
       continue;
     }
-    if (input.health.isCoolingDown(a.id, now)) continue;
+    if (!input.health.isAvailable(a.id, now)) continue;
     out.push(a);
   }
   if (out.length === 0 && excludedByKey > 0) throw proxyError('platform_not_allowed', `This API key may not use the platforms serving ${model}`);

@@ -1,5 +1,5 @@
 import {
-  SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
+  maxOutputTokensOf, SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
   type SnapshotKey, type SnapshotUser,
 } from '@relay/core';
 
@@ -14,8 +14,13 @@ export class SnapshotIndex {
   readonly accountsById = new Map<string, SnapshotAccount>();
   readonly accountsByPlatform = new Map<Platform, SnapshotAccount[]>();
   private readonly prices = new Map<string, ModelPrice>();
-  /** Any price of a model, whatever its platform (up-front checks and estimates). */
+  /**
+   * Per model, the dearest of its prices on any platform and of the models accounts map it to,
+   * component by component: the up-front estimate, made before the serving account is known.
+   */
   private readonly anyPriceByModel = new Map<string, ModelPrice>();
+  /** Per model, the largest output any price entry (or mapped model) allows: what a request without a maximum reserves. */
+  private readonly maxOutputByModel = new Map<string, number>();
   private readonly credentials = new Map<string, AccountCredentials>();
   private readonly egress = new Map<string, string | null>();
 
@@ -31,16 +36,34 @@ export class SnapshotIndex {
     }
     for (const p of snapshot.prices) {
       this.prices.set(priceKey(p.model, p.platform), p.price);
-      if (!this.anyPriceByModel.has(p.model) || p.platform === null) this.anyPriceByModel.set(p.model, p.price);
+      this.widen(p.model, p.price, p.maxOutputTokens ?? maxOutputTokensOf(p.model, p.platform));
     }
-    // An alias without a price of its own is servable when an account maps it to a priced model: it is
-    // billed at that model's price (the model that served it), so it must not be refused up front.
+    // An alias is served as whatever an account maps it to and billed at that model's price (an alias
+    // without a price of its own is servable too), so its estimate covers every mapped target.
+    const own = new Map(this.anyPriceByModel);
+    const ownMax = new Map(this.maxOutputByModel);
     for (const a of snapshot.accounts) {
       for (const [alias, target] of Object.entries(a.modelMapping ?? {})) {
-        const targetPrice = this.anyPriceByModel.get(target);
-        if (targetPrice && !this.anyPriceByModel.has(alias)) this.anyPriceByModel.set(alias, targetPrice);
+        const targetPrice = own.get(target) ?? snapshot.defaultPrice;
+        if (targetPrice) this.widen(alias, targetPrice, ownMax.get(target) ?? maxOutputTokensOf(target, a.platform));
       }
     }
+    // A model priced for some platforms only is billed at the default price on the others.
+    const { defaultPrice } = snapshot;
+    if (defaultPrice) {
+      for (const model of this.anyPriceByModel.keys()) {
+        if (!this.prices.has(priceKey(model, null))) this.widen(model, defaultPrice, 0);
+      }
+    }
+  }
+
+  private widen(model: string, price: ModelPrice, maxOutput: number): void {
+    const had = this.anyPriceByModel.get(model);
+    this.anyPriceByModel.set(model, had ? {
+      input: Math.max(had.input, price.input), output: Math.max(had.output, price.output),
+      cacheWrite: Math.max(had.cacheWrite, price.cacheWrite), cacheRead: Math.max(had.cacheRead, price.cacheRead),
+    } as ModelPrice : price);
+    this.maxOutputByModel.set(model, Math.max(this.maxOutputByModel.get(model) ?? 0, maxOutput));
   }
 
   /** Price of a model on a platform: model+platform, then model alone, then the default price. */
@@ -56,6 +79,14 @@ export class SnapshotIndex {
   /** The price for an up-front estimate when the serving platform is not known yet. */
   estimatePrice(model: string): ModelPrice | null {
     return this.anyPriceByModel.get(model) ?? this.snapshot.defaultPrice;
+  }
+
+  /**
+   * The largest output the model may produce when the request sets no maximum: its catalog figure,
+   * else the largest platform fallback (a model priced only by the default price may be served anywhere).
+   */
+  maxOutputTokens(model: string): number {
+    return this.maxOutputByModel.get(model) ?? maxOutputTokensOf(model, null);
   }
 
   /** Whether any price (any platform, or the default) covers the model. */

@@ -21,15 +21,24 @@ const OPENAI_ERROR_STATUS: Record<string, number> = {
   invalid_request_error: 400, authentication_error: 401, insufficient_quota: 429, rate_limit_error: 429, server_error: 500,
 };
 
+/** An upstream error envelope read from a JSON body or a stream event. */
+export interface UpstreamError {
+  status: number;
+  message: string;
+  /** The upstream's own name for it (Anthropic `overloaded_error`, OpenAI `server_error`, Gemini `UNAVAILABLE`). */
+  upstreamType: string;
+}
+
 /** Reads an upstream error envelope (JSON body or stream event) of any format; null when `body` is not one. */
-export function readUpstreamError(format: WireFormat, body: any): { status: number; message: string } | null {
+export function readUpstreamError(format: WireFormat, body: any): UpstreamError | null {
   const err = body?.error;
   if (!err || typeof err !== 'object') return null;
   const message = typeof err.message === 'string' ? err.message : 'upstream error';
+  const named = (v: unknown, fallback: string) => (typeof v === 'string' && v ? v : fallback);
   switch (format) {
-    case 'anthropic': return { status: ANTHROPIC_ERROR_STATUS[err.type] ?? 500, message };
-    case 'openai': return { status: OPENAI_ERROR_STATUS[err.type] ?? OPENAI_ERROR_STATUS[err.code] ?? 500, message };
-    case 'gemini': return { status: typeof err.code === 'number' ? err.code : 500, message };
+    case 'anthropic': return { status: ANTHROPIC_ERROR_STATUS[err.type] ?? 500, message, upstreamType: named(err.type, 'api_error') };
+    case 'openai': return { status: OPENAI_ERROR_STATUS[err.type] ?? OPENAI_ERROR_STATUS[err.code] ?? 500, message, upstreamType: named(err.type, named(err.code, 'server_error')) };
+    case 'gemini': return { status: typeof err.code === 'number' ? err.code : 500, message, upstreamType: named(err.status, 'INTERNAL') };
     default: { const never: never = format; return never; }
   }
 }
@@ -46,4 +55,22 @@ function codeForStatus(status: number): ClientErrorCode {
 /** An upstream error re-expressed as the client format's error envelope. */
 export function clientError(format: WireFormat, status: number, message: string): Record<string, unknown> {
   return clientErrorBody(format, codeForStatus(status), message);
+}
+
+/**
+ * The frame that tells a streaming client of `format` its stream failed, in that API's own wire
+ * form, so its SDK raises an API error instead of seeing a cut connection:
+ * Anthropic `event: error` + `{"type":"error","error":{…}}`; OpenAI a `data: {"error":{…}}` chunk
+ * (then `[DONE]`); Gemini a bare `{"error":{code,message,status}}` JSON chunk, which is how the
+ * Gemini API reports a failure mid-stream and the only form @google/genai raises as ApiError
+ * (it must reach the client as a chunk of its own: the relay writes it separately).
+ */
+export function streamErrorFrame(format: WireFormat, status: number, message: string): string {
+  const body = clientError(format, status, message);
+  switch (format) {
+    case 'anthropic': return `event: error\ndata: ${JSON.stringify(body)}\n\n`;
+    case 'openai': return `data: ${JSON.stringify(body)}\n\ndata: [DONE]\n\n`;
+    case 'gemini': return `${JSON.stringify(body)}\n`;
+    default: { const never: never = format; return never; }
+  }
 }

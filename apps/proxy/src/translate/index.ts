@@ -5,7 +5,7 @@
  */
 import type { WireFormat } from '@relay/core';
 import { formatSse, type SseEvent } from '../relay/sse-decoder.ts';
-import { clientError, readUpstreamError } from './errors.ts';
+import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
 import { assertFieldsSupported } from './request-fields.ts';
 import { readAnthropicRequest, writeAnthropicRequest } from './requests/anthropic.ts';
@@ -21,10 +21,27 @@ import { createStreamReader } from './usage.ts';
 
 export { UnsupportedFeatureError } from './errors.ts';
 export { DROPPED_FIELDS, UNSUPPORTED_FIELDS, droppedFields } from './request-fields.ts';
-export { DEFAULT_ANTHROPIC_MAX_TOKENS } from './requests/anthropic.ts';
 export { usageFromResponse, createUsageCollector } from './usage.ts';
 /** Usage in one neutral shape (billing). */
 export type { NeutralUsage } from './neutral.ts';
+
+/**
+ * The output limit of a request as read once by the proxy (limits/request-limits.ts): translators
+ * write this figure and never pick a field of the client body themselves.
+ */
+export interface OutputLimit {
+  /** Output tokens the upstream may produce at most (what admission reserved for). */
+  maxTokens: number;
+  /** The client set a maximum: targets that have a default of their own get the figure only then. */
+  clientSet: boolean;
+}
+
+/** Options of one request translation. */
+export interface TranslateRequestOptions {
+  upstreamModel: string;
+  stream: boolean;
+  output: OutputLimit;
+}
 
 function readRequest(format: WireFormat, body: any): NeutralRequest {
   switch (format) {
@@ -38,13 +55,16 @@ function readRequest(format: WireFormat, body: any): NeutralRequest {
 /**
  * Translates a client request body of format `from` into an upstream body of format `to`.
  * Same format: the body is returned untouched (passthrough is the proxy's job). Gemini bodies carry
- * neither model nor stream flag (both go in the URL). Anthropic gets max_tokens 4096 when the
- * client gave none. Throws {@link UnsupportedFeatureError} for fields the target cannot express.
+ * neither model nor stream flag (both go in the URL). The answer limit is `opts.output`: Anthropic
+ * (which requires max_tokens) always gets it — the model's maximum when the client set none, the
+ * figure admission reserved for — the others only when the client set one (their default is the
+ * model's maximum too). Throws {@link UnsupportedFeatureError} for fields the target cannot express.
  */
-export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: { upstreamModel: string; stream: boolean }): any {
+export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
   if (from === to) return body;
   assertFieldsSupported(from, to, body);
   const req = readRequest(from, body);
+  if (opts.output.clientSet || to === 'anthropic') req.maxTokens = opts.output.maxTokens;
   switch (to) {
     case 'openai': return writeOpenaiRequest(req, opts);
     case 'anthropic': return writeAnthropicRequest(req, opts);
@@ -83,7 +103,13 @@ export function translateResponse(upstream: WireFormat, client: WireFormat, body
 export interface StreamTranslator {
   push(ev: SseEvent): string;
   end(): string;
+  /** Ends the client stream with an error frame (the upstream broke off); '' when already closed. */
+  fail(status: number, message: string): string;
+  /** True once the client stream ended with an error frame (upstream error event, `fail`, or no finish reason by the end). */
+  failed(): boolean;
 }
+
+export { streamErrorFrame } from './errors.ts';
 
 function createStreamWriter(client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamWriter {
   switch (client) {
@@ -103,20 +129,41 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * re-serialised unchanged.
  */
 export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+  let closed = false;
+  let failed = false;
   if (upstream === client) {
     return {
-      push: (ev) => formatSse(ev),
-      end: () => '',
+      push: (ev) => (closed ? '' : formatSse(ev)),
+      end: () => ((closed = true), ''),
+      fail: (status, message) => (closed ? '' : ((closed = failed = true), streamErrorFrame(client, status, message))),
+      failed: () => failed,
     };
   }
+  let finished = false;
   const reader = createStreamReader(upstream);
   const writer = createStreamWriter(client, opts);
   return {
     push(ev) {
       let out = '';
-      for (const e of reader.push(ev)) out += writer.write(e);
+      if (closed) return '';
+      for (const e of reader.push(ev)) {
+        out += writer.write(e);
+        if (e.type === 'finish') finished = true;
+        if (e.type === 'error') closed = failed = true;
+      }
       return out;
     },
-    end: () => writer.end(),
+    end() {
+      // Every writer answers an end without a finish reason with an error frame.
+      if (!closed && !finished) failed = true;
+      closed = true;
+      return writer.end();
+    },
+    fail(status, message) {
+      if (closed) return '';
+      closed = failed = true;
+      return writer.write({ type: 'error', status, message });
+    },
+    failed: () => failed,
   };
 }

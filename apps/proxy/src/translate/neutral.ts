@@ -46,6 +46,7 @@ export interface NeutralRequest {
   /** false when the client forbade parallel tool calls. */
   parallelToolCalls?: boolean;
   stop?: string[];
+  /** Set by translateRequest from the request's one OutputLimit, never by a format reader. */
   maxTokens?: number;
   temperature?: number;
   topP?: number;

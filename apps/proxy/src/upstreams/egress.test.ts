@@ -1,5 +1,8 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
+import { lookup } from 'node:dns/promises';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
+import { hostname } from 'node:os';
+import { classifyUpstreamAddress } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { startTestProxy, type TestProxy } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -85,6 +88,72 @@ describe('per-account egress proxies', () => {
     } finally {
       await proxy?.close();
       await egress.close();
+    }
+  });
+});
+
+describe('upstream address policy at connect time', () => {
+  let mock: MockUpstream;
+  let proxy: TestProxy;
+  beforeAll(async () => {
+    mock = await startMockUpstream();
+    // The policy as production has it by default: no loopback or private upstreams.
+    proxy = await startTestProxy({ config: { allowPrivateUpstreams: false }, spec: { keys: [{ id: 'k1', userId: 'u1', key: KEY }] } });
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await mock.close();
+  });
+
+  // A fresh account id each time: a refused account cools down, and a cooled-down account would fail for that reason instead.
+  let n = 0;
+  const account = (baseUrl: string, egressProxy?: string) => ({
+    keys: [{ id: 'k1', userId: 'u1', key: KEY }],
+    accounts: [{ id: `a${++n}`, platform: 'claude-console' as const, baseUrl, egressProxy, credentials: { kind: 'api-key' as const, apiKey: 'sk-ant-x' } }],
+    prices: [{ model: SONNET, price: { input: '1', output: '1' } }],
+  });
+  const send = () => fetch(`${proxy.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: SONNET, max_tokens: 5, messages: [] }) });
+
+  it('a snapshot account at a loopback address is refused without a connection reaching it', async () => {
+    await proxy.publish(account(mock.url));
+    const r = await send();
+    expect(r.status).toBeGreaterThanOrEqual(502);
+    expect((await r.json()).type).toBe('error');
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it('a host name that resolves to a loopback address is refused on the resolved address (DNS cannot bypass it)', async () => {
+    // This machine's own host name resolves to a loopback/private address; the check runs on the answer, not the name.
+    const resolved = await lookup(hostname());
+    expect(classifyUpstreamAddress(resolved.address)).not.toBe('public');
+    await proxy.publish(account(`http://${hostname()}:${new URL(mock.url).port}`));
+    expect((await send()).status).toBeGreaterThanOrEqual(502);
+    expect(mock.requests).toHaveLength(0);
+  });
+
+  it.each([['http CONNECT', connectProxy], ['SOCKS5', socksProxy]] as const)('a %s egress proxy at a loopback address is refused', async (_name, start) => {
+    const egress = await start();
+    try {
+      await proxy.publish(account('https://api.anthropic.example', egress.url));
+      expect((await send()).status).toBeGreaterThanOrEqual(502);
+      expect(egress.targets).toEqual([]);
+    } finally {
+      await egress.close();
+    }
+  });
+
+  it('metadata addresses are refused even when private upstreams are allowed', async () => {
+    const open = await startTestProxy({ config: { allowPrivateUpstreams: true }, spec: account('http://169.254.169.254') });
+    try {
+      const started = Date.now();
+      const r = await fetch(`${open.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: SONNET, max_tokens: 5, messages: [] }) });
+      expect(r.status).toBeGreaterThanOrEqual(502);
+      // Refused before dialling: no connect timeout was waited for.
+      expect(Date.now() - started).toBeLessThan(1000);
+      await open.publish(account(mock.url));
+      expect((await fetch(`${open.url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY }, body: JSON.stringify({ model: SONNET, max_tokens: 5, messages: [] }) })).status).toBe(200);
+    } finally {
+      await open.close();
     }
   });
 });

@@ -4,5 +4,5 @@ import type { FrameDecoder } from './types.ts';
 /** Frame decoder for every SSE upstream. */
 export function sseFrameDecoder(): FrameDecoder {
   const d = new SseDecoder();
-  return { push: (chunk) => d.push(chunk), end: () => d.end() };
+  return { push: (chunk) => d.push(chunk), end: () => d.end(), openBytes: () => d.openBytes(), eventEnds: () => d.eventEnds() };
 }

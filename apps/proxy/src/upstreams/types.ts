@@ -2,6 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountCredentials, Platform, SnapshotAccount, TokenUsage, WireFormat } from '@relay/core';
 import type { Endpoint } from '../context.ts';
 import type { SseEvent } from '../relay/sse-decoder.ts';
+import type { UpstreamError } from '../translate/errors.ts';
 
 /** Everything an adapter needs to build one upstream call. */
 export interface UpstreamRequestContext {
@@ -39,6 +40,14 @@ export interface UpstreamHttpRequest {
 export interface FrameDecoder {
   push(chunk: Buffer): SseEvent[];
   end(): SseEvent[];
+  /**
+   * Bytes received since the last complete event. In raw passthrough they are held back from the
+   * client until their event completes, so a stream that breaks never leaves half an event
+   * before the error frame. Absent: every byte is relayed at once.
+   */
+  openBytes?(): number;
+  /** Stream byte offsets at which the events of the last push/end ended (with openBytes: raw passthrough). */
+  eventEnds?(): readonly number[];
 }
 
 /** Reads token usage from a response as it passes, and after a client abort bills what was produced. */
@@ -49,6 +58,8 @@ export interface UsageCollector {
   json(body: unknown): void;
   /** Usage so far; `inputKnown` false when the upstream had not reported input tokens yet. */
   usage(): TokenUsage & { inputKnown: boolean };
+  /** The error the upstream reported inside a 2xx stream (Anthropic `event: error`, an error chunk), if any. */
+  streamError(): UpstreamError | null;
 }
 
 /** One upstream platform: how to call it and how to read what it answers. */

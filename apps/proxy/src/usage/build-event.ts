@@ -1,4 +1,4 @@
-import { computeCost, type ModelPrice, type Platform, type TokenUsage, type UsageEvent } from '@relay/core';
+import { completeUsageEvent, type ModelPrice, type Platform, type TokenUsage, type UsageEvent, type UsageEventDraft } from '@relay/core';
 import type { ProxyState } from '../context.ts';
 
 export interface RequestOutcome {
@@ -12,14 +12,27 @@ export interface RequestOutcome {
   firstTokenMs: number | null;
 }
 
-/** The one usage event of a finished request, with base and rated cost in micro-USD. */
-export function buildUsageEvent(s: ProxyState, o: RequestOutcome, price: ModelPrice, meta: { clientIp: string | null; userAgent: string | null; now: number }): UsageEvent {
-  const cost = computeCost(o.usage, price, s.user.priceRate);
+/** Client facts recorded on the event. */
+export interface RequestMeta {
+  clientIp: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * The price a request is billed at: the model that actually served it (an account's model mapping
+ * may send an alias to a differently priced model); an upstream id without a price of its own
+ * (e.g. a Bedrock inference-profile id) is billed as the model the client asked for.
+ */
+export function billedPrice(s: ProxyState, o: Pick<RequestOutcome, 'upstreamModel' | 'platform'>, fallback: ModelPrice): ModelPrice {
+  return s.index.ownPrice(o.upstreamModel, o.platform) ?? s.index.price(s.model, o.platform) ?? fallback;
+}
+
+/** The usage event of a request as far as it got: everything but the costs and the end. */
+export function usageDraft(s: ProxyState, o: RequestOutcome, price: ModelPrice, meta: RequestMeta): UsageEventDraft {
   return {
     v: 1,
     requestId: s.requestId,
     startedAt: s.startedAt,
-    finishedAt: meta.now,
     userId: s.user.id,
     apiKeyId: s.key.id,
     accountId: o.accountId,
@@ -37,16 +50,14 @@ export function buildUsageEvent(s: ProxyState, o: RequestOutcome, price: ModelPr
     cacheReadInputTokens: o.usage.cacheReadInputTokens,
     price,
     priceRate: s.user.priceRate,
-    baseInputCost: cost.base.inputCost,
-    baseOutputCost: cost.base.outputCost,
-    baseTotalCost: cost.base.totalCost,
-    inputCost: cost.rated.inputCost,
-    outputCost: cost.rated.outputCost,
-    totalCost: cost.rated.totalCost,
-    latencyMs: meta.now - s.startedAt,
     firstTokenMs: o.firstTokenMs,
     clientIp: meta.clientIp,
     userAgent: meta.userAgent,
     attempts: o.attempts,
   };
+}
+
+/** The one usage event of a finished request, with base and rated cost in micro-USD. */
+export function buildUsageEvent(s: ProxyState, o: RequestOutcome, price: ModelPrice, meta: RequestMeta & { now: number }): UsageEvent {
+  return completeUsageEvent(usageDraft(s, o, price, meta), meta.now);
 }

@@ -1,5 +1,5 @@
 import { Entity, OptionalProps, Index, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Platform } from '@relay/core';
+import type { Platform, UsageOutcome } from '@relay/core';
 import { BigIntIdType, bigintNumber, DATETIME, RateDecimalType } from './columns.ts';
 
 /**
@@ -14,7 +14,7 @@ import { BigIntIdType, bigintNumber, DATETIME, RateDecimalType } from './columns
 @Index({ properties: ['model', 'createdAt'] })
 export class RequestLog {
   /** Properties with defaults: optional in em.create(). */
-  [OptionalProps]?: 'accountId' | 'platform' | 'errorType' | 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'totalTokens' | 'inputCost' | 'outputCost' | 'totalCost' | 'baseInputCost' | 'baseOutputCost' | 'baseCost' | 'priceRate' | 'priceInput' | 'priceOutput' | 'priceCacheWrite' | 'priceCacheRead' | 'latencyMs' | 'firstTokenMs' | 'attempts' | 'clientIp' | 'userAgent' | 'createdAt' | 'finishedAt';
+  [OptionalProps]?: 'accountId' | 'platform' | 'errorType' | 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'totalTokens' | 'inputCost' | 'outputCost' | 'totalCost' | 'baseInputCost' | 'baseOutputCost' | 'baseCost' | 'priceRate' | 'priceInput' | 'priceOutput' | 'priceCacheWrite' | 'priceCacheRead' | 'latencyMs' | 'firstTokenMs' | 'attempts' | 'clientIp' | 'userAgent' | 'createdAt' | 'finishedAt' | 'outcome';
 
   @PrimaryKey({ type: BigIntIdType, autoincrement: true })
   id!: number;
@@ -54,6 +54,10 @@ export class RequestLog {
 
   @Property({ type: 'string', length: 64, nullable: true })
   errorType: string | null = null;
+
+  /** How the request ended for billing: `completed`, or `interrupted` (its proxy died; billed from the last checkpoint). */
+  @Property({ type: 'string', length: 16, default: 'completed' })
+  outcome: UsageOutcome = 'completed';
 
   @Property({ type: 'integer', default: 0 })
   inputTokens: number = 0;

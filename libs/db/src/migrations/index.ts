@@ -2,10 +2,12 @@
 // under tsx and from a bundle, where globbing for files does not work.
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126061313_initial } from './Migration20261126061313_initial.ts';
+import { Migration20261130125421_request_log_outcome } from './Migration20261130125421_request_log_outcome.ts';
 import { Migration20261130132134_alerts } from './Migration20261130132134_alerts.ts';
 
 /** Every committed MySQL migration, oldest first. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126061313_initial', class: Migration20261126061313_initial },
+  { name: 'Migration20261130125421_request_log_outcome', class: Migration20261130125421_request_log_outcome },
   { name: 'Migration20261130132134_alerts', class: Migration20261130132134_alerts },
 ];

@@ -5,13 +5,16 @@ const JSON_TYPE = 'application/json; charset=UTF-8';
 // Gemini reports function calls with STOP; there is no separate "tool" finish reason.
 const FINISH_REASONS = { stop: 'STOP', length: 'MAX_TOKENS', tool_calls: 'STOP' } as const;
 
-/** Gemini's promptTokenCount includes cached tokens; cachedContentTokenCount reports the cached part. */
-function usageMetadata(plan: ReplyPlan) {
+/**
+ * Gemini's promptTokenCount includes cached tokens; cachedContentTokenCount reports the cached part.
+ * `output` is the candidates count so far: a stream reports it cumulatively on every chunk.
+ */
+function usageMetadata(plan: ReplyPlan, output = plan.usage.output) {
   const prompt = plan.usage.input + plan.usage.cacheCreation + plan.usage.cacheRead;
   const metadata: Record<string, unknown> = {
     promptTokenCount: prompt,
-    candidatesTokenCount: plan.usage.output,
-    totalTokenCount: prompt + plan.usage.output,
+    candidatesTokenCount: output,
+    totalTokenCount: prompt + output,
     promptTokensDetails: [{ modality: 'TEXT', tokenCount: prompt }],
   };
   if (plan.usage.cacheRead > 0) metadata.cachedContentTokenCount = plan.usage.cacheRead;
@@ -22,10 +25,10 @@ function functionCallParts(plan: ReplyPlan) {
   return plan.toolCalls.map((call) => ({ functionCall: { name: call.name, args: call.arguments ?? {} } }));
 }
 
-function response(parts: Record<string, unknown>[], plan: ReplyPlan, responseId: string, final: boolean) {
+function response(parts: Record<string, unknown>[], plan: ReplyPlan, responseId: string, final: boolean, outputSoFar?: number) {
   const candidate: Record<string, unknown> = { content: { parts, role: 'model' }, index: 0 };
   if (final) candidate.finishReason = FINISH_REASONS[plan.finishReason];
-  return { candidates: [candidate], usageMetadata: usageMetadata(plan), modelVersion: plan.model, responseId };
+  return { candidates: [candidate], usageMetadata: usageMetadata(plan, final ? plan.usage.output : outputSoFar), modelVersion: plan.model, responseId };
 }
 
 /** :generateContent reply. */
@@ -47,8 +50,10 @@ function streamResponses(plan: ReplyPlan): { json: string; content: boolean }[] 
   const calls = functionCallParts(plan);
   if (calls.length > 0) pieces.push(calls);
   if (pieces.length === 0) pieces.push([{ text: '' }]);
+  // Output tokens counted so far, spread evenly over the chunks (the last one carries the total).
+  const soFar = (i: number) => Math.floor((plan.usage.output * (i + 1)) / pieces.length);
   return pieces.map((parts, i) => ({
-    json: JSON.stringify(response(parts, plan, responseId, i === pieces.length - 1)),
+    json: JSON.stringify(response(parts, plan, responseId, i === pieces.length - 1, soFar(i))),
     content: true,
   }));
 }
@@ -58,6 +63,12 @@ export function renderGeminiStream(plan: ReplyPlan, sse: boolean): RenderedStrea
   const responses = streamResponses(plan);
   if (sse) {
     const frames: StreamFrame[] = responses.map((r) => ({ data: `data: ${r.json}\r\n\r\n`, content: r.content }));
+    if (plan.midStreamError) {
+      // Gemini reports a failure mid-stream as a bare error JSON chunk outside the SSE framing
+      // (what @google/genai parses into ApiError), after which the stream ends.
+      frames.length = 1;
+      frames.push({ data: JSON.stringify({ error: { code: 503, message: 'The model is overloaded. Please try again later.', status: 'UNAVAILABLE' } }), content: false });
+    }
     return { contentType: 'text/event-stream', frames };
   }
   const frames: StreamFrame[] = responses.map((r, i) => ({ data: `${i === 0 ? '[' : ',\r\n'}${r.json}`, content: r.content }));

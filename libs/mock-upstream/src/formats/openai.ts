@@ -57,6 +57,12 @@ export function renderOpenAIStream(plan: ReplyPlan): RenderedStream {
     content,
   });
   const frames: StreamFrame[] = [chunk({ role: 'assistant', content: '', refusal: null }, null, false)];
+  if (plan.midStreamError) {
+    // The first content chunk, then OpenAI's mid-stream error chunk; the stream ends there (no [DONE]).
+    const first = plan.textChunks[0] ?? plan.thinkingChunks[0] ?? '';
+    frames.push(chunk({ content: first }, null, true), { data: `data: ${JSON.stringify(OPENAI_MID_STREAM_ERROR)}\n\n`, content: false });
+    return { contentType: 'text/event-stream; charset=utf-8', frames };
+  }
   for (const piece of plan.thinkingChunks) frames.push(chunk({ reasoning_content: piece }, null, true));
   for (const piece of plan.textChunks) frames.push(chunk({ content: piece }, null, true));
   plan.toolCalls.forEach((call, index) => {
@@ -78,6 +84,10 @@ export function renderOpenAIStream(plan: ReplyPlan): RenderedStream {
   frames.push(DONE_FRAME);
   return { contentType: 'text/event-stream; charset=utf-8', frames };
 }
+
+const OPENAI_MID_STREAM_ERROR = {
+  error: { message: 'The server had an error while processing your request. Sorry about that!', type: 'server_error', param: null, code: null },
+};
 
 const ERROR_TYPES: Record<number, { type: string; code: string | null }> = {
   400: { type: 'invalid_request_error', code: null },

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** Account fields shown in the accounts table and form (no credentials: only a hint). */
-export const ACCOUNT_FIELDS = gql`
+export const ACCOUNT_FIELDS = graphql(`
   fragment AccountFields on Account {
     id
     name
@@ -24,4 +24,7 @@ export const ACCOUNT_FIELDS = gql`
     tokenExpiresAt
     lastUsedAt
   }
-`;
+`);
+
+/** An account as the accounts table and form read it. */
+export type Account = ResultOf<typeof ACCOUNT_FIELDS>;

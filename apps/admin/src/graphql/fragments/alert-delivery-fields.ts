@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** One alert on one channel: where it stands. */
-export const ALERT_DELIVERY_FIELDS = gql`
+export const ALERT_DELIVERY_FIELDS = graphql(`
   fragment AlertDeliveryFields on AlertDelivery {
     id
     channelId
@@ -17,4 +17,7 @@ export const ALERT_DELIVERY_FIELDS = gql`
     deliveredAt
     createdAt
   }
-`;
+`);
+
+/** An alert delivery as the Alerts page reads it. */
+export type AlertDelivery = ResultOf<typeof ALERT_DELIVERY_FIELDS>;

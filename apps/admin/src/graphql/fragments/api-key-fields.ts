@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** An API key as its owner sees it (the secret itself is never readable after creation). */
-export const API_KEY_FIELDS = gql`
+export const API_KEY_FIELDS = graphql(`
   fragment ApiKeyFields on ApiKey {
     id
     name
@@ -21,4 +21,7 @@ export const API_KEY_FIELDS = gql`
     lastUsedAt
     createdAt
   }
-`;
+`);
+
+/** An API key as its owner sees it. */
+export type ApiKey = ResultOf<typeof API_KEY_FIELDS>;

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** A model price (USD per million tokens). */
-export const MODEL_PRICE_FIELDS = gql`
+export const MODEL_PRICE_FIELDS = graphql(`
   fragment ModelPriceFields on ModelPrice {
     id
     model
@@ -11,4 +11,7 @@ export const MODEL_PRICE_FIELDS = gql`
     cacheWrite
     cacheRead
   }
-`;
+`);
+
+/** A model price row. */
+export type ModelPrice = ResultOf<typeof MODEL_PRICE_FIELDS>;

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** One request as a user may see it: rated costs only, never base cost or price rate. */
-export const USAGE_RECORD_FIELDS = gql`
+export const USAGE_RECORD_FIELDS = graphql(`
   fragment UsageRecordFields on UsageRecord {
     requestId
     createdAt
@@ -21,4 +21,7 @@ export const USAGE_RECORD_FIELDS = gql`
     latencyMs
     firstTokenMs
   }
-`;
+`);
+
+/** One request as a user sees it. */
+export type UsageRecord = ResultOf<typeof USAGE_RECORD_FIELDS>;

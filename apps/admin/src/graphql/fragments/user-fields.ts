@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** The user fields any signed-in user may read about themselves (never priceRate). */
-export const USER_FIELDS = gql`
+export const USER_FIELDS = graphql(`
   fragment UserFields on User {
     id
     username
@@ -9,4 +9,7 @@ export const USER_FIELDS = gql`
     status
     createdAt
   }
-`;
+`);
+
+/** A user as any signed-in user may see it. */
+export type User = ResultOf<typeof USER_FIELDS>;

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const CHANGE_PASSWORD_MUTATION = gql`
+export const CHANGE_PASSWORD_MUTATION = graphql(`
   mutation ChangePassword($oldPassword: String!, $newPassword: String!, $keepAccessTokens: Boolean! = false) {
     changePassword(oldPassword: $oldPassword, newPassword: $newPassword, keepAccessTokens: $keepAccessTokens)
   }
-`;
+`);

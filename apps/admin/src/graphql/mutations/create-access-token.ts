@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
 /** The token string comes back only in this response. */
-export const CREATE_ACCESS_TOKEN_MUTATION = gql`
+export const CREATE_ACCESS_TOKEN_MUTATION = graphql(`
   mutation CreateAccessToken($name: String!, $expiresAt: DateTime) {
     createAccessToken(name: $name, expiresAt: $expiresAt) {
       token
@@ -14,4 +14,4 @@ export const CREATE_ACCESS_TOKEN_MUTATION = gql`
       }
     }
   }
-`;
+`);

@@ -1,8 +1,8 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { API_KEY_FIELDS } from '../fragments/api-key-fields.ts';
 
 /** The full key comes back only in this response. */
-export const CREATE_API_KEY_MUTATION = gql`
+export const CREATE_API_KEY_MUTATION = graphql(`
   mutation CreateApiKey($input: CreateApiKeyInput!) {
     createApiKey(input: $input) {
       key
@@ -11,5 +11,4 @@ export const CREATE_API_KEY_MUTATION = gql`
       }
     }
   }
-  ${API_KEY_FIELDS}
-`;
+`, [API_KEY_FIELDS]);

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const DELETE_ACCOUNT_MUTATION = gql`
+export const DELETE_ACCOUNT_MUTATION = graphql(`
   mutation DeleteAccount($id: ID!) {
     deleteAccount(id: $id)
   }
-`;
+`);

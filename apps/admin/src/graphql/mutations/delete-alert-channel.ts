@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const DELETE_ALERT_CHANNEL_MUTATION = gql`
+export const DELETE_ALERT_CHANNEL_MUTATION = graphql(`
   mutation DeleteAlertChannel($id: ID!) {
     deleteAlertChannel(id: $id)
   }
-`;
+`);

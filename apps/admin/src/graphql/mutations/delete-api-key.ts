@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const DELETE_API_KEY_MUTATION = gql`
+export const DELETE_API_KEY_MUTATION = graphql(`
   mutation DeleteApiKey($id: ID!) {
     deleteApiKey(id: $id)
   }
-`;
+`);

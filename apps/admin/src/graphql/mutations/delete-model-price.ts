@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const DELETE_MODEL_PRICE_MUTATION = gql`
+export const DELETE_MODEL_PRICE_MUTATION = graphql(`
   mutation DeleteModelPrice($id: ID!) {
     deleteModelPrice(id: $id)
   }
-`;
+`);

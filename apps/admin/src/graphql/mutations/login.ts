@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { USER_FIELDS } from '../fragments/user-fields.ts';
 
-export const LOGIN_MUTATION = gql`
+export const LOGIN_MUTATION = graphql(`
   mutation Login($username: String!, $password: String!) {
     login(username: $username, password: $password) {
       token
@@ -10,5 +10,4 @@ export const LOGIN_MUTATION = gql`
       }
     }
   }
-  ${USER_FIELDS}
-`;
+`, [USER_FIELDS]);

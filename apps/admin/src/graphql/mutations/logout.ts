@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const LOGOUT_MUTATION = gql`
+export const LOGOUT_MUTATION = graphql(`
   mutation Logout {
     logout
   }
-`;
+`);

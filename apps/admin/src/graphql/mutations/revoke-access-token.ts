@@ -1,10 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const REVOKE_ACCESS_TOKEN_MUTATION = gql`
+export const REVOKE_ACCESS_TOKEN_MUTATION = graphql(`
   mutation RevokeAccessToken($id: ID!) {
     revokeAccessToken(id: $id) {
       id
       revokedAt
     }
   }
-`;
+`);

@@ -1,11 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { ALERT_DELIVERY_FIELDS } from '../fragments/alert-delivery-fields.ts';
 
-export const SEND_TEST_ALERT_MUTATION = gql`
+export const SEND_TEST_ALERT_MUTATION = graphql(`
   mutation SendTestAlert($id: ID!) {
     sendTestAlert(id: $id) {
       ...AlertDeliveryFields
     }
   }
-  ${ALERT_DELIVERY_FIELDS}
-`;
+`, [ALERT_DELIVERY_FIELDS]);

@@ -1,11 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { ACCOUNT_FIELDS } from '../fragments/account-fields.ts';
 
-export const SET_ACCOUNT_SCHEDULABLE_MUTATION = gql`
+export const SET_ACCOUNT_SCHEDULABLE_MUTATION = graphql(`
   mutation SetAccountSchedulable($id: ID!, $schedulable: Boolean!) {
     setAccountSchedulable(id: $id, schedulable: $schedulable) {
       ...AccountFields
     }
   }
-  ${ACCOUNT_FIELDS}
-`;
+`, [ACCOUNT_FIELDS]);

@@ -1,10 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
-export const SET_API_KEY_ENABLED_MUTATION = gql`
+export const SET_API_KEY_ENABLED_MUTATION = graphql(`
   mutation SetApiKeyEnabled($id: ID!, $enabled: Boolean!) {
     setApiKeyEnabled(id: $id, enabled: $enabled) {
       id
       enabled
     }
   }
-`;
+`);

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** Sends one small request through the account and reports what came back. */
-export const TEST_ACCOUNT_MUTATION = gql`
+export const TEST_ACCOUNT_MUTATION = graphql(`
   mutation TestAccount($id: ID!, $model: String!) {
     testAccount(id: $id, model: $model) {
       ok
@@ -11,4 +11,7 @@ export const TEST_ACCOUNT_MUTATION = gql`
       error
     }
   }
-`;
+`);
+
+/** What one test request through an account gave. */
+export type AccountTestResult = ResultOf<typeof TEST_ACCOUNT_MUTATION>['testAccount'];

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** The caller's personal access tokens. */
-export const ACCESS_TOKENS_QUERY = gql`
+export const ACCESS_TOKENS_QUERY = graphql(`
   query AccessTokens {
     accessTokens {
       id
@@ -13,4 +13,7 @@ export const ACCESS_TOKENS_QUERY = gql`
       createdAt
     }
   }
-`;
+`);
+
+/** One personal access token (never the secret). */
+export type AccessToken = ResultOf<typeof ACCESS_TOKENS_QUERY>['accessTokens'][number];

@@ -1,11 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { ACCOUNT_FIELDS } from '../fragments/account-fields.ts';
 
-export const ACCOUNT_QUERY = gql`
+export const ACCOUNT_QUERY = graphql(`
   query Account($id: ID!) {
     account(id: $id) {
       ...AccountFields
     }
   }
-  ${ACCOUNT_FIELDS}
-`;
+`, [ACCOUNT_FIELDS]);

@@ -1,11 +1,10 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { ALERT_CHANNEL_FIELDS } from '../fragments/alert-channel-fields.ts';
 
-export const ALERT_CHANNELS_QUERY = gql`
+export const ALERT_CHANNELS_QUERY = graphql(`
   query AlertChannels {
     alertChannels {
       ...AlertChannelFields
     }
   }
-  ${ALERT_CHANNEL_FIELDS}
-`;
+`, [ALERT_CHANNEL_FIELDS]);

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { ALERT_DELIVERY_FIELDS } from '../fragments/alert-delivery-fields.ts';
 
-export const ALERT_DELIVERIES_QUERY = gql`
+export const ALERT_DELIVERIES_QUERY = graphql(`
   query AlertDeliveries($filter: AlertDeliveryFilter, $page: PageInput) {
     alertDeliveries(filter: $filter, page: $page) {
       total
@@ -10,5 +10,4 @@ export const ALERT_DELIVERIES_QUERY = gql`
       }
     }
   }
-  ${ALERT_DELIVERY_FIELDS}
-`;
+`, [ALERT_DELIVERY_FIELDS]);

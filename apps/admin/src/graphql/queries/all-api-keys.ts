@@ -1,8 +1,8 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 import { API_KEY_FIELDS } from '../fragments/api-key-fields.ts';
 
 /** Admin: every user's keys with owner and usage. */
-export const ALL_API_KEYS_QUERY = gql`
+export const ALL_API_KEYS_QUERY = graphql(`
   query AllApiKeys($filter: ApiKeyFilter, $page: PageInput) {
     allApiKeys(filter: $filter, page: $page) {
       total
@@ -15,5 +15,7 @@ export const ALL_API_KEYS_QUERY = gql`
       }
     }
   }
-  ${API_KEY_FIELDS}
-`;
+`, [API_KEY_FIELDS]);
+
+/** A key with its owner, as an admin sees it. */
+export type AdminApiKey = ResultOf<typeof ALL_API_KEYS_QUERY>['allApiKeys']['items'][number];

@@ -1,8 +1,8 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
 
 /** Admin: one key's request log, newest first. */
-export const API_KEY_LOGS_QUERY = gql`
+export const API_KEY_LOGS_QUERY = graphql(`
   query ApiKeyLogs($apiKeyId: ID!, $page: PageInput) {
     apiKeyLogs(apiKeyId: $apiKeyId, page: $page) {
       total
@@ -11,5 +11,4 @@ export const API_KEY_LOGS_QUERY = gql`
       }
     }
   }
-  ${USAGE_RECORD_FIELDS}
-`;
+`, [USAGE_RECORD_FIELDS]);

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** Admin: audit entries, newest first. */
-export const AUDIT_LOGS_QUERY = gql`
+export const AUDIT_LOGS_QUERY = graphql(`
   query AuditLogs($filter: AuditLogFilter, $page: PageInput) {
     auditLogs(filter: $filter, page: $page) {
       total
@@ -18,4 +18,7 @@ export const AUDIT_LOGS_QUERY = gql`
       }
     }
   }
-`;
+`);
+
+/** One audit entry. */
+export type AuditLog = ResultOf<typeof AUDIT_LOGS_QUERY>['auditLogs']['items'][number];

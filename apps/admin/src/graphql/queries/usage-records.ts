@@ -1,8 +1,8 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
 
 /** The caller's requests, one server page at a time. */
-export const USAGE_RECORDS_QUERY = gql`
+export const USAGE_RECORDS_QUERY = graphql(`
   query UsageRecords($filter: UsageRecordFilter, $page: PageInput) {
     usageRecords(filter: $filter, page: $page) {
       total
@@ -11,5 +11,4 @@ export const USAGE_RECORDS_QUERY = gql`
       }
     }
   }
-  ${USAGE_RECORD_FIELDS}
-`;
+`, [USAGE_RECORD_FIELDS]);

@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** The caller's usage totals (rated cost only). */
-export const USAGE_SUMMARY_QUERY = gql`
+export const USAGE_SUMMARY_QUERY = graphql(`
   query UsageSummary {
     usageSummary {
       totalRequests
@@ -12,4 +12,7 @@ export const USAGE_SUMMARY_QUERY = gql`
       totalCost
     }
   }
-`;
+`);
+
+/** Usage totals (rated cost). */
+export type UsageSummary = ResultOf<typeof USAGE_SUMMARY_QUERY>['usageSummary'];

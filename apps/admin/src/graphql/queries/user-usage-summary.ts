@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql } from '../graphql.ts';
 
 /** Admin: one user's usage totals. */
-export const USER_USAGE_SUMMARY_QUERY = gql`
+export const USER_USAGE_SUMMARY_QUERY = graphql(`
   query UserUsageSummary($userId: ID!) {
     userUsageSummary(userId: $userId) {
       totalRequests
@@ -12,4 +12,4 @@ export const USER_USAGE_SUMMARY_QUERY = gql`
       totalCost
     }
   }
-`;
+`);

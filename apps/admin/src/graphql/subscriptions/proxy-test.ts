@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** Sends a prompt through an account and streams the answer back: STARTED, TEXT pieces, then DONE or ERROR (admins only). */
-export const PROXY_TEST_SUBSCRIPTION = gql`
+export const PROXY_TEST_SUBSCRIPTION = graphql(`
   subscription ProxyTest($accountId: ID!, $model: String!, $prompt: String!) {
     proxyTest(accountId: $accountId, model: $model, prompt: $prompt) {
       kind
@@ -12,4 +12,7 @@ export const PROXY_TEST_SUBSCRIPTION = gql`
       error
     }
   }
-`;
+`);
+
+/** One step of a streamed proxy test. */
+export type ProxyTestEvent = ResultOf<typeof PROXY_TEST_SUBSCRIPTION>['proxyTest'];

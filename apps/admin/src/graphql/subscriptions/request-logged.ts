@@ -1,7 +1,7 @@
-import { gql } from 'urql';
+import { graphql, type ResultOf } from '../graphql.ts';
 
 /** One event per finished proxied request (admins see all, users only their own). */
-export const REQUEST_LOGGED_SUBSCRIPTION = gql`
+export const REQUEST_LOGGED_SUBSCRIPTION = graphql(`
   subscription RequestLogged($filter: RequestLoggedFilter) {
     requestLogged(filter: $filter) {
       requestId
@@ -16,4 +16,7 @@ export const REQUEST_LOGGED_SUBSCRIPTION = gql`
       latencyMs
     }
   }
-`;
+`);
+
+/** One finished request as the live log shows it. */
+export type LiveLogEntry = ResultOf<typeof REQUEST_LOGGED_SUBSCRIPTION>['requestLogged'];

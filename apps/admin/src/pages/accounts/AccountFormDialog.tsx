@@ -4,7 +4,6 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_ACCOUNT_MUTATION } from '../../graphql/mutations/create-account.ts';
 import { UPDATE_ACCOUNT_MUTATION } from '../../graphql/mutations/update-account.ts';
-import { PLATFORM_ENUMS, type Account, type PlatformEnum } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -23,6 +22,8 @@ import {
   type AccountFormErrors,
   type AccountFormValues,
 } from './account-form-model.ts';
+import { PLATFORM_ENUMS, type PlatformEnum } from '../../graphql/enums.ts';
+import type { Account } from '../../graphql/fragments/account-fields.ts';
 
 const FIELD_LABELS: Record<AccountFieldName, MessageKey> = {
   name: 'accounts.field.name',
@@ -97,8 +98,9 @@ export function AccountFormDialog({ account, onClose, onSaved }: { account: Acco
     setErrors(found);
     setServerError(null);
     if (Object.keys(found).length > 0) return;
-    const input = buildAccountInput(values, mode);
-    const result = account ? await update({ id: account.id, input }) : await create({ input });
+    const result = account
+      ? await update({ id: account.id, input: buildAccountInput(values, 'edit') })
+      : await create({ input: buildAccountInput(values, 'create') });
     if (result.error) {
       setServerError({ field: errorField(result.error), message: errorMessage(result.error, t) });
       return;

@@ -5,7 +5,6 @@ import { useMutation, useQuery } from 'urql';
 import { ACCOUNTS_QUERY } from '../../graphql/queries/accounts.ts';
 import { DELETE_ACCOUNT_MUTATION } from '../../graphql/mutations/delete-account.ts';
 import { SET_ACCOUNT_SCHEDULABLE_MUTATION } from '../../graphql/mutations/set-account-schedulable.ts';
-import { PLATFORM_ENUMS, type Account, type AccountStatus } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge, type BadgeTone } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -20,6 +19,8 @@ import { formatDateTime } from '../../ui/format.ts';
 import { AccountFormDialog, platformLabelKey } from './AccountFormDialog.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
+import { PLATFORM_ENUMS, type AccountStatus } from '../../graphql/enums.ts';
+import type { Account } from '../../graphql/fragments/account-fields.ts';
 
 const STATUS_TONE: Record<AccountStatus, BadgeTone> = { ACTIVE: 'success', DISABLED: 'neutral', ERROR: 'danger' };
 
@@ -31,7 +32,7 @@ export function isCoolingDown(account: Pick<Account, 'cooldownUntil'>, now = Dat
 export function AccountsPage() {
   const { t } = useI18n();
   const toast = useToast();
-  const [{ data, error, fetching }, refetch] = useQuery<{ accounts: Account[] }>({ query: ACCOUNTS_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ACCOUNTS_QUERY });
   const [platformFilter, setPlatformFilter] = useState('');
   const [editing, setEditing] = useState<Account | 'new' | null>(null);
   const [testing, setTesting] = useState<Account | null>(null);

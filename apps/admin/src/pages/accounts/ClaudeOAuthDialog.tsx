@@ -4,13 +4,13 @@ import { useState } from 'react';
 import { useMutation } from 'urql';
 import { START_CLAUDE_OAUTH_MUTATION } from '../../graphql/mutations/start-claude-oauth.ts';
 import { COMPLETE_CLAUDE_OAUTH_MUTATION } from '../../graphql/mutations/complete-claude-oauth.ts';
-import type { Account } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
 import { Input, Select } from '../../ui/Field.tsx';
 import { CopyField } from '../../ui/CopyField.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
+import type { Account } from '../../graphql/fragments/account-fields.ts';
 
 type Step = 1 | 2 | 3;
 
@@ -44,8 +44,8 @@ export function ClaudeOAuthDialog({ onClose, onDone }: { onClose(): void; onDone
   const [codeError, setCodeError] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [created, setCreated] = useState<Account | null>(null);
-  const [startState, start] = useMutation<{ startClaudeOAuth: { authorizeUrl: string; sessionId: string } }>(START_CLAUDE_OAUTH_MUTATION);
-  const [completeState, complete] = useMutation<{ completeClaudeOAuth: Account }>(COMPLETE_CLAUDE_OAUTH_MUTATION);
+  const [startState, start] = useMutation(START_CLAUDE_OAUTH_MUTATION);
+  const [completeState, complete] = useMutation(COMPLETE_CLAUDE_OAUTH_MUTATION);
 
   async function generate() {
     setError(null);

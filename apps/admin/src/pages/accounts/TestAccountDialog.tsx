@@ -2,8 +2,7 @@
 // first words of the answer.
 import { useState } from 'react';
 import { useMutation } from 'urql';
-import { TEST_ACCOUNT_MUTATION } from '../../graphql/mutations/test-account.ts';
-import type { Account, AccountTestResult, PlatformEnum } from '../../graphql/types.ts';
+import { TEST_ACCOUNT_MUTATION, type AccountTestResult } from '../../graphql/mutations/test-account.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -11,6 +10,8 @@ import { Input } from '../../ui/Field.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { formatLatency } from '../../ui/format.ts';
 import { errorMessage } from '../../ui/error-message.ts';
+import type { Account } from '../../graphql/fragments/account-fields.ts';
+import type { PlatformEnum } from '../../graphql/enums.ts';
 
 const DEFAULT_MODEL: Record<PlatformEnum, string> = {
   CLAUDE_OAUTH: 'claude-sonnet-4-5',
@@ -50,7 +51,7 @@ export function TestResultPanel({ result }: { result: AccountTestResult }) {
 export function TestAccountDialog({ account, onClose }: { account: Account; onClose(): void }) {
   const { t } = useI18n();
   const [model, setModel] = useState(() => defaultTestModel(account));
-  const [{ data, error, fetching }, run] = useMutation<{ testAccount: AccountTestResult }>(TEST_ACCOUNT_MUTATION);
+  const [{ data, error, fetching }, run] = useMutation(TEST_ACCOUNT_MUTATION);
   return (
     <Dialog
       open

@@ -1,8 +1,17 @@
 // The account form as pure data: which fields each platform needs, client-side validation with
 // one message per field, and the GraphQL input built from the form. Kept free of React so it is
 // unit-tested directly.
-import type { Account, PlatformEnum } from '../../graphql/types.ts';
 import type { MessageKey } from '../../i18n/en.ts';
+import type { Account } from '../../graphql/fragments/account-fields.ts';
+import type { PlatformEnum } from '../../graphql/enums.ts';
+import type { VariablesOf } from '../../graphql/graphql.ts';
+import type { CREATE_ACCOUNT_MUTATION } from '../../graphql/mutations/create-account.ts';
+import type { UPDATE_ACCOUNT_MUTATION } from '../../graphql/mutations/update-account.ts';
+
+/** The createAccount input, as the schema defines it. */
+export type CreateAccountInput = VariablesOf<typeof CREATE_ACCOUNT_MUTATION>['input'];
+/** The updateAccount input, as the schema defines it. */
+export type UpdateAccountInput = VariablesOf<typeof UPDATE_ACCOUNT_MUTATION>['input'];
 
 export type AccountFieldName =
   | 'name'
@@ -83,7 +92,7 @@ export function accountToForm(account: Account): AccountFormValues {
     region: account.region ?? '',
     deployment: account.deployment ?? '',
     apiVersion: account.apiVersion ?? '',
-    modelMapping: formatModelMapping(account.modelMapping),
+    modelMapping: formatModelMapping(account.modelMapping as Record<string, string> | null),
   };
 }
 
@@ -154,7 +163,9 @@ export function validateAccountForm(values: AccountFormValues, mode: 'create' | 
  * The createAccount / updateAccount input. Only fields of the chosen platform are sent; on edit,
  * blank secrets are omitted so the stored credentials stay untouched.
  */
-export function buildAccountInput(values: AccountFormValues, mode: 'create' | 'edit'): Record<string, unknown> {
+export function buildAccountInput(values: AccountFormValues, mode: 'create'): CreateAccountInput;
+export function buildAccountInput(values: AccountFormValues, mode: 'edit'): UpdateAccountInput;
+export function buildAccountInput(values: AccountFormValues, mode: 'create' | 'edit'): CreateAccountInput | UpdateAccountInput {
   const platform = values.platform as PlatformEnum;
   const spec = PLATFORM_SPECS[platform];
   const input: Record<string, unknown> = {
@@ -173,5 +184,7 @@ export function buildAccountInput(values: AccountFormValues, mode: 'create' | 'e
   if (values.modelMapping.trim()) input.modelMapping = parseModelMapping(values.modelMapping);
   else if (mode === 'edit') input.modelMapping = {};
   if (values.egressProxy.trim()) input.egressProxy = values.egressProxy.trim();
-  return input;
+  // Built field by field from PLATFORM_SPECS (names shared with the schema's inputs); the
+  // overloads give callers the schema's input type.
+  return input as CreateAccountInput | UpdateAccountInput;
 }

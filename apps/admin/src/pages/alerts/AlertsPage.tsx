@@ -6,7 +6,9 @@ import { ALERT_CHANNELS_QUERY } from '../../graphql/queries/alert-channels.ts';
 import { ALERT_DELIVERIES_QUERY } from '../../graphql/queries/alert-deliveries.ts';
 import { DELETE_ALERT_CHANNEL_MUTATION } from '../../graphql/mutations/delete-alert-channel.ts';
 import { SEND_TEST_ALERT_MUTATION } from '../../graphql/mutations/send-test-alert.ts';
-import type { AlertChannel, AlertDelivery, AlertDeliveryStatus, Paged } from '../../graphql/types.ts';
+import type { AlertChannel } from '../../graphql/fragments/alert-channel-fields.ts';
+import type { AlertDelivery } from '../../graphql/fragments/alert-delivery-fields.ts';
+import type { AlertDeliveryStatus } from '../../graphql/enums.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge, type BadgeTone } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -27,7 +29,7 @@ const STATUS_TONE: Record<AlertDeliveryStatus, BadgeTone> = { PENDING: 'warning'
 function DeliveriesCard({ refreshKey }: { refreshKey: number }) {
   const { t } = useI18n();
   const [offset, setOffset] = useState(0);
-  const [{ data, error, fetching }, refetch] = useQuery<{ alertDeliveries: Paged<AlertDelivery> }>({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: ALERT_DELIVERIES_QUERY,
     variables: { page: { offset, limit: PAGE_SIZE } },
     requestPolicy: 'network-only',
@@ -74,7 +76,7 @@ function DeliveriesCard({ refreshKey }: { refreshKey: number }) {
 export function AlertsPage() {
   const { t } = useI18n();
   const toast = useToast();
-  const [{ data, error, fetching }, refetch] = useQuery<{ alertChannels: AlertChannel[] }>({ query: ALERT_CHANNELS_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ALERT_CHANNELS_QUERY });
   const [editing, setEditing] = useState<AlertChannel | 'new' | null>(null);
   const [deleting, setDeleting] = useState<AlertChannel | null>(null);
   const [deleteState, deleteChannel] = useMutation(DELETE_ALERT_CHANNEL_MUTATION);

@@ -2,8 +2,7 @@
 // with that key's request log.
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { ALL_API_KEYS_QUERY } from '../../graphql/queries/all-api-keys.ts';
-import type { AdminApiKey, Paged } from '../../graphql/types.ts';
+import { ALL_API_KEYS_QUERY, type AdminApiKey } from '../../graphql/queries/all-api-keys.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { Input } from '../../ui/Field.tsx';
@@ -21,7 +20,7 @@ export function AllKeysTab() {
   const [search, setSearch] = useState('');
   const debounced = useDebounced(search.trim(), 300);
   const [open, setOpen] = useState<AdminApiKey | null>(null);
-  const [{ data, error, fetching }, refetch] = useQuery<{ allApiKeys: Paged<AdminApiKey> }>({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: ALL_API_KEYS_QUERY,
     variables: { filter: debounced ? { search: debounced } : null, page: { offset, limit: PAGE_SIZE } },
   });

@@ -4,7 +4,6 @@ import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { CREATE_API_KEY_MUTATION } from '../../graphql/mutations/create-api-key.ts';
 import { UPDATE_API_KEY_MUTATION } from '../../graphql/mutations/update-api-key.ts';
-import { PLATFORM_ENUMS, type ApiKey } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Button } from '../../ui/Button.tsx';
 import { Dialog } from '../../ui/Dialog.tsx';
@@ -15,6 +14,8 @@ import { errorField, errorMessage } from '../../ui/error-message.ts';
 import { isoDay } from '../../ui/format.ts';
 import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
 import { apiKeyToForm, buildApiKeyInput, emptyApiKeyForm, validateApiKeyForm, type ApiKeyFormErrors, type ApiKeyFormValues } from './api-key-form-model.ts';
+import { PLATFORM_ENUMS } from '../../graphql/enums.ts';
+import type { ApiKey } from '../../graphql/fragments/api-key-fields.ts';
 
 export function ApiKeyFormDialog({ apiKey, onClose, onCreated, onSaved }: { apiKey: ApiKey | null; onClose(): void; onCreated(fullKey: string): void; onSaved(): void }) {
   const { t } = useI18n();
@@ -22,7 +23,7 @@ export function ApiKeyFormDialog({ apiKey, onClose, onCreated, onSaved }: { apiK
   const [values, setValues] = useState<ApiKeyFormValues>(() => (apiKey ? apiKeyToForm(apiKey) : emptyApiKeyForm()));
   const [errors, setErrors] = useState<ApiKeyFormErrors>({});
   const [serverError, setServerError] = useState<{ field?: string; message: string } | null>(null);
-  const [createState, create] = useMutation<{ createApiKey: { key: string; apiKey: ApiKey } }>(CREATE_API_KEY_MUTATION);
+  const [createState, create] = useMutation(CREATE_API_KEY_MUTATION);
   const [updateState, update] = useMutation(UPDATE_API_KEY_MUTATION);
 
   const set = <K extends keyof ApiKeyFormValues>(field: K) => (value: ApiKeyFormValues[K]) => {

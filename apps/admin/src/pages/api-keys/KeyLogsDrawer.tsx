@@ -2,19 +2,19 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { API_KEY_LOGS_QUERY } from '../../graphql/queries/api-key-logs.ts';
-import type { AdminApiKey, Paged, UsageRecord } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Drawer } from '../../ui/Dialog.tsx';
 import { EmptyState } from '../../ui/States.tsx';
 import { Table } from '../../ui/Table.tsx';
 import { usageRecordColumns } from '../usage/usage-record-columns.tsx';
+import type { AdminApiKey } from '../../graphql/queries/all-api-keys.ts';
 
 const PAGE_SIZE = 25;
 
 export function KeyLogsDrawer({ apiKey, onClose }: { apiKey: AdminApiKey; onClose(): void }) {
   const { t } = useI18n();
   const [offset, setOffset] = useState(0);
-  const [{ data, error, fetching }, refetch] = useQuery<{ apiKeyLogs: Paged<UsageRecord> }>({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: API_KEY_LOGS_QUERY,
     variables: { apiKeyId: apiKey.id, page: { offset, limit: PAGE_SIZE } },
   });

@@ -5,7 +5,6 @@ import { useMutation, useQuery } from 'urql';
 import { MY_API_KEYS_QUERY } from '../../graphql/queries/my-api-keys.ts';
 import { SET_API_KEY_ENABLED_MUTATION } from '../../graphql/mutations/set-api-key-enabled.ts';
 import { DELETE_API_KEY_MUTATION } from '../../graphql/mutations/delete-api-key.ts';
-import type { ApiKey } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -17,6 +16,7 @@ import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
 import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { ApiKeyFormDialog, NewKeyDialog } from './ApiKeyFormDialog.tsx';
+import type { ApiKey } from '../../graphql/fragments/api-key-fields.ts';
 
 /** "rpm 60 · $5/day" style summary of a key's limits, or "No limits". */
 export function useLimitSummary() {
@@ -42,7 +42,7 @@ export function MyKeysTab() {
   const { t } = useI18n();
   const toast = useToast();
   const limits = useLimitSummary();
-  const [{ data, error, fetching }, refetch] = useQuery<{ myApiKeys: ApiKey[] }>({ query: MY_API_KEYS_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MY_API_KEYS_QUERY });
   const [editing, setEditing] = useState<ApiKey | 'new' | null>(null);
   const [newKey, setNewKey] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<ApiKey | null>(null);

@@ -1,7 +1,13 @@
 // The API key form as pure data: validation (one message per field) and the GraphQL input.
-import type { ApiKey, PlatformEnum } from '../../graphql/types.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import { parseList } from '../accounts/account-form-model.ts';
+import type { ApiKey } from '../../graphql/fragments/api-key-fields.ts';
+import type { PlatformEnum } from '../../graphql/enums.ts';
+import type { VariablesOf } from '../../graphql/graphql.ts';
+import type { CREATE_API_KEY_MUTATION } from '../../graphql/mutations/create-api-key.ts';
+
+/** The createApiKey input (updateApiKey takes the same fields). */
+export type ApiKeyInput = VariablesOf<typeof CREATE_API_KEY_MUTATION>['input'];
 
 export interface ApiKeyFormValues {
   name: string;
@@ -69,7 +75,7 @@ export function endOfLocalDay(day: string): string {
 }
 
 /** createApiKey / updateApiKey input; empty limits are sent as null (= no limit). */
-export function buildApiKeyInput(values: ApiKeyFormValues): Record<string, unknown> {
+export function buildApiKeyInput(values: ApiKeyFormValues): ApiKeyInput {
   const int = (v: string) => (v.trim() ? Number(v.trim()) : null);
   const usd = (v: string) => (v.trim() ? v.trim() : null);
   const models = parseList(values.allowedModels);

@@ -2,7 +2,6 @@
 import { Fragment, useState } from 'react';
 import { useQuery } from 'urql';
 import { AUDIT_LOGS_QUERY } from '../../graphql/queries/audit-logs.ts';
-import type { AuditLog, Paged } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
@@ -27,7 +26,7 @@ export function AuditPage() {
   const [expanded, setExpanded] = useState<string | null>(null);
   const filterAction = useDebounced(action.trim(), 300);
   const filterTarget = useDebounced(targetType.trim(), 300);
-  const [{ data, error, fetching }, refetch] = useQuery<{ auditLogs: Paged<AuditLog> }>({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: AUDIT_LOGS_QUERY,
     variables: { filter: { action: filterAction || null, targetType: filterTarget || null }, page: { offset, limit: PAGE_SIZE } },
   });

@@ -2,7 +2,6 @@
 // also see the health of the upstream account pool.
 import { useQuery } from 'urql';
 import { ACCOUNTS_QUERY } from '../../graphql/queries/accounts.ts';
-import type { Account } from '../../graphql/types.ts';
 import { useAuth } from '../../app/AuthProvider.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card, PageHeader, StatCard } from '../../ui/Card.tsx';
@@ -13,7 +12,7 @@ import { DailyCostChart, ModelShareChart, UsageSummaryCards } from '../usage/usa
 
 function AccountHealth() {
   const { t } = useI18n();
-  const [{ data, error }, refetch] = useQuery<{ accounts: Account[] }>({ query: ACCOUNTS_QUERY });
+  const [{ data, error }, refetch] = useQuery({ query: ACCOUNTS_QUERY });
   if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   const accounts = data?.accounts ?? [];
   const now = Date.now();

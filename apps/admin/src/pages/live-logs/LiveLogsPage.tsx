@@ -2,8 +2,7 @@
 // (counted) and resume shows them. Admins can filter by user; everyone by key, model, status.
 import { useEffect, useMemo, useReducer, useState } from 'react';
 import { useClient, type CombinedError } from 'urql';
-import { REQUEST_LOGGED_SUBSCRIPTION } from '../../graphql/subscriptions/request-logged.ts';
-import { PLATFORM_ENUMS, type LiveLogEntry } from '../../graphql/types.ts';
+import { REQUEST_LOGGED_SUBSCRIPTION, type LiveLogEntry } from '../../graphql/subscriptions/request-logged.ts';
 import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
 import { useAuth } from '../../app/AuthProvider.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -17,6 +16,7 @@ import { formatDateTime, formatLatency, formatNumber, formatUsd } from '../../ui
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { statusTone } from '../usage/usage-record-columns.tsx';
 import { initialLiveLogState, liveLogReducer, matchesLiveFilter, type LiveLogFilter } from './live-log-buffer.ts';
+import { PLATFORM_ENUMS } from '../../graphql/enums.ts';
 
 export function LiveLogsPage() {
   const { t } = useI18n();
@@ -33,7 +33,7 @@ export function LiveLogsPage() {
   // in React state, so two events landing before the next render would show as one row.)
   useEffect(() => {
     setError(null);
-    const subscription = client.subscription<{ requestLogged: LiveLogEntry }>(REQUEST_LOGGED_SUBSCRIPTION, { filter: serverFilter }).subscribe((result) => {
+    const subscription = client.subscription(REQUEST_LOGGED_SUBSCRIPTION, { filter: serverFilter }).subscribe((result) => {
       if (result.error) setError(result.error);
       else if (result.data?.requestLogged) dispatch({ type: 'event', entry: result.data.requestLogged });
     });

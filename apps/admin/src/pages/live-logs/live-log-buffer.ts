@@ -1,5 +1,5 @@
 // Pure state for the live log: newest first, capped, with a hold-back queue while paused.
-import type { LiveLogEntry } from '../../graphql/types.ts';
+import type { LiveLogEntry } from '../../graphql/subscriptions/request-logged.ts';
 
 export const LIVE_LOG_CAP = 200;
 

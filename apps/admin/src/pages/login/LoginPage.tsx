@@ -3,7 +3,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation } from 'urql';
 import { LOGIN_MUTATION } from '../../graphql/mutations/login.ts';
-import type { User } from '../../graphql/types.ts';
 import { useAuth } from '../../app/AuthProvider.tsx';
 import { LocaleSwitch } from '../../app/Layout.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -18,7 +17,7 @@ export function LoginPage() {
   const [password, setPassword] = useState('');
   const [touched, setTouched] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
-  const [{ fetching }, login] = useMutation<{ login: { token: string; user: User } }>(LOGIN_MUTATION);
+  const [{ fetching }, login] = useMutation(LOGIN_MUTATION);
 
   const usernameError = touched && !username.trim() ? t('validation.required') : null;
   const passwordError = touched && !password ? t('validation.required') : null;

@@ -5,7 +5,6 @@ import { useMutation, useQuery } from 'urql';
 import { MODEL_PRICES_QUERY } from '../../graphql/queries/model-prices.ts';
 import { UPSERT_MODEL_PRICE_MUTATION } from '../../graphql/mutations/upsert-model-price.ts';
 import { DELETE_MODEL_PRICE_MUTATION } from '../../graphql/mutations/delete-model-price.ts';
-import { PLATFORM_ENUMS, type ModelPrice, type PlatformEnum } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
 import { Badge } from '../../ui/Badge.tsx';
@@ -18,9 +17,11 @@ import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
 import { formatUsdExact, trimDecimalZeros } from '../../ui/format.ts';
 import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
+import { PLATFORM_ENUMS, type PlatformEnum } from '../../graphql/enums.ts';
+import type { ModelPrice } from '../../graphql/fragments/model-price-fields.ts';
 
 type PriceField = 'model' | 'input' | 'output' | 'cacheWrite' | 'cacheRead';
-type Draft = Record<PriceField, string> & { platform: string };
+type Draft = Record<PriceField, string> & { platform: PlatformEnum | '' };
 const PRICE_FIELDS = ['input', 'output', 'cacheWrite', 'cacheRead'] as const;
 
 /** Validates a price row: model required, each price a non-negative USD decimal (≤ 6 decimals). */
@@ -49,7 +50,7 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
     const found = validatePriceDraft(draft);
     setErrors(found);
     if (Object.keys(found).length) return;
-    const input = { model: draft.model.trim(), platform: draft.platform || null, ...Object.fromEntries(PRICE_FIELDS.map((f) => [f, draft[f].trim()])) };
+    const input = { model: draft.model.trim(), platform: draft.platform || null, input: draft.input.trim(), output: draft.output.trim(), cacheWrite: draft.cacheWrite.trim(), cacheRead: draft.cacheRead.trim() };
     const result = await upsert({ input });
     if (result.error) return toast.show(errorMessage(result.error, t), 'error');
     toast.show(t('pricing.saved', { model: input.model }));
@@ -93,7 +94,7 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
 export function PricingPage() {
   const { t } = useI18n();
   const toast = useToast();
-  const [{ data, error, fetching }, refetch] = useQuery<{ modelPrices: ModelPrice[] }>({ query: MODEL_PRICES_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: MODEL_PRICES_QUERY });
   const [editingId, setEditingId] = useState<string | 'new' | null>(null);
   const [filter, setFilter] = useState('');
   const [deleting, setDeleting] = useState<ModelPrice | null>(null);

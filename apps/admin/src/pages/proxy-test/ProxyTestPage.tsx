@@ -4,8 +4,7 @@
 import { useEffect, useReducer, useRef, useState } from 'react';
 import { useClient, useQuery, type CombinedError } from 'urql';
 import { ACCOUNTS_QUERY } from '../../graphql/queries/accounts.ts';
-import { PROXY_TEST_SUBSCRIPTION } from '../../graphql/subscriptions/proxy-test.ts';
-import type { Account, ProxyTestEvent } from '../../graphql/types.ts';
+import { PROXY_TEST_SUBSCRIPTION, type ProxyTestEvent } from '../../graphql/subscriptions/proxy-test.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -48,7 +47,7 @@ function StreamResultPanel({ final, answered }: { final: ProxyTestEvent; answere
 export function ProxyTestPage() {
   const { t } = useI18n();
   const client = useClient();
-  const [{ data, error, fetching }, refetch] = useQuery<{ accounts: Account[] }>({ query: ACCOUNTS_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ACCOUNTS_QUERY });
   const [accountId, setAccountId] = useState('');
   const [model, setModel] = useState('');
   const [modelTouched, setModelTouched] = useState(false);
@@ -75,7 +74,7 @@ export function ProxyTestPage() {
     dispatch({ type: 'start' });
     const variables = { accountId: account.id, model: effectiveModel.trim() || defaultTestModel(account), prompt: prompt.trim() || t('proxyTest.defaultPrompt') };
     // Every event is applied as it arrives (urql's useSubscription would keep only the latest).
-    const sub = client.subscription<{ proxyTest: ProxyTestEvent }>(PROXY_TEST_SUBSCRIPTION, variables).subscribe((result) => {
+    const sub = client.subscription(PROXY_TEST_SUBSCRIPTION, variables).subscribe((result) => {
       if (result.error) {
         setRunError(result.error);
         dispatch({ type: 'stop' });

@@ -1,6 +1,6 @@
 // The state of one streamed proxy test on the page: the answer grows with each TEXT event, and
 // the DONE or ERROR event carries the status and timings. Pure, so it is tested without a browser.
-import type { ProxyTestEvent } from '../../graphql/types.ts';
+import type { ProxyTestEvent } from '../../graphql/subscriptions/proxy-test.ts';
 
 export type ProxyTestPhase = 'idle' | 'running' | 'finished' | 'stopped';
 

@@ -3,10 +3,9 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { CHANGE_PASSWORD_MUTATION } from '../../graphql/mutations/change-password.ts';
-import { ACCESS_TOKENS_QUERY } from '../../graphql/queries/access-tokens.ts';
+import { ACCESS_TOKENS_QUERY, type AccessToken } from '../../graphql/queries/access-tokens.ts';
 import { CREATE_ACCESS_TOKEN_MUTATION } from '../../graphql/mutations/create-access-token.ts';
 import { REVOKE_ACCESS_TOKEN_MUTATION } from '../../graphql/mutations/revoke-access-token.ts';
-import type { AccessToken } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import { Button } from '../../ui/Button.tsx';
@@ -75,12 +74,12 @@ function ChangePasswordCard() {
 function AccessTokensCard() {
   const { t } = useI18n();
   const toast = useToast();
-  const [{ data, error, fetching }, refetch] = useQuery<{ accessTokens: (AccessToken & { revokedAt: string | null })[] }>({ query: ACCESS_TOKENS_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: ACCESS_TOKENS_QUERY });
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const [nameError, setNameError] = useState<string | null>(null);
   const [created, setCreated] = useState<string | null>(null);
-  const [createState, create] = useMutation<{ createAccessToken: { token: string } }>(CREATE_ACCESS_TOKEN_MUTATION);
+  const [createState, create] = useMutation(CREATE_ACCESS_TOKEN_MUTATION);
   const [, revoke] = useMutation(REVOKE_ACCESS_TOKEN_MUTATION);
   const reload = () => refetch({ requestPolicy: 'network-only' });
 

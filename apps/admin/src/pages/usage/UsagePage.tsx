@@ -3,7 +3,6 @@
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { USAGE_RECORDS_QUERY } from '../../graphql/queries/usage-records.ts';
-import type { DailyUsage, ModelUsage, Paged, UsageRecord } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
 import { Checkbox, Input, Select } from '../../ui/Field.tsx';
@@ -14,6 +13,8 @@ import { formatNumber, formatShare, formatUsd, isoDay, nextDay, startOfLocalDay 
 import { DailyCostChart, ModelShareChart, UsageSummaryCards, useDailyUsage, useUsageByModel } from './usage-widgets.tsx';
 import { dailyTableRows } from './daily-rows.ts';
 import { usageRecordColumns } from './usage-record-columns.tsx';
+import type { DailyUsage } from '../../graphql/queries/daily-usage.ts';
+import type { ModelUsage } from '../../graphql/queries/usage-by-model.ts';
 
 const PAGE_SIZE = 25;
 
@@ -74,7 +75,7 @@ function ModelTable({ from, to }: { from: string; to: string }) {
 function RecordsTable({ from, to }: { from: string; to: string }) {
   const { t } = useI18n();
   const [offset, setOffset] = useState(0);
-  const [{ data, error, fetching }, refetch] = useQuery<{ usageRecords: Paged<UsageRecord> }>({
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: USAGE_RECORDS_QUERY,
     variables: { filter: { since: startOfLocalDay(from), until: startOfLocalDay(nextDay(to)) }, page: { offset, limit: PAGE_SIZE } },
   });

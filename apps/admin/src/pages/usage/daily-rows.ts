@@ -1,6 +1,6 @@
 // Rows of the daily usage table: newest day first, and by default only days with traffic, so a
 // 30- or 90-day range does not bury the few busy days under rows of zeros.
-import type { DailyUsage } from '../../graphql/types.ts';
+import type { DailyUsage } from '../../graphql/queries/daily-usage.ts';
 
 /** Every day from `from` to `to` (YYYY-MM-DD, inclusive), oldest first; days without a row get zeros. */
 export function fillDays(rows: readonly DailyUsage[], from: string, to: string): DailyUsage[] {

@@ -1,11 +1,11 @@
 // Table columns for request records, shared by the usage page and the admin key-log drawer.
 // Only rated costs: user-facing pages never show base cost or price rate.
-import type { UsageRecord } from '../../graphql/types.ts';
 import type { MessageKey } from '../../i18n/en.ts';
 import type { MessageVars } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
 import type { Column } from '../../ui/Table.tsx';
 import { formatDateTime, formatLatency, formatNumber, formatUsd } from '../../ui/format.ts';
+import type { UsageRecord } from '../../graphql/fragments/usage-record-fields.ts';
 
 type T = (key: MessageKey, vars?: MessageVars) => string;
 

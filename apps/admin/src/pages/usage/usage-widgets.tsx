@@ -3,7 +3,6 @@ import { useQuery } from 'urql';
 import { USAGE_SUMMARY_QUERY } from '../../graphql/queries/usage-summary.ts';
 import { DAILY_USAGE_QUERY } from '../../graphql/queries/daily-usage.ts';
 import { USAGE_BY_MODEL_QUERY } from '../../graphql/queries/usage-by-model.ts';
-import type { DailyUsage, ModelUsage, UsageSummary } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { StatCard } from '../../ui/Card.tsx';
 import { BarChart, LineChart } from '../../ui/Chart.tsx';
@@ -15,7 +14,7 @@ import { fillDays } from './daily-rows.ts';
 /** Four key figures: requests, tokens, today's cost, total cost. */
 export function UsageSummaryCards() {
   const { t } = useI18n();
-  const [{ data, error, fetching }, refetch] = useQuery<{ usageSummary: UsageSummary }>({ query: USAGE_SUMMARY_QUERY });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: USAGE_SUMMARY_QUERY });
   if (error && !data) return <ErrorState error={error} onRetry={() => refetch({ requestPolicy: 'network-only' })} />;
   const s = data?.usageSummary;
   const value = (v: string) => (fetching && !s ? <span className="skeleton-inline" /> : v);
@@ -30,11 +29,11 @@ export function UsageSummaryCards() {
 }
 
 export function useDailyUsage(from: string, to: string) {
-  return useQuery<{ dailyUsage: DailyUsage[] }>({ query: DAILY_USAGE_QUERY, variables: { from, to } });
+  return useQuery({ query: DAILY_USAGE_QUERY, variables: { from, to } });
 }
 
 export function useUsageByModel(from: string, to: string) {
-  return useQuery<{ usageByModel: ModelUsage[] }>({ query: USAGE_BY_MODEL_QUERY, variables: { from, to } });
+  return useQuery({ query: USAGE_BY_MODEL_QUERY, variables: { from, to } });
 }
 
 /** Daily cost line chart for a date range. */

@@ -7,7 +7,6 @@ import { UPDATE_USER_MUTATION } from '../../graphql/mutations/update-user.ts';
 import { SET_USER_PRICE_RATES_MUTATION } from '../../graphql/mutations/set-user-price-rates.ts';
 import { SET_ALL_USER_PRICE_RATES_MUTATION } from '../../graphql/mutations/set-all-user-price-rates.ts';
 import { USER_USAGE_SUMMARY_QUERY } from '../../graphql/queries/user-usage-summary.ts';
-import type { AdminUser, Role, UsageSummary, UserStatus } from '../../graphql/types.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
 import { Button } from '../../ui/Button.tsx';
@@ -19,6 +18,8 @@ import { useToast } from '../../ui/Toast.tsx';
 import { errorField, errorMessage } from '../../ui/error-message.ts';
 import { formatNumber, formatUsd } from '../../ui/format.ts';
 import { validatePassword, validatePriceRate, validateUsername } from './user-form-model.ts';
+import type { AdminUser } from '../../graphql/queries/users.ts';
+import type { Role, UserStatus } from '../../graphql/enums.ts';
 
 type Errors = Partial<Record<'username' | 'password' | 'priceRate' | 'role' | 'status', string>>;
 
@@ -133,8 +134,8 @@ export function PriceRateDialog({ userIds, onClose, onDone }: { userIds: string[
   const toast = useToast();
   const [rate, setRate] = useState('1');
   const [error, setError] = useState<string | null>(null);
-  const [someState, setSome] = useMutation<{ setUserPriceRates: number }>(SET_USER_PRICE_RATES_MUTATION);
-  const [allState, setAll] = useMutation<{ setAllUserPriceRates: number }>(SET_ALL_USER_PRICE_RATES_MUTATION);
+  const [someState, setSome] = useMutation(SET_USER_PRICE_RATES_MUTATION);
+  const [allState, setAll] = useMutation(SET_ALL_USER_PRICE_RATES_MUTATION);
   const all = userIds === 'all';
 
   async function submit(e: FormEvent) {
@@ -177,7 +178,7 @@ export function PriceRateDialog({ userIds, onClose, onDone }: { userIds: string[
 /** One user's usage totals (admin). */
 export function UserUsageDialog({ user, onClose }: { user: AdminUser; onClose(): void }) {
   const { t } = useI18n();
-  const [{ data, error, fetching }, refetch] = useQuery<{ userUsageSummary: UsageSummary }>({ query: USER_USAGE_SUMMARY_QUERY, variables: { userId: user.id } });
+  const [{ data, error, fetching }, refetch] = useQuery({ query: USER_USAGE_SUMMARY_QUERY, variables: { userId: user.id } });
   const s = data?.userUsageSummary;
   return (
     <Dialog open title={t('users.usageTitle', { name: user.username })} onClose={onClose} testId="user-usage-dialog">

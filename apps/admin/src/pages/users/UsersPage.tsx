@@ -2,9 +2,9 @@
 // price rate, "set everyone's rate", create/edit, per-user usage, delete.
 import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import { USERS_QUERY } from '../../graphql/queries/users.ts';
+import { USERS_QUERY, type AdminUser } from '../../graphql/queries/users.ts';
+import type { VariablesOf } from '../../graphql/graphql.ts';
 import { DELETE_USER_MUTATION } from '../../graphql/mutations/delete-user.ts';
-import type { AdminUser, Paged } from '../../graphql/types.ts';
 import { useAuth } from '../../app/AuthProvider.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Badge } from '../../ui/Badge.tsx';
@@ -36,8 +36,13 @@ export function UsersPage() {
   const [usageFor, setUsageFor] = useState<AdminUser | null>(null);
   const [deleting, setDeleting] = useState<AdminUser | null>(null);
   const [deleteState, deleteUser] = useMutation(DELETE_USER_MUTATION);
-  const filter = { search: debounced || null, role: role || null, status: status || null };
-  const [{ data, error, fetching }, refetch] = useQuery<{ users: Paged<AdminUser> }>({
+  // The selects hold '' for "all"; only the schema's enum values become filters.
+  const filter: VariablesOf<typeof USERS_QUERY>['filter'] = {
+    search: debounced || null,
+    role: role === 'ADMIN' || role === 'USER' ? role : null,
+    status: status === 'ACTIVE' || status === 'DISABLED' ? status : null,
+  };
+  const [{ data, error, fetching }, refetch] = useQuery({
     query: USERS_QUERY,
     variables: { filter, page: { offset, limit: PAGE_SIZE } },
   });

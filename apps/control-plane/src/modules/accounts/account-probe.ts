@@ -1,7 +1,7 @@
 import type { SnapshotAccount } from '@relay/core';
 import { streamTestAccountRequest, TEST_CANCELLED, testAccountRequest, type AccountTestOutcome, type AccountTestRequest } from '@relay/proxy/test-account';
 import type { Account } from '@relay/db';
-import type { AppContext } from '../../graphql/context.ts';
+import { runMutation, type ServiceContext } from '../../service-context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { ClaudeTokenRefresher, REFRESH_WITHIN_MS } from '../oauth/oauth.refresher.ts';
 import { AccountsService } from './accounts.service.ts';
@@ -42,7 +42,7 @@ function testModelName(model: string): string {
  * credentials and egress proxy. A Claude OAuth token about to expire is refreshed first, under
  * the shared lock. NOT_FOUND when the account does not exist.
  */
-async function testRequestFor(ctx: AppContext, id: number, model: string, prompt?: string): Promise<AccountTestRequest> {
+async function testRequestFor(ctx: ServiceContext, id: number, model: string, prompt?: string): Promise<AccountTestRequest> {
   const accounts = new AccountsService(ctx);
   let account = await accounts.get(id);
   let credentials = accounts.credentials(account);
@@ -53,15 +53,15 @@ async function testRequestFor(ctx: AppContext, id: number, model: string, prompt
     credentials = accounts.credentials(account);
   }
   const egressProxyUrl = account.egressProxy ? ctx.services.secretBox.decrypt(account.egressProxy) : null;
-  return { account: snapshotAccountOf(account), credentials, model, egressProxyUrl, prompt };
+  return { account: snapshotAccountOf(account), credentials, model, egressProxyUrl, prompt, addressPolicy: { allowPrivate: ctx.services.config.allowPrivateUpstreams } };
 }
 
 /** Records one account test in the audit log (never the prompt or the answer). */
-async function auditTest(ctx: AppContext, id: number, model: string, outcome: AccountTestOutcome, extra: Record<string, unknown> = {}): Promise<void> {
-  await ctx.audit.record({
+async function auditTest(ctx: ServiceContext, id: number, model: string, outcome: AccountTestOutcome, extra: Record<string, unknown> = {}): Promise<void> {
+  await runMutation(ctx, async (tx) => tx.audit({
     action: 'account.test', targetType: 'account', targetId: id,
     after: { model, ok: outcome.status >= 200 && outcome.status < 300 && outcome.error === null, status: outcome.status, latencyMs: outcome.latencyMs, ...extra },
-  });
+  }));
 }
 
 /**
@@ -69,7 +69,7 @@ async function auditTest(ctx: AppContext, id: number, model: string, outcome: Ac
  * exercises exactly what traffic would) and reports status, latency and the first words of the
  * answer.
  */
-export async function probeAccount(ctx: AppContext, id: number, model: string): Promise<AccountTestResult> {
+export async function probeAccount(ctx: ServiceContext, id: number, model: string): Promise<AccountTestResult> {
   const name = testModelName(model);
   const outcome = await testAccountRequest(await testRequestFor(ctx, id, name));
   const result = Object.assign(new AccountTestResult(), {
@@ -97,7 +97,7 @@ export interface StreamProbe {
  * anything is sent), then returns the streamed test to run: same request path as
  * {@link probeAccount}, with the admin's prompt, answered as a stream.
  */
-export async function prepareStreamProbe(ctx: AppContext, id: number, model: string, prompt: string): Promise<StreamProbe> {
+export async function prepareStreamProbe(ctx: ServiceContext, id: number, model: string, prompt: string): Promise<StreamProbe> {
   const name = testModelName(model);
   if (!prompt.trim() || prompt.length > MAX_TEST_PROMPT_CHARS) throw errors.badInput('prompt', `must be 1–${MAX_TEST_PROMPT_CHARS} characters`);
   const request = await testRequestFor(ctx, id, name, prompt);

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { MAX_TEST_PROMPT_CHARS, probeAccount } from './account-probe.ts';
@@ -19,21 +19,21 @@ export class AccountsResolver {
   @Authorized('ADMIN')
   @Query(() => [AccountType], { description: 'Every upstream account, by priority then id (admins only).' })
   async accounts(@Ctx() ctx: AppContext): Promise<AccountType[]> {
-    const service = new AccountsService(ctx);
+    const service = new AccountsService(serviceContext(ctx));
     return service.toTypes(await service.list());
   }
 
   @Authorized('ADMIN')
   @Query(() => AccountType, { description: 'One upstream account (admins only).' })
   async account(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'Account id.' }) id: string): Promise<AccountType> {
-    const service = new AccountsService(ctx);
+    const service = new AccountsService(serviceContext(ctx));
     return service.toType(await service.get(parseId(id)));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => AccountType, { description: 'Adds an upstream account; credentials are validated per platform and stored encrypted (admins only).' })
   async createAccount(@Ctx() ctx: AppContext, @Arg('input', () => CreateAccountInput, { description: 'The new account.' }) input: CreateAccountInput): Promise<AccountType> {
-    const service = new AccountsService(ctx);
+    const service = new AccountsService(serviceContext(ctx));
     return service.toType(await service.create(input));
   }
 
@@ -44,14 +44,14 @@ export class AccountsResolver {
     @Arg('id', () => ID, { description: 'Account id.' }) id: string,
     @Arg('input', () => UpdateAccountInput, { description: 'The changes.' }) input: UpdateAccountInput,
   ): Promise<AccountType> {
-    const service = new AccountsService(ctx);
+    const service = new AccountsService(serviceContext(ctx));
     return service.toType(await service.update(parseId(id), input));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => Boolean, { description: 'Deletes an account; proxies stop using it at once (admins only).' })
   async deleteAccount(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'Account id.' }) id: string): Promise<boolean> {
-    return new AccountsService(ctx).delete(parseId(id));
+    return new AccountsService(serviceContext(ctx)).delete(parseId(id));
   }
 
   @Authorized('ADMIN')
@@ -61,7 +61,7 @@ export class AccountsResolver {
     @Arg('id', () => ID, { description: 'Account id.' }) id: string,
     @Arg('schedulable', () => Boolean, { description: 'true to route requests to it, false to pause it.' }) schedulable: boolean,
   ): Promise<AccountType> {
-    const service = new AccountsService(ctx);
+    const service = new AccountsService(serviceContext(ctx));
     return service.toType(await service.setSchedulable(parseId(id), schedulable));
   }
 
@@ -72,7 +72,7 @@ export class AccountsResolver {
     @Arg('id', () => ID, { description: 'Account id.' }) id: string,
     @Arg('model', () => String, { description: 'Model to ask, e.g. claude-sonnet-4-20250514 (the account\'s model mapping applies).' }) model: string,
   ): Promise<AccountTestResult> {
-    return probeAccount(ctx, parseId(id), model);
+    return probeAccount(serviceContext(ctx), parseId(id), model);
   }
 
   @Subscription(() => ProxyTestEvent, {
@@ -80,7 +80,7 @@ export class AccountsResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, ProxyTestArgs, AppContext>) => {
       if (!context.user) throw errors.unauthenticated();
       if (context.user.role !== 'ADMIN') throw errors.forbidden();
-      return proxyTestEvents(context, parseId(args.accountId, 'accountId'), args.model, args.prompt);
+      return proxyTestEvents(serviceContext(context), parseId(args.accountId, 'accountId'), args.model, args.prompt);
     },
   })
   proxyTest(

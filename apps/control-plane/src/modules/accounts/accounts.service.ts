@@ -1,6 +1,5 @@
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials, type Platform } from '@relay/core';
-import type { AppContext, AppServices } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import {
   buildPlatformConfig, credentialFields, egressProxyHint, PLATFORM_FIELDS, type AccountPlatformFields, type PlatformConfig,
@@ -8,6 +7,8 @@ import {
 import type { CreateAccountInput, UpdateAccountInput } from './accounts.inputs.ts';
 import { AccountStatus, AccountType, type AccountLiveState } from './accounts.types.ts';
 import { fromPlatform, toPlatform } from './platform.enum.ts';
+import { deleteAudited, runMutation, type AppServices, type ServiceContext, type Transaction } from '../../service-context.ts';
+import { assertUpstreamAddressesAllowed } from './accounts.address-policy.ts';
 
 /** Non-credential account options, shared by createAccount and the Claude OAuth flows. */
 export interface AccountOptions {
@@ -53,7 +54,7 @@ const EDITABLE_SETTINGS = ['region', 'deployment', 'apiVersion'] as const;
 export class AccountsService {
   private readonly services: AppServices;
 
-  constructor(private readonly ctx: AppContext) {
+  constructor(private readonly ctx: ServiceContext) {
     this.services = ctx.services;
   }
 
@@ -61,8 +62,8 @@ export class AccountsService {
     return this.ctx.em.find(Account, {}, { orderBy: { priority: 'asc', id: 'asc' } });
   }
 
-  async get(id: number): Promise<Account> {
-    const account = await this.ctx.em.findOne(Account, { id });
+  async get(id: number, em = this.ctx.em): Promise<Account> {
+    const account = await em.findOne(Account, { id });
     if (!account) throw errors.notFound('Account', id);
     return account;
   }
@@ -79,8 +80,8 @@ export class AccountsService {
     const now = Date.now();
     const ids = accounts.map((a) => String(a.id));
     const [cooldowns, leases] = await Promise.all([
-      this.ctx.store.mget(ids.map((id) => hotKeys.accountCooldown(id))),
-      Promise.all(ids.map((id) => this.ctx.store.leaseCount(hotKeys.accountLeases(id), now))),
+      this.services.store.mget(ids.map((id) => hotKeys.accountCooldown(id))),
+      Promise.all(ids.map((id) => this.services.store.leaseCount(hotKeys.accountLeases(id), now))),
     ]);
     accounts.forEach((a, i) => {
       const until = Number(cooldowns[i]);
@@ -110,6 +111,10 @@ export class AccountsService {
     return (await this.toTypes([account]))[0];
   }
 
+  private get addressPolicy() {
+    return { allowPrivate: this.services.config.allowPrivateUpstreams };
+  }
+
   /** Extra settings the server adds per platform (Claude OAuth: where proxies refresh the token). */
   private serverSettings(platform: Platform): Record<string, string> {
     if (platform !== 'claude-oauth') return {};
@@ -123,11 +128,20 @@ export class AccountsService {
     return this.createWithConfig(platform, config, input, 'account.create');
   }
 
-  /** Stores a new account from validated platform config (also used by the Claude OAuth flows). */
+  /** Stores a new account from validated platform config, audited, then republishes the snapshot. */
   async createWithConfig(platform: Platform, config: PlatformConfig, options: AccountOptions, action: string): Promise<Account> {
+    return runMutation(this.ctx, (tx) => this.insert(tx, platform, config, options, action), { republishSnapshot: true });
+  }
+
+  /**
+   * Inserts an account and its audit row into an open transaction (the Claude OAuth flows use it
+   * inside their own); the caller republishes the snapshot after the commit.
+   */
+  async insert(tx: Transaction, platform: Platform, config: PlatformConfig, options: AccountOptions, action: string): Promise<Account> {
     const name = options.name.trim();
     if (!name) throw errors.badInput('name', 'must not be empty');
-    const account = this.ctx.em.create(Account, {
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: config.baseUrl, egressProxy: options.egressProxy });
+    const account = tx.em.create(Account, {
       name,
       platform,
       credentials: this.services.secretBox.encryptJson(config.credentials),
@@ -142,9 +156,9 @@ export class AccountsService {
       settings: { ...config.settings, ...this.serverSettings(platform) },
     });
     this.applyEgressProxy(account, options.egressProxy);
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action, targetType: 'account', targetId: account.id, after: accountAuditImage(account) });
-    await this.services.snapshots.requestRebuild();
+    // The id is needed for the audit row; the insert stays inside the transaction.
+    await tx.em.flush();
+    tx.audit({ action, targetType: 'account', targetId: account.id, after: accountAuditImage(account) });
     return account;
   }
 
@@ -160,7 +174,11 @@ export class AccountsService {
   }
 
   async update(id: number, input: UpdateAccountInput): Promise<Account> {
-    const account = await this.get(id);
+    return runMutation(this.ctx, (tx) => this.applyUpdate(tx, id, input), { republishSnapshot: true });
+  }
+
+  private async applyUpdate(tx: Transaction, id: number, input: UpdateAccountInput): Promise<Account> {
+    const account = await this.get(id, tx.em);
     const before = accountAuditImage(account);
     const given = PLATFORM_FIELDS.filter((k) => input[k] !== undefined && input[k] !== null);
     if (given.length > 0) {
@@ -194,29 +212,22 @@ export class AccountsService {
       account.status = input.status;
     }
     this.applyEgressProxy(account, input.egressProxy);
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'account.update', targetType: 'account', targetId: id, before, after: accountAuditImage(account) });
-    await this.services.snapshots.requestRebuild();
+    await assertUpstreamAddressesAllowed(this.addressPolicy, { baseUrl: given.includes('baseUrl') ? account.baseUrl : null, egressProxy: input.egressProxy });
+    tx.audit({ action: 'account.update', targetType: 'account', targetId: id, before, after: accountAuditImage(account) });
     return account;
   }
 
   async setSchedulable(id: number, schedulable: boolean): Promise<Account> {
-    const account = await this.get(id);
-    const before = { schedulable: account.schedulable };
-    account.schedulable = schedulable;
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'account.set_schedulable', targetType: 'account', targetId: id, before, after: { schedulable } });
-    await this.services.snapshots.requestRebuild();
-    return account;
+    return runMutation(this.ctx, async (tx) => {
+      const account = await this.get(id, tx.em);
+      const before = { schedulable: account.schedulable };
+      account.schedulable = schedulable;
+      tx.audit({ action: 'account.set_schedulable', targetType: 'account', targetId: id, before, after: { schedulable } });
+      return account;
+    }, { republishSnapshot: true });
   }
 
   async delete(id: number): Promise<boolean> {
-    const account = await this.get(id);
-    const before = accountAuditImage(account);
-    await this.ctx.em.nativeDelete(Account, { id });
-    this.ctx.em.clear();
-    await this.ctx.audit.record({ action: 'account.delete', targetType: 'account', targetId: id, before });
-    await this.services.snapshots.requestRebuild();
-    return true;
+    return runMutation(this.ctx, async (tx) => deleteAudited(tx, Account, id, { action: 'account.delete', targetType: 'account', before: accountAuditImage(await this.get(id, tx.em)) }), { republishSnapshot: true });
   }
 }

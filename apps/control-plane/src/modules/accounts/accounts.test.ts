@@ -206,7 +206,10 @@ describe.each(controlPlaneBackends())('accounts ($name)', ({ opts }) => {
     mock.enqueue({ status: 401, errorMessage: 'invalid x-api-key' });
     const failed = await gql<{ testAccount: any }>(TEST, { id: ids.openai, m: 'gpt-x' });
     expect(mock.requests.at(-1)!.body.model).toBe('gpt-4o');
-    expect(failed.data!.testAccount).toMatchObject({ ok: false, status: 401, text: 'invalid x-api-key' });
+    // Status and a classification only: the upstream's own answer text is never passed on.
+    expect(failed.data!.testAccount).toMatchObject({ ok: false, status: 401, text: '' });
+    expect(failed.data!.testAccount.error).toMatch(/^upstream answered 401: authentication failed/);
+    expect(JSON.stringify(failed)).not.toContain('invalid x-api-key');
 
     mock.enqueue({ text: Array.from({ length: 60 }, (_, i) => `word${i}`).join(' ') });
     const long = await gql<{ testAccount: any }>(TEST, { id: ids.gemini, m: 'gemini-2.5-pro' });

@@ -132,9 +132,9 @@ export class AccountTestResult {
   @Field(() => Int, { description: 'Milliseconds from sending the request to the end of the answer.' })
   latencyMs!: number;
 
-  @Field(() => String, { description: 'The first words of the answer (or of the upstream error message).' })
+  @Field(() => String, { description: 'The first words of the answer; empty when the upstream answered with an error (its body is never passed on).' })
   text!: string;
 
-  @Field(() => String, { nullable: true, description: 'Why the test failed, when it did.' })
+  @Field(() => String, { nullable: true, description: 'Why the test failed, when it did: the status with a short classification, or the connection failure (e.g. refused by the upstream address policy).' })
   error!: string | null;
 }

@@ -2,7 +2,7 @@
 // piece by piece while the upstream is still writing it.
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import type { AccountTestOutcome } from '@relay/proxy/test-account';
-import type { AppContext } from '../../graphql/context.ts';
+import type { ServiceContext } from '../../service-context.ts';
 import { prepareStreamProbe } from './account-probe.ts';
 
 export enum ProxyTestEventKind {
@@ -27,7 +27,7 @@ export class ProxyTestEvent {
   @Field(() => ProxyTestEventKind, { description: 'What this event reports.' })
   kind!: ProxyTestEventKind;
 
-  @Field(() => String, { nullable: true, description: 'TEXT: the new piece of the answer. DONE: the whole answer. ERROR: the upstream\'s error message or the text received before the failure. Null for STARTED.' })
+  @Field(() => String, { nullable: true, description: 'TEXT: the new piece of the answer. DONE: the whole answer. ERROR: the text received before the failure (never an upstream error body). Null for STARTED.' })
   text!: string | null;
 
   @Field(() => Int, { nullable: true, description: 'DONE/ERROR: upstream HTTP status; 0 when no response arrived.' })
@@ -60,7 +60,7 @@ export function finalEvent(o: AccountTestOutcome): ProxyTestEvent {
  * unsubscribed or disconnected) aborts it, which closes the upstream connection, and waits for
  * the test to be audited.
  */
-export async function proxyTestEvents(ctx: AppContext, accountId: number, model: string, prompt: string): Promise<AsyncIterableIterator<ProxyTestEvent>> {
+export async function proxyTestEvents(ctx: ServiceContext, accountId: number, model: string, prompt: string): Promise<AsyncIterableIterator<ProxyTestEvent>> {
   const probe = await prepareStreamProbe(ctx, accountId, model, prompt);
   const queue: ProxyTestEvent[] = [event(ProxyTestEventKind.STARTED)];
   let wake: (() => void) | null = null;

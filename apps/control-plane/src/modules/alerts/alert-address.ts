@@ -1,37 +1,16 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { isIP } from 'node:net';
+import { guardedLookup, refusalWithoutDns, type UpstreamAddressPolicy } from '@relay/core';
 import { Agent } from 'undici';
 
 /**
- * Where alert webhooks may go. Until the upstream address policy (UPSTREAM_ALLOW_PRIVATE) lands
- * on this branch, alerts apply their own narrower rule: http(s) only, and never a link-local or
- * cloud metadata address (169.254.0.0/16, fe80::/10, 100.100.100.200, fd00:ec2::254, the
- * unspecified address), where a webhook could read instance credentials. Loopback and private
- * ranges stay allowed: an operator's own receiver inside the network is a normal destination.
+ * Where alert webhooks may go: the platform's upstream address policy (libs/core/src/upstream-address.ts),
+ * the same one that guards account base URLs. Link-local and cloud metadata addresses are refused
+ * always; loopback and private ranges only with UPSTREAM_ALLOW_PRIVATE=true — one switch decides
+ * whether an admin may make this relay send requests into the private network (see the "Alerts"
+ * paragraph of docs/ARCHITECTURE.md).
  */
-const BLOCKED_HOSTNAMES = new Set(['metadata.google.internal', 'metadata', 'metadata.azure.internal']);
-
-/** True for an IP literal no alert may be sent to. */
-export function isBlockedAlertAddress(ip: string): boolean {
-  let a = ip.toLowerCase();
-  // IPv4-mapped IPv6 reaches the IPv4 address: "::ffff:169.254.169.254", or as URLs write it, "::ffff:a9fe:a9fe".
-  if (a.startsWith('::ffff:') && isIP(a.slice(7)) === 4) a = a.slice(7);
-  const mapped = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(a);
-  if (mapped) {
-    const [hi, lo] = [parseInt(mapped[1]!, 16), parseInt(mapped[2]!, 16)];
-    a = `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-  }
-  if (isIP(a) === 4) {
-    return a.startsWith('169.254.') || a === '0.0.0.0' || a === '100.100.100.200';
-  }
-  if (isIP(a) === 6) {
-    return /^fe[89ab][0-9a-f]:/.test(a) || a === '::' || a === 'fd00:ec2::254';
-  }
-  return false;
-}
 
 /** Validates a channel URL; returns the reason it is refused, or null. Called on create/update and before each send. */
-export function alertUrlProblem(raw: string): string | null {
+export function alertUrlProblem(raw: string, policy: UpstreamAddressPolicy): string | null {
   let url: URL;
   try {
     url = new URL(raw);
@@ -40,27 +19,14 @@ export function alertUrlProblem(raw: string): string | null {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return 'must be an http:// or https:// URL';
   if (url.username || url.password) return 'must not carry a user name or password';
-  const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (BLOCKED_HOSTNAMES.has(host) || isBlockedAlertAddress(host)) return 'points at a link-local or cloud metadata address';
-  return null;
+  return refusalWithoutDns(url.hostname, policy)?.message ?? null;
 }
 
 /**
- * DNS lookup that refuses names resolving to a blocked address, so a hostname cannot smuggle a
- * metadata address past alertUrlProblem (checked at connect time, on the address actually used).
+ * The HTTP agent alert deliveries use: host names are resolved through the policy's lookup, so a
+ * name cannot smuggle a refused address past alertUrlProblem (judged at connect time, on the
+ * address actually dialled; IP literals are judged by alertUrlProblem before each send).
  */
-function guardedLookup(hostname: string, options: object, callback: (err: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void): void {
-  dnsLookup(hostname, { ...options, all: true }, (err, addresses) => {
-    if (err) return callback(err, []);
-    const list = addresses as LookupAddress[];
-    const bad = list.find((a) => isBlockedAlertAddress(a.address));
-    if (bad) return callback(Object.assign(new Error(`alert destination ${hostname} resolves to a blocked address (${bad.address})`), { code: 'EBLOCKED' }), []);
-    if ((options as { all?: boolean }).all) return callback(null, list);
-    callback(null, list[0]!.address, list[0]!.family);
-  });
-}
-
-/** The HTTP agent alert deliveries use (blocked addresses refused at connect time). */
-export function createAlertAgent(): Agent {
-  return new Agent({ connect: { lookup: guardedLookup as never }, keepAliveTimeout: 10_000 });
+export function createAlertAgent(policy: UpstreamAddressPolicy): Agent {
+  return new Agent({ connect: { lookup: guardedLookup(policy) }, keepAliveTimeout: 10_000 });
 }

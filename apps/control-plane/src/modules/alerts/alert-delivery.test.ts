@@ -55,8 +55,7 @@ describe.each(controlPlaneBackends())('alert delivery ($name)', ({ opts }) => {
 
   /** A second control plane's delivery worker on the same database. */
   function secondWorker(): AlertDeliveryWorker {
-    const s = cp.controlPlane.services;
-    const w = new AlertDeliveryWorker({ orm: cp.orm, secretBox: s.secretBox, logger: s.logger, config: s.config.alerts, alerts: s.alerts });
+    const w = new AlertDeliveryWorker(cp.controlPlane.services);
     w.start();
     extraWorkers.push(w);
     return w;

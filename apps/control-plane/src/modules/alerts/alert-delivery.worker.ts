@@ -1,28 +1,21 @@
 import { randomBytes } from 'node:crypto';
 import { setTimeout as setTimeoutPromise } from 'node:timers/promises';
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/core';
 import type { Agent } from 'undici';
 import { fetch as undiciFetch } from 'undici';
 import { AlertChannel, AlertDelivery } from '@relay/db';
-import type { SecretBox } from '@relay/core';
+import type { UpstreamAddressPolicy } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
 import type { ControlPlaneConfig } from '../../config.ts';
+import { systemContext, type AppServices } from '../../service-context.ts';
 import type { AlertEvent } from './alert-events.ts';
 import { alertUrlProblem, createAlertAgent } from './alert-address.ts';
 import { buildAlertRequest, deliveryError, type AlertTarget } from './alert-formats.ts';
-import type { AlertService } from './alert.service.ts';
 
 /** Rows claimed per pass; each is sent concurrently. */
 const BATCH = 20;
-
-export interface AlertDeliveryWorkerDeps {
-  orm: MikroORM;
-  secretBox: SecretBox;
-  logger: Logger;
-  config: ControlPlaneConfig['alerts'];
-  /** Wakes the worker when this process queues an alert (else it finds them at the next poll). */
-  alerts?: AlertService;
-}
+/** The system actor the worker's database work runs as. */
+const JOB = 'alert-delivery';
 
 /** Wait before attempt `attempts + 1` after `attempts` failed sends: base, 2·base, 4·base … */
 export function retryDelayMs(baseMs: number, attempts: number): number {
@@ -38,17 +31,31 @@ export function retryDelayMs(baseMs: number, attempts: number): number {
  * case a receiver can see an event twice (it has the event id header to drop it).
  */
 export class AlertDeliveryWorker {
-  private readonly agent: Agent = createAlertAgent();
+  private readonly policy: UpstreamAddressPolicy;
+  private readonly agent: Agent;
+  private readonly logger: Logger;
+  private readonly config: ControlPlaneConfig['alerts'];
   private stopped = false;
   private loop: Promise<void> | null = null;
   /** Aborted by wake(): ends the current (or next) sleep early. */
   private wakeup = new AbortController();
   private unsubscribe: (() => void) | null = null;
 
-  constructor(private readonly deps: AlertDeliveryWorkerDeps) {}
+  constructor(private readonly services: AppServices) {
+    this.policy = { allowPrivate: services.config.allowPrivateUpstreams };
+    this.agent = createAlertAgent(this.policy);
+    this.logger = services.logger.child({ component: 'alerts' });
+    this.config = services.config.alerts;
+  }
+
+  /** A fresh EntityManager of the worker's system context. */
+  private em(): EntityManager {
+    return systemContext(this.services, JOB).em;
+  }
 
   start(): void {
-    this.unsubscribe = this.deps.alerts?.onQueued(() => this.wake()) ?? null;
+    // Wakes the worker when this process queues an alert (else it finds them at the next poll).
+    this.unsubscribe = this.services.alerts.onQueued(() => this.wake());
     this.loop = this.run();
   }
 
@@ -59,13 +66,13 @@ export class AlertDeliveryWorker {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      let sleepMs = this.deps.config.pollMs;
+      let sleepMs = this.config.pollMs;
       try {
         const sent = await this.runOnce();
         if (sent === BATCH) continue;
         sleepMs = await this.msUntilNextDue(sleepMs);
       } catch (err) {
-        this.deps.logger.warn({ err }, 'alert delivery: pass failed, retrying');
+        this.logger.warn({ err }, 'alert delivery: pass failed, retrying');
       }
       if (!this.stopped) await this.sleep(sleepMs);
     }
@@ -80,11 +87,11 @@ export class AlertDeliveryWorker {
 
   private claimLeaseMs(): number {
     // Longer than one send can take, so a live worker never loses its claim mid-send.
-    return 2 * this.deps.config.timeoutMs + 5000;
+    return 2 * this.config.timeoutMs + 5000;
   }
 
   private async claimDue(): Promise<{ id: number; token: string }[]> {
-    const em = this.deps.orm.em.fork();
+    const em = this.em();
     const now = new Date();
     const due = { $or: [{ status: 'pending' as const, nextAttemptAt: { $lte: now } }, { status: 'sending' as const, claimedUntil: { $lt: now } }] };
     const candidates = await em.find(AlertDelivery, due, { fields: ['id'], orderBy: { nextAttemptAt: 'asc' }, limit: BATCH });
@@ -99,7 +106,7 @@ export class AlertDeliveryWorker {
   }
 
   private async msUntilNextDue(cap: number): Promise<number> {
-    const em = this.deps.orm.em.fork();
+    const em = this.em();
     const next = await em.findOne(AlertDelivery, { status: 'pending' }, { fields: ['nextAttemptAt'], orderBy: { nextAttemptAt: 'asc' } });
     if (!next) return cap;
     return Math.max(0, Math.min(cap, next.nextAttemptAt.getTime() - Date.now()));
@@ -107,8 +114,8 @@ export class AlertDeliveryWorker {
 
   /** Sends one claimed delivery and records the outcome (only while the claim is still ours). */
   private async deliver(id: number, token: string): Promise<void> {
-    const { orm, logger, config } = this.deps;
-    const em = orm.em.fork();
+    const { logger, config } = this;
+    const em = this.em();
     const row = await em.findOne(AlertDelivery, { id, claimToken: token });
     if (!row) return;
     const channel = await em.findOne(AlertChannel, { id: row.channelId });
@@ -134,17 +141,17 @@ export class AlertDeliveryWorker {
   private async send(channel: AlertChannel, event: AlertEvent): Promise<string | null> {
     let target: AlertTarget;
     try {
-      target = this.deps.secretBox.decryptJson<AlertTarget>(channel.target);
+      target = this.services.secretBox.decryptJson<AlertTarget>(channel.target);
     } catch {
       return 'cannot decrypt the channel target (ENCRYPTION_KEY changed?)';
     }
-    const problem = alertUrlProblem(target.url);
+    const problem = alertUrlProblem(target.url, this.policy);
     if (problem) return `destination refused: ${problem}`;
     try {
       const req = buildAlertRequest(channel.kind, target, event);
       const res = await undiciFetch(req.url, {
         method: 'POST', headers: req.headers, body: req.body, dispatcher: this.agent, redirect: 'manual',
-        signal: AbortSignal.timeout(this.deps.config.timeoutMs),
+        signal: AbortSignal.timeout(this.config.timeoutMs),
       });
       const text = (await res.text()).slice(0, 2000);
       return deliveryError(channel.kind, res.status, text);

@@ -1,9 +1,9 @@
-import type { MikroORM } from '@mikro-orm/core';
 import { ApiKey, UsageDaily } from '@relay/db';
 import { dayKey, hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import type { ControlPlaneConfig } from '../../config.ts';
+import type { ServiceContext } from '../../service-context.ts';
 import { alertEvents } from './alert-events.ts';
 import type { AlertService } from './alert.service.ts';
 
@@ -17,16 +17,18 @@ const THRESHOLDS = [80, 100] as const;
  * threshold alerts once per day or per limit, however many batches find it reached and however
  * many control planes ingest.
  */
-export async function alertKeyBudgets(deps: { orm: MikroORM; alerts: AlertService; timeZone: string }, fresh: UsageEvent[]): Promise<void> {
+export async function alertKeyBudgets(ctx: ServiceContext, fresh: UsageEvent[]): Promise<void> {
   if (fresh.length === 0) return;
+  const { alerts, config } = ctx.services;
+  const timeZone = config.usageTimezone;
   const daysByKey = new Map<number, Set<string>>();
   for (const e of fresh) {
     const id = Number(e.apiKeyId);
     const days = daysByKey.get(id) ?? new Set<string>();
-    days.add(dayKey(e.startedAt, deps.timeZone));
+    days.add(dayKey(e.startedAt, timeZone));
     daysByKey.set(id, days);
   }
-  const em = deps.orm.em.fork();
+  const { em } = ctx;
   const keys = await em.find(ApiKey, { id: { $in: [...daysByKey.keys()] }, $or: [{ dailyCostLimit: { $ne: null } }, { totalCostLimit: { $ne: null } }] });
   const at = Date.now();
   for (const key of keys) {
@@ -36,13 +38,13 @@ export async function alertKeyBudgets(deps: { orm: MikroORM; alerts: AlertServic
         const rows = await em.find(UsageDaily, { apiKeyId: key.id, day }, { fields: ['cost'] });
         const used = rows.reduce((sum, r) => sum + r.cost, 0);
         for (const percent of reached(used, key.dailyCostLimit)) {
-          await deps.alerts.emit(alertEvents.keyBudget({ apiKeyId: key.id, keyName: key.name, limit: 'daily', percent, used, limitMicroUsd: key.dailyCostLimit, period: day, at }));
+          await alerts.emit(alertEvents.keyBudget({ apiKeyId: key.id, keyName: key.name, limit: 'daily', percent, used, limitMicroUsd: key.dailyCostLimit, period: day, at }));
         }
       }
     }
     if (key.totalCostLimit !== null) {
       for (const percent of reached(key.costUsed, key.totalCostLimit)) {
-        await deps.alerts.emit(alertEvents.keyBudget({ apiKeyId: key.id, keyName: key.name, limit: 'total', percent, used: key.costUsed, limitMicroUsd: key.totalCostLimit, period: String(key.totalCostLimit), at }));
+        await alerts.emit(alertEvents.keyBudget({ apiKeyId: key.id, keyName: key.name, limit: 'total', percent, used: key.costUsed, limitMicroUsd: key.totalCostLimit, period: String(key.totalCostLimit), at }));
       }
     }
   }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { AlertDeliveryFilter, CreateAlertChannelInput, UpdateAlertChannelInput } from './alerts.inputs.ts';
@@ -11,7 +11,7 @@ export class AlertsResolver {
   @Authorized('ADMIN')
   @Query(() => [AlertChannelType], { description: 'Every alert channel (admins only).' })
   async alertChannels(@Ctx() ctx: AppContext): Promise<AlertChannelType[]> {
-    const service = new AlertChannelsService(ctx);
+    const service = new AlertChannelsService(serviceContext(ctx));
     return (await service.list()).map((c) => AlertChannelType.from(c, service.isSigned(c)));
   }
 
@@ -22,7 +22,7 @@ export class AlertsResolver {
     @Arg('filter', () => AlertDeliveryFilter, { nullable: true, description: 'Optional filter.' }) filter?: AlertDeliveryFilter | null,
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedAlertDeliveries> {
-    const result = await new AlertChannelsService(ctx).deliveries(
+    const result = await new AlertChannelsService(serviceContext(ctx)).deliveries(
       { channelId: filter?.channelId ? parseId(filter.channelId, 'channelId') : undefined, status: filter?.status ?? undefined },
       pageOf(page),
     );
@@ -32,7 +32,7 @@ export class AlertsResolver {
   @Authorized('ADMIN')
   @Mutation(() => AlertChannelType, { description: 'Creates an alert channel (admins only).' })
   async createAlertChannel(@Ctx() ctx: AppContext, @Arg('input', () => CreateAlertChannelInput, { description: 'The channel.' }) input: CreateAlertChannelInput): Promise<AlertChannelType> {
-    const service = new AlertChannelsService(ctx);
+    const service = new AlertChannelsService(serviceContext(ctx));
     const c = await service.create(input);
     return AlertChannelType.from(c, service.isSigned(c));
   }
@@ -44,7 +44,7 @@ export class AlertsResolver {
     @Arg('id', () => ID, { description: 'Channel id.' }) id: string,
     @Arg('input', () => UpdateAlertChannelInput, { description: 'The changes.' }) input: UpdateAlertChannelInput,
   ): Promise<AlertChannelType> {
-    const service = new AlertChannelsService(ctx);
+    const service = new AlertChannelsService(serviceContext(ctx));
     const c = await service.update(parseId(id), input);
     return AlertChannelType.from(c, service.isSigned(c));
   }
@@ -52,13 +52,13 @@ export class AlertsResolver {
   @Authorized('ADMIN')
   @Mutation(() => Boolean, { description: 'Deletes an alert channel and its deliveries (admins only).' })
   async deleteAlertChannel(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'Channel id.' }) id: string): Promise<boolean> {
-    return new AlertChannelsService(ctx).delete(parseId(id));
+    return new AlertChannelsService(serviceContext(ctx)).delete(parseId(id));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => AlertDeliveryType, { description: 'Queues a test alert to the channel and returns its delivery (follow it in alertDeliveries) (admins only).' })
   async sendTestAlert(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'Channel id.' }) id: string): Promise<AlertDeliveryType> {
-    const service = new AlertChannelsService(ctx);
+    const service = new AlertChannelsService(serviceContext(ctx));
     const d = await service.sendTest(parseId(id));
     return AlertDeliveryType.from(d, (await service.get(d.channelId)).name);
   }

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { PagedUsageRecords, UsageRecordType } from '../usage/usage.types.ts';
@@ -12,13 +12,13 @@ export class ApiKeysResolver {
   @Authorized()
   @Query(() => [ApiKeyType], { description: 'Your API keys, oldest first.' })
   async myApiKeys(@Ctx() ctx: AppContext): Promise<ApiKeyType[]> {
-    return (await new ApiKeysService(ctx).listOwn()).map((k) => ApiKeyType.from(k));
+    return (await new ApiKeysService(serviceContext(ctx)).listOwn()).map((k) => ApiKeyType.from(k));
   }
 
   @Authorized()
   @Mutation(() => CreatedApiKey, { description: 'Creates an API key for you. The full key is in this response only. More than your key limit gives LIMIT_EXCEEDED.' })
   async createApiKey(@Ctx() ctx: AppContext, @Arg('input', () => CreateApiKeyInput, { description: 'Name and limits of the new key.' }) input: CreateApiKeyInput): Promise<CreatedApiKey> {
-    const { key, apiKey } = await new ApiKeysService(ctx).create(input);
+    const { key, apiKey } = await new ApiKeysService(serviceContext(ctx)).create(input);
     return Object.assign(new CreatedApiKey(), { key, apiKey: ApiKeyType.from(apiKey) });
   }
 
@@ -29,7 +29,7 @@ export class ApiKeysResolver {
     @Arg('id', () => ID, { description: 'API key id.' }) id: string,
     @Arg('input', () => UpdateApiKeyInput, { description: 'The changes.' }) input: UpdateApiKeyInput,
   ): Promise<ApiKeyType> {
-    return ApiKeyType.from(await new ApiKeysService(ctx).update(parseId(id), input));
+    return ApiKeyType.from(await new ApiKeysService(serviceContext(ctx)).update(parseId(id), input));
   }
 
   @Authorized()
@@ -39,13 +39,13 @@ export class ApiKeysResolver {
     @Arg('id', () => ID, { description: 'API key id.' }) id: string,
     @Arg('enabled', () => Boolean, { description: 'true to accept the key, false to refuse it.' }) enabled: boolean,
   ): Promise<ApiKeyType> {
-    return ApiKeyType.from(await new ApiKeysService(ctx).setEnabled(parseId(id), enabled));
+    return ApiKeyType.from(await new ApiKeysService(serviceContext(ctx)).setEnabled(parseId(id), enabled));
   }
 
   @Authorized()
   @Mutation(() => Boolean, { description: 'Deletes one of your API keys (admins: any key); it stops working at once.' })
   async deleteApiKey(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'API key id.' }) id: string): Promise<boolean> {
-    return new ApiKeysService(ctx).delete(parseId(id));
+    return new ApiKeysService(serviceContext(ctx)).delete(parseId(id));
   }
 
   @Authorized('ADMIN')
@@ -56,7 +56,7 @@ export class ApiKeysResolver {
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedApiKeys> {
     const userId = filter?.userId ? parseId(filter.userId, 'userId') : null;
-    const result = await new ApiKeysService(ctx).listAll(filter, pageOf(page), userId);
+    const result = await new ApiKeysService(serviceContext(ctx)).listAll(filter, pageOf(page), userId);
     return Object.assign(new PagedApiKeys(), { items: result.items.map((k) => ApiKeyType.from(k)), total: result.total });
   }
 
@@ -67,7 +67,7 @@ export class ApiKeysResolver {
     @Arg('apiKeyId', () => ID, { description: 'API key id.' }) apiKeyId: string,
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedUsageRecords> {
-    const result = await new ApiKeysService(ctx).logs(parseId(apiKeyId, 'apiKeyId'), pageOf(page));
+    const result = await new ApiKeysService(serviceContext(ctx)).logs(parseId(apiKeyId, 'apiKeyId'), pageOf(page));
     return Object.assign(new PagedUsageRecords(), { items: result.items.map((r) => UsageRecordType.fromLog(r)), total: result.total });
   }
 }

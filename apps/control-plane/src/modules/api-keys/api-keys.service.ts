@@ -1,10 +1,10 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { ApiKey, RequestLog, User } from '@relay/db';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '@relay/core';
-import { requireUser, type AppContext, type AuthUser } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { toPlatform } from '../accounts/platform.enum.ts';
+import { deleteAudited, requireActingUser, runMutation, type AuthUser, type ServiceContext } from '../../service-context.ts';
 import type { ApiKeyFilter, CreateApiKeyInput, UpdateApiKeyInput } from './api-keys.inputs.ts';
 
 type LimitFields = Pick<CreateApiKeyInput, 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt'>;
@@ -26,10 +26,10 @@ function escapeLike(s: string): string {
  * leaks); admins may act on any key. Every change is audited and republished to the proxies.
  */
 export class ApiKeysService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   private get caller(): AuthUser {
-    return requireUser(this.ctx);
+    return requireActingUser(this.ctx.actor);
   }
 
   async listOwn(): Promise<ApiKey[]> {
@@ -37,9 +37,9 @@ export class ApiKeysService {
   }
 
   /** A key the caller may manage: their own, or any for an admin. */
-  async getManaged(id: number): Promise<ApiKey> {
+  async getManaged(id: number, em = this.ctx.em): Promise<ApiKey> {
     const where: FilterQuery<ApiKey> = this.caller.role === 'ADMIN' ? { id } : { id, user: this.caller.id };
-    const key = await this.ctx.em.findOne(ApiKey, where, { populate: ['user'] });
+    const key = await em.findOne(ApiKey, where, { populate: ['user'] });
     if (!key) throw errors.notFound('API key', id);
     return key;
   }
@@ -67,60 +67,57 @@ export class ApiKeysService {
 
   /** Creates a key for the caller; returns the full key, which is not stored anywhere. */
   async create(input: CreateApiKeyInput): Promise<{ key: string; apiKey: ApiKey }> {
-    const user = await this.ctx.em.findOne(User, { id: this.caller.id });
-    if (!user) throw errors.unauthenticated();
-    const limit = user.maxApiKeys ?? this.ctx.services.config.maxApiKeysPerUser;
-    const count = await this.ctx.em.count(ApiKey, { user: user.id });
-    if (count >= limit) throw errors.limitExceeded(`You can have at most ${limit} API keys; delete one first`, { limit });
-    const name = input.name.trim();
-    if (!name) throw errors.badInput('name', 'must not be empty');
     const secret = generateApiKey();
-    const apiKey = this.ctx.em.create(ApiKey, {
-      user,
-      name,
-      keyHash: hashApiKey(secret, this.ctx.services.secrets.apiKeySecret),
-      keyPrefix: apiKeyDisplayPrefix(secret),
-      enabled: true,
-    });
-    this.applyLimits(apiKey, input);
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'api_key.create', targetType: 'api_key', targetId: apiKey.id, after: auditImage(apiKey) });
-    await this.ctx.services.snapshots.requestRebuild();
+    const apiKey = await runMutation(this.ctx, async (tx) => {
+      const user = await tx.em.findOne(User, { id: this.caller.id });
+      if (!user) throw errors.unauthenticated();
+      const limit = user.maxApiKeys ?? this.ctx.services.config.maxApiKeysPerUser;
+      const count = await tx.em.count(ApiKey, { user: user.id });
+      if (count >= limit) throw errors.limitExceeded(`You can have at most ${limit} API keys; delete one first`, { limit });
+      const name = input.name.trim();
+      if (!name) throw errors.badInput('name', 'must not be empty');
+      const created = tx.em.create(ApiKey, {
+        user,
+        name,
+        keyHash: hashApiKey(secret, this.ctx.services.secrets.apiKeySecret),
+        keyPrefix: apiKeyDisplayPrefix(secret),
+        enabled: true,
+      });
+      this.applyLimits(created, input);
+      // The id is needed for the audit row; the insert stays inside the transaction.
+      await tx.em.flush();
+      tx.audit({ action: 'api_key.create', targetType: 'api_key', targetId: created.id, after: auditImage(created) });
+      return created;
+    }, { republishSnapshot: true });
     return { key: secret, apiKey };
   }
 
   async update(id: number, input: UpdateApiKeyInput): Promise<ApiKey> {
-    const key = await this.getManaged(id);
-    const before = auditImage(key);
-    if (input.name !== undefined && input.name !== null) {
-      if (!input.name.trim()) throw errors.badInput('name', 'must not be empty');
-      key.name = input.name.trim();
-    }
-    this.applyLimits(key, input);
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'api_key.update', targetType: 'api_key', targetId: id, before, after: auditImage(key) });
-    await this.ctx.services.snapshots.requestRebuild();
-    return key;
+    return runMutation(this.ctx, async (tx) => {
+      const key = await this.getManaged(id, tx.em);
+      const before = auditImage(key);
+      if (input.name !== undefined && input.name !== null) {
+        if (!input.name.trim()) throw errors.badInput('name', 'must not be empty');
+        key.name = input.name.trim();
+      }
+      this.applyLimits(key, input);
+      tx.audit({ action: 'api_key.update', targetType: 'api_key', targetId: id, before, after: auditImage(key) });
+      return key;
+    }, { republishSnapshot: true });
   }
 
   async setEnabled(id: number, enabled: boolean): Promise<ApiKey> {
-    const key = await this.getManaged(id);
-    const before = { enabled: key.enabled };
-    key.enabled = enabled;
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'api_key.set_enabled', targetType: 'api_key', targetId: id, before, after: { enabled } });
-    await this.ctx.services.snapshots.requestRebuild();
-    return key;
+    return runMutation(this.ctx, async (tx) => {
+      const key = await this.getManaged(id, tx.em);
+      const before = { enabled: key.enabled };
+      key.enabled = enabled;
+      tx.audit({ action: 'api_key.set_enabled', targetType: 'api_key', targetId: id, before, after: { enabled } });
+      return key;
+    }, { republishSnapshot: true });
   }
 
   async delete(id: number): Promise<boolean> {
-    const key = await this.getManaged(id);
-    const before = auditImage(key);
-    await this.ctx.em.nativeDelete(ApiKey, { id });
-    this.ctx.em.clear();
-    await this.ctx.audit.record({ action: 'api_key.delete', targetType: 'api_key', targetId: id, before });
-    await this.ctx.services.snapshots.requestRebuild();
-    return true;
+    return runMutation(this.ctx, async (tx) => deleteAudited(tx, ApiKey, id, { action: 'api_key.delete', targetType: 'api_key', before: auditImage(await this.getManaged(id, tx.em)) }), { republishSnapshot: true });
   }
 
   /** Every user's keys (admins), with their owners. */

@@ -14,7 +14,8 @@ export class AuditResolver {
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Optional filter.' }) filter?: AuditLogFilter | null,
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedAuditLogs> {
-    const result = await ctx.audit.list(
+    const result = await ctx.services.audit.list(
+      ctx.em,
       {
         action: filter?.action,
         actorId: filter?.actorId ? parseId(filter.actorId, 'actorId') : null,

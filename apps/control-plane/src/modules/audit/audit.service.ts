@@ -1,7 +1,7 @@
 import { AuditLog } from '@relay/db';
-import type { FilterQuery } from '@mikro-orm/core';
-import type { AppContext } from '../../graphql/context.ts';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import type { Page } from '../../graphql/pagination.ts';
+import type { Actor } from '../../service-context.ts';
 import { maskSecrets } from './audit.mask.ts';
 
 export interface AuditRecord {
@@ -24,29 +24,32 @@ export interface AuditFilter {
 
 /**
  * Records who did what to which object, with before/after images (secrets masked) and the
- * caller's IP. One instance per request (it knows the caller from the context).
+ * caller's IP. One instance per process: the actor and the transaction are passed per call.
  */
 export class AuditService {
-  constructor(private readonly ctx: Pick<AppContext, 'em' | 'user' | 'ip'>) {}
-
-  /** Writes one audit entry and flushes it together with anything else pending on the request's EM. */
-  async record(entry: AuditRecord): Promise<void> {
+  /**
+   * Builds one audit row for `actor` and adds it to `em`'s unit of work WITHOUT flushing: it is
+   * inserted by the flush that commits the transaction `em` belongs to (see runMutation), so the
+   * row and the change it describes commit together or not at all.
+   */
+  add(em: EntityManager, actor: Actor, entry: AuditRecord): AuditLog {
     const log = new AuditLog();
-    log.actorId = this.ctx.user?.id ?? null;
-    log.actorName = this.ctx.user?.username ?? 'system';
+    const user = actor.kind === 'caller' ? actor.user : undefined;
+    log.actorId = user?.id ?? null;
+    log.actorName = user?.username ?? 'system';
     log.action = entry.action;
     log.targetType = entry.targetType;
     log.targetId = entry.targetId === undefined || entry.targetId === null ? null : String(entry.targetId);
     log.before = entry.before === undefined ? null : (maskSecrets(entry.before) as Record<string, unknown>);
     log.after = entry.after === undefined ? null : (maskSecrets(entry.after) as Record<string, unknown>);
-    log.ip = this.ctx.ip;
+    log.ip = actor.kind === 'caller' ? actor.ip : null;
     log.createdAt = new Date();
-    this.ctx.em.persist(log);
-    await this.ctx.em.flush();
+    em.persist(log);
+    return log;
   }
 
   /** Newest first. */
-  async list(filter: AuditFilter, page: { offset: number; limit: number }): Promise<Page<AuditLog>> {
+  async list(em: EntityManager, filter: AuditFilter, page: { offset: number; limit: number }): Promise<Page<AuditLog>> {
     const where: FilterQuery<AuditLog> = {};
     if (filter.action) where.action = filter.action;
     if (filter.actorId) where.actorId = filter.actorId;
@@ -55,7 +58,7 @@ export class AuditService {
     if (filter.since || filter.until) {
       where.createdAt = { ...(filter.since ? { $gte: filter.since } : {}), ...(filter.until ? { $lt: filter.until } : {}) };
     }
-    const [items, total] = await this.ctx.em.findAndCount(AuditLog, where, {
+    const [items, total] = await em.findAndCount(AuditLog, where, {
       orderBy: { createdAt: 'desc', id: 'desc' },
       offset: page.offset,
       limit: page.limit,

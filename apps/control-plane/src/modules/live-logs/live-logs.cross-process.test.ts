@@ -54,7 +54,7 @@ async function startProxyProcess(cp: TestControlPlane): Promise<{ url: string; c
     cwd: root,
     env: {
       ...process.env, PORT: '0', PROXY_ANNOUNCE_PORT: '1', REDIS_URL: redisUrl, HOT_STORE_PREFIX: cp.hotStorePrefix,
-      API_KEY_SECRET: cp.config.apiKeySecret, ENCRYPTION_KEY: cp.config.encryptionKey, LOG_LEVEL: 'warn', DATA_DIR: '',
+      API_KEY_SECRET: cp.config.apiKeySecret, ENCRYPTION_KEY: cp.config.encryptionKey, LOG_LEVEL: 'warn', DATA_DIR: '', UPSTREAM_ALLOW_PRIVATE: 'true',
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -2,8 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials } from '@relay/core';
 import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/proxy/upstreams/claude-oauth/token-refresher';
-import type { AppServices } from '../../graphql/context.ts';
-import { AuditService } from '../audit/audit.service.ts';
+import { runMutation, systemContext, type AppServices, type ServiceContext } from '../../service-context.ts';
 import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
 import { accountStatusAlert, alertEvents } from '../alerts/alert-events.ts';
 
@@ -12,6 +11,8 @@ export const REFRESH_WITHIN_MS = 10 * 60_000;
 const DEFAULT_INTERVAL_MS = 60_000;
 /** Same lock TTL as the proxy's refresher: long enough for one token call. */
 const LOCK_TTL_MS = 30_000;
+/** Names this job as the system actor of its changes. */
+const JOB = 'claude-token-refresher';
 
 export type RefreshOutcome = 'refreshed' | 'fresh' | 'locked' | 'no-refresh-token' | 'failed' | 'gone';
 
@@ -54,8 +55,7 @@ export class ClaudeTokenRefresher {
 
   /** One pass over the active CLAUDE_OAUTH accounts; returns how many were refreshed. */
   async runOnce(): Promise<number> {
-    const em = this.services.orm.em.fork();
-    const accounts = await em.find(Account, { platform: 'claude-oauth', status: 'ACTIVE' });
+    const accounts = await systemContext(this.services, JOB).em.find(Account, { platform: 'claude-oauth', status: 'ACTIVE' });
     let refreshed = 0;
     for (const a of accounts) {
       const creds = this.decrypt(a);
@@ -89,8 +89,8 @@ export class ClaudeTokenRefresher {
     if (!(await store.setIfAbsent(lock, owner, LOCK_TTL_MS))) return 'locked';
     try {
       // Re-read inside the lock: the holder before us may have refreshed it already.
-      const em = this.services.orm.em.fork();
-      const account = await em.findOne(Account, { id: accountId });
+      const ctx = systemContext(this.services, JOB);
+      const account = await ctx.em.findOne(Account, { id: accountId });
       if (!account) return 'gone';
       const current = this.decrypt(account);
       if (!current || current.refreshToken === null) return 'no-refresh-token';
@@ -105,21 +105,25 @@ export class ClaudeTokenRefresher {
             current.refreshToken,
           );
         } catch (err) {
-          await this.recordFailure(em, account, err);
+          await this.recordFailure(ctx, account, err);
           return 'failed';
         }
       }
       const box = this.services.secretBox.encryptJson(next);
-      account.credentials = box;
-      await em.flush();
+      const tokenExpiresAt = next.expiresAt;
+      await runMutation(ctx, async (tx) => {
+        const row = await tx.em.findOneOrFail(Account, { id: accountId });
+        row.credentials = box;
+        tx.audit({
+          action: 'account.credentials_refreshed', targetType: 'account', targetId: accountId,
+          after: { source, tokenExpiresAt: tokenExpiresAt === null ? null : new Date(tokenExpiresAt).toISOString() },
+        });
+      });
+      // Only once the new credentials are committed: share them with the proxies, then republish.
       if (source === 'token-endpoint') {
-        const ttl = Math.max(1000, (next.expiresAt ?? Date.now() + 3600_000) - Date.now());
+        const ttl = Math.max(1000, (tokenExpiresAt ?? Date.now() + 3600_000) - Date.now());
         await store.set(sharedCredentialsKey(String(accountId)), box, ttl);
       }
-      await new AuditService({ em, user: undefined, ip: null }).record({
-        action: 'account.credentials_refreshed', targetType: 'account', targetId: accountId,
-        after: { source, tokenExpiresAt: next.expiresAt === null ? null : new Date(next.expiresAt).toISOString() },
-      });
       await this.services.snapshots.requestRebuild();
       logger.info({ accountId, source }, 'claude oauth token refreshed');
       return 'refreshed';
@@ -141,7 +145,7 @@ export class ClaudeTokenRefresher {
   }
 
   /** A refused refresh token takes the account out of service with the reason; a network error is only logged. */
-  private async recordFailure(em: AppServices['orm']['em'], account: Account, err: unknown): Promise<void> {
+  private async recordFailure(ctx: ServiceContext, account: Account, err: unknown): Promise<void> {
     const refused = err instanceof OAuthEndpointError && err.status >= 400 && err.status < 500;
     const status = err instanceof OAuthEndpointError ? err.status : null;
     this.services.logger.warn({ accountId: account.id, status }, 'claude oauth token refresh failed');
@@ -149,16 +153,16 @@ export class ClaudeTokenRefresher {
     const credentialsTag = createHash('sha256').update(account.credentials).digest('hex').slice(0, 16);
     await this.services.alerts.emit(alertEvents.oauthRefreshFailed({ accountId: account.id, accountName: account.name, reason: (err as Error).message.slice(0, 500), status, at: Date.now(), credentialsTag }));
     if (!refused) return;
-    const before = { status: account.status, statusReason: account.statusReason };
-    account.status = 'ERROR';
-    account.statusReason = `OAuth refresh refused: ${(err as Error).message}`;
-    await em.flush();
-    await new AuditService({ em, user: undefined, ip: null }).record({
-      action: 'account.status_from_refresh', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason },
-    });
-    const alert = accountStatusAlert(account, before.status, Date.now(), 'oauth-refresh');
+    const alert = await runMutation(ctx, async (tx) => {
+      const row = await tx.em.findOneOrFail(Account, { id: account.id });
+      const before = { status: row.status, statusReason: row.statusReason };
+      row.status = 'ERROR';
+      row.statusReason = `OAuth refresh refused: ${(err as Error).message}`;
+      tx.audit({ action: 'account.status_from_refresh', targetType: 'account', targetId: row.id, before, after: { status: row.status, statusReason: row.statusReason } });
+      return accountStatusAlert(row, before.status, Date.now(), 'oauth-refresh');
+    }, { republishSnapshot: true });
+    // Queued after the commit: the alert never announces a change that rolled back.
     if (alert) await this.services.alerts.emit(alert);
-    await this.services.snapshots.requestRebuild();
   }
 }
 

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, Mutation, Resolver } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { AccountType } from '../accounts/accounts.types.ts';
 import { ClaudeAccountInput } from './oauth.inputs.ts';
@@ -14,7 +14,7 @@ export class ClaudeOAuthResolver {
     @Ctx() ctx: AppContext,
     @Arg('kind', () => OAuthKind, { defaultValue: OAuthKind.OAUTH, description: 'OAUTH (refreshable tokens) or SETUP_TOKEN (inference-only, long-lived).' }) kind: OAuthKind,
   ): Promise<ClaudeOAuthStart> {
-    return Object.assign(new ClaudeOAuthStart(), await new ClaudeOAuthService(ctx).start(kind));
+    return Object.assign(new ClaudeOAuthStart(), await new ClaudeOAuthService(serviceContext(ctx)).start(kind));
   }
 
   @Authorized('ADMIN')
@@ -25,8 +25,8 @@ export class ClaudeOAuthResolver {
     @Arg('code', () => String, { description: 'The authorization code shown after authorizing (the code, "code#state", or the whole callback URL).' }) code: string,
     @Arg('account', () => ClaudeAccountInput, { description: 'Name and options of the new account.' }) account: ClaudeAccountInput,
   ): Promise<AccountType> {
-    const created = await new ClaudeOAuthService(ctx).complete(sessionId.slice(0, 128), code.slice(0, 4096), account);
-    return new AccountsService(ctx).toType(created);
+    const created = await new ClaudeOAuthService(serviceContext(ctx)).complete(sessionId.slice(0, 128), code.slice(0, 4096), account);
+    return new AccountsService(serviceContext(ctx)).toType(created);
   }
 
   @Authorized('ADMIN')
@@ -37,7 +37,7 @@ export class ClaudeOAuthResolver {
     @Arg('account', () => ClaudeAccountInput, { description: 'Name and options of the new account.' }) account: ClaudeAccountInput,
     @Arg('kind', () => OAuthKind, { defaultValue: OAuthKind.OAUTH, description: 'OAUTH (refreshable tokens) or SETUP_TOKEN (inference-only, long-lived).' }) kind: OAuthKind,
   ): Promise<AccountType> {
-    const created = await new ClaudeOAuthService(ctx).fromSessionKey(sessionKey.slice(0, 1024), kind, account);
-    return new AccountsService(ctx).toType(created);
+    const created = await new ClaudeOAuthService(serviceContext(ctx)).fromSessionKey(sessionKey.slice(0, 1024), kind, account);
+    return new AccountsService(serviceContext(ctx)).toType(created);
   }
 }

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { OAuthSession, type Account } from '@relay/db';
 import { maskSecret } from '@relay/core';
-import { requireUser, type AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { AccountsService } from '../accounts/accounts.service.ts';
 import { validHttpUrl } from '../accounts/accounts.platforms.ts';
@@ -11,6 +10,7 @@ import {
 } from './oauth.client.ts';
 import type { ClaudeAccountInput } from './oauth.inputs.ts';
 import { OAuthKind } from './oauth.types.ts';
+import { requireActingUser, runMutation, type ServiceContext } from '../../service-context.ts';
 
 /** How long an admin has to paste the code back. */
 export const OAUTH_SESSION_TTL_MS = 10 * 60_000;
@@ -33,7 +33,7 @@ function endpointFailure(e: unknown, field: string): never {
  * (inference-only, long-lived, never refreshed) and the claude.ai cookie variant.
  */
 export class ClaudeOAuthService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   private get endpoints() {
     return this.ctx.services.config.claudeOAuth;
@@ -41,30 +41,32 @@ export class ClaudeOAuthService {
 
   /** Starts a flow: stores the PKCE verifier (encrypted) under a random session id for ten minutes. */
   async start(kind: OAuthKind): Promise<{ sessionId: string; authorizeUrl: string; expiresAt: Date }> {
-    const userId = requireUser(this.ctx).id;
+    const userId = requireActingUser(this.ctx.actor).id;
     const { verifier, challenge } = createPkce();
     const state = randomBytes(24).toString('base64url');
     const scope = scopeOf(kind);
-    // Expired sessions are useless; dropping them here keeps the table small without a job.
-    await this.ctx.em.nativeDelete(OAuthSession, { expiresAt: { $lt: new Date() } });
-    const session = this.ctx.em.create(OAuthSession, {
-      id: randomBytes(24).toString('base64url'),
-      kind: kind === OAuthKind.SETUP_TOKEN ? 'setup-token' : 'oauth',
-      codeVerifier: this.ctx.services.secretBox.encrypt(verifier),
-      state,
-      redirectUri: this.endpoints.redirectUri,
-      scope,
-      createdBy: userId,
-      expiresAt: new Date(Date.now() + OAUTH_SESSION_TTL_MS),
+    const session = await runMutation(this.ctx, async (tx) => {
+      // Expired sessions are useless; dropping them here keeps the table small without a job.
+      await tx.em.nativeDelete(OAuthSession, { expiresAt: { $lt: new Date() } });
+      const created = tx.em.create(OAuthSession, {
+        id: randomBytes(24).toString('base64url'),
+        kind: kind === OAuthKind.SETUP_TOKEN ? 'setup-token' : 'oauth',
+        codeVerifier: this.ctx.services.secretBox.encrypt(verifier),
+        state,
+        redirectUri: this.endpoints.redirectUri,
+        scope,
+        createdBy: userId,
+        expiresAt: new Date(Date.now() + OAUTH_SESSION_TTL_MS),
+      });
+      tx.audit({ action: 'account.oauth_start', targetType: 'oauth_session', after: { kind: created.kind, scope } });
+      return created;
     });
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: 'account.oauth_start', targetType: 'oauth_session', after: { kind: session.kind, scope } });
     return { sessionId: session.id, authorizeUrl: authorizeUrl(this.endpoints, { challenge, state, scope }), expiresAt: session.expiresAt };
   }
 
   /** Exchanges the pasted code of a started flow and creates the account. The session is single-use. */
   async complete(sessionId: string, pastedCode: string, options: ClaudeAccountInput): Promise<Account> {
-    const userId = requireUser(this.ctx).id;
+    const userId = requireActingUser(this.ctx.actor).id;
     const session = await this.ctx.em.findOne(OAuthSession, { id: sessionId });
     // Another admin's flow is as unknown to this caller as a made-up id.
     if (!session || session.createdBy !== userId) throw errors.notFound('OAuth session');
@@ -81,8 +83,7 @@ export class ClaudeOAuthService {
     } catch (e) {
       endpointFailure(e, 'code');
     }
-    await this.ctx.em.nativeDelete(OAuthSession, { id: sessionId });
-    return this.createAccount(tokens, options, setupToken ? 'account.create_setup_token' : 'account.create_oauth');
+    return this.createAccount(tokens, options, setupToken ? 'account.create_setup_token' : 'account.create_oauth', sessionId);
   }
 
   /** The cookie variant: a claude.ai sessionKey authorizes our PKCE challenge without a browser. */
@@ -102,13 +103,13 @@ export class ClaudeOAuthService {
     return this.createAccount(tokens, options, setupToken ? 'account.create_setup_token' : 'account.create_oauth_cookie');
   }
 
-  private async createAccount(tokens: OAuthCredentials, options: ClaudeAccountInput, action: string): Promise<Account> {
+  /** Creates the account; a pasted-code flow's session is deleted in the same transaction (single use). */
+  private async createAccount(tokens: OAuthCredentials, options: ClaudeAccountInput, action: string, usedSessionId?: string): Promise<Account> {
     const baseUrl = options.baseUrl?.trim() ? validHttpUrl(options.baseUrl.trim(), 'baseUrl') : null;
-    return new AccountsService(this.ctx).createWithConfig(
-      'claude-oauth',
-      { credentials: tokens, credentialHint: maskSecret(tokens.accessToken)!, settings: {}, baseUrl },
-      options,
-      action,
-    );
+    const accounts = new AccountsService(this.ctx);
+    return runMutation(this.ctx, async (tx) => {
+      if (usedSessionId) await tx.em.nativeDelete(OAuthSession, { id: usedSessionId });
+      return accounts.insert(tx, 'claude-oauth', { credentials: tokens, credentialHint: maskSecret(tokens.accessToken)!, settings: {}, baseUrl }, options, action);
+    }, { republishSnapshot: true });
   }
 }

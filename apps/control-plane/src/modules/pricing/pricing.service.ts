@@ -1,8 +1,8 @@
 import { ModelPrice } from '@relay/db';
-import type { AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { toPlatform } from '../accounts/platform.enum.ts';
 import type { ModelPriceInput } from './pricing.inputs.ts';
+import { deleteAudited, runMutation, type ServiceContext } from '../../service-context.ts';
 
 function auditImage(p: ModelPrice): Record<string, unknown> {
   return { model: p.model, platform: p.platform, input: p.input, output: p.output, cacheWrite: p.cacheWrite, cacheRead: p.cacheRead };
@@ -15,7 +15,7 @@ function nonNegative(v: number, field: string): number {
 
 /** Model prices (integer micro-USD per million tokens). Changes are audited and republished. */
 export class PricingService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   async list(): Promise<ModelPrice[]> {
     return this.ctx.em.find(ModelPrice, {}, { orderBy: { model: 'asc', id: 'asc' } });
@@ -32,25 +32,24 @@ export class PricingService {
       cacheWrite: nonNegative(input.cacheWrite ?? 0, 'cacheWrite'),
       cacheRead: nonNegative(input.cacheRead ?? 0, 'cacheRead'),
     };
-    let price = await this.ctx.em.findOne(ModelPrice, { model, platform });
-    const before = price ? auditImage(price) : undefined;
-    if (price) Object.assign(price, values);
-    else price = this.ctx.em.create(ModelPrice, { model, platform, ...values });
-    price.updatedAt = new Date();
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({ action: before ? 'price.update' : 'price.create', targetType: 'model_price', targetId: price.id, before, after: auditImage(price) });
-    await this.ctx.services.snapshots.requestRebuild();
-    return price;
+    return runMutation(this.ctx, async (tx) => {
+      let price = await tx.em.findOne(ModelPrice, { model, platform });
+      const before = price ? auditImage(price) : undefined;
+      if (price) Object.assign(price, values);
+      else price = tx.em.create(ModelPrice, { model, platform, ...values });
+      price.updatedAt = new Date();
+      // The id of a new price is needed for the audit row; the insert stays inside the transaction.
+      await tx.em.flush();
+      tx.audit({ action: before ? 'price.update' : 'price.create', targetType: 'model_price', targetId: price.id, before, after: auditImage(price) });
+      return price;
+    }, { republishSnapshot: true });
   }
 
   async delete(id: number): Promise<boolean> {
-    const price = await this.ctx.em.findOne(ModelPrice, { id });
-    if (!price) throw errors.notFound('Model price', id);
-    const before = auditImage(price);
-    await this.ctx.em.nativeDelete(ModelPrice, { id });
-    this.ctx.em.clear();
-    await this.ctx.audit.record({ action: 'price.delete', targetType: 'model_price', targetId: id, before });
-    await this.ctx.services.snapshots.requestRebuild();
-    return true;
+    return runMutation(this.ctx, async (tx) => {
+      const price = await tx.em.findOne(ModelPrice, { id });
+      if (!price) throw errors.notFound('Model price', id);
+      return deleteAudited(tx, ModelPrice, id, { action: 'price.delete', targetType: 'model_price', before: auditImage(price) });
+    }, { republishSnapshot: true });
   }
 }

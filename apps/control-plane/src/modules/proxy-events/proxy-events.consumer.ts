@@ -1,13 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { MikroORM } from '@mikro-orm/core';
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
-import type { HotStore, StreamEntry } from '@relay/hot-store';
-import type { Logger } from '@relay/core/logger';
-import { AuditService } from '../audit/audit.service.ts';
-import type { SnapshotPublisher } from '../snapshot/snapshot.publisher.ts';
-import type { AlertService } from '../alerts/alert.service.ts';
-import { accountStatusAlert } from '../alerts/alert-events.ts';
+import type { StreamEntry } from '@relay/hot-store';
+import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
+import { accountStatusAlert, type AlertEvent } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -39,9 +35,7 @@ export class ProxyEventsConsumer {
   private loop: Promise<void> | null = null;
   private lastClaim = 0;
 
-  constructor(
-    private readonly deps: { orm: MikroORM; store: HotStore; snapshots: SnapshotPublisher; logger: Logger; alerts?: AlertService },
-  ) {}
+  constructor(private readonly deps: AppServices) {}
 
   async start(): Promise<void> {
     await this.deps.store.ensureGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP);
@@ -68,11 +62,13 @@ export class ProxyEventsConsumer {
     }
   }
 
-  /** Applies a batch, acknowledges it, and republishes the snapshot once. */
+  /**
+   * Applies a batch (each event with its audit row in one transaction), then acknowledges it and
+   * republishes the snapshot once, both after the commits.
+   */
   async applyBatch(entries: StreamEntry[]): Promise<void> {
-    const { orm, store, snapshots, logger } = this.deps;
-    const em = orm.em.fork();
-    const audit = new AuditService({ em, user: undefined, ip: null });
+    const { store, snapshots, logger } = this.deps;
+    const ctx = systemContext(this.deps, 'proxy-events-consumer');
     let changed = false;
     for (const entry of entries) {
       const event = parseProxyEvent(entry.payload);
@@ -80,24 +76,26 @@ export class ProxyEventsConsumer {
         logger.warn({ id: entry.id }, 'proxy-event consumer: dropping a malformed event');
         continue;
       }
-      const account = await em.findOne(Account, { id: Number(event.accountId) });
-      if (!account) continue;
-      if (event.type === 'account.status') {
-        // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
-        if (event.at < account.updatedAt.getTime() || account.status === event.status) continue;
-        const before = { status: account.status, statusReason: account.statusReason };
-        account.status = event.status;
-        account.statusReason = event.reason.slice(0, 2000);
-        await em.flush();
-        await audit.record({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
-        const alert = accountStatusAlert(account, before.status, event.at, 'proxy');
-        if (alert) await this.deps.alerts?.emit(alert);
-      } else {
+      // Null when nothing changed; else the change's alert, queued only once it committed (emit never throws).
+      const applied = await runMutation(ctx, async (tx): Promise<{ alert: AlertEvent | null } | null> => {
+        const account = await tx.em.findOne(Account, { id: Number(event.accountId) });
+        if (!account) return null;
+        if (event.type === 'account.status') {
+          // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
+          if (event.at < account.updatedAt.getTime() || account.status === event.status) return null;
+          const before = { status: account.status, statusReason: account.statusReason };
+          account.status = event.status;
+          account.statusReason = event.reason.slice(0, 2000);
+          tx.audit({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
+          return { alert: accountStatusAlert(account, before.status, event.at, 'proxy') };
+        }
         account.credentials = event.credentials;
-        await em.flush();
-        await audit.record({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
-      }
+        tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+        return { alert: null };
+      });
+      if (!applied) continue;
       changed = true;
+      if (applied.alert) await this.deps.alerts.emit(applied.alert);
     }
     await store.ack(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, entries.map((e) => e.id));
     if (changed) await snapshots.requestRebuild();

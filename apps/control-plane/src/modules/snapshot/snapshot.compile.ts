@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { Account, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, User } from '@relay/db';
+import { Account, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, UsageDaily, User } from '@relay/db';
 import {
-  micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
+  dayKey, maxOutputTokensOf, micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
   type SnapshotPrice, type SnapshotUser,
 } from '@relay/core';
 
@@ -12,11 +12,22 @@ function priceOf(p: ModelPrice): PriceMicro {
   return { input: micro(p.input), output: micro(p.output), cacheWrite: micro(p.cacheWrite), cacheRead: micro(p.cacheRead) };
 }
 
+/** Rated cost recorded today (in `timeZone`) per API key id, for the keys given. */
+async function spendToday(em: EntityManager, keyIds: number[], day: string): Promise<Map<number, number>> {
+  const spend = new Map<number, number>();
+  if (keyIds.length === 0) return spend;
+  const rows = await em.find(UsageDaily, { day, apiKeyId: { $in: keyIds } }, { fields: ['apiKeyId', 'cost'] });
+  for (const r of rows) spend.set(r.apiKeyId, (spend.get(r.apiKeyId) ?? 0) + r.cost);
+  return spend;
+}
+
 /**
  * Reads everything a proxy needs from the database into one snapshot body. Account credentials
- * and egress proxies stay SecretBox ciphertext: proxies decrypt them with their own key.
+ * and egress proxies stay SecretBox ciphertext: proxies decrypt them with their own key. Keys with
+ * a daily limit carry today's recorded spend (day in `timeZone`, USAGE_TIMEZONE), the floor of their
+ * daily budget counter, as `costUsed` is of the total one.
  */
-export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> {
+export async function compileSnapshot(em: EntityManager, timeZone: string, now = Date.now()): Promise<SnapshotBody> {
   const [users, keys, accounts, prices] = await Promise.all([
     em.find(User, {}, { orderBy: { id: 'asc' } }),
     em.find(ApiKey, {}, { orderBy: { id: 'asc' } }),
@@ -29,6 +40,8 @@ export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> 
     snapshotUsers[String(u.id)] = { id: String(u.id), username: u.username, status: u.status, priceRate: parseRate(u.priceRate) };
   }
 
+  const today = dayKey(now, timeZone);
+  const todays = await spendToday(em, keys.filter((k) => k.dailyCostLimit !== null).map((k) => k.id), today);
   const snapshotKeys: Record<string, SnapshotKey> = {};
   for (const k of keys) {
     snapshotKeys[k.keyHash] = {
@@ -45,6 +58,7 @@ export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> 
       dailyCostLimit: k.dailyCostLimit === null ? null : micro(k.dailyCostLimit),
       totalCostLimit: k.totalCostLimit === null ? null : micro(k.totalCostLimit),
       costUsed: micro(k.costUsed),
+      ...(k.dailyCostLimit === null ? {} : { costToday: { day: today, amount: micro(todays.get(k.id) ?? 0) } }),
     };
   }
 
@@ -71,7 +85,7 @@ export async function compileSnapshot(em: EntityManager): Promise<SnapshotBody> 
       if (p.platform === null) defaultPrice = priceOf(p);
       continue;
     }
-    snapshotPrices.push({ model: p.model, platform: p.platform, price: priceOf(p) });
+    snapshotPrices.push({ model: p.model, platform: p.platform, price: priceOf(p), maxOutputTokens: maxOutputTokensOf(p.model, p.platform) });
   }
 
   return {

@@ -1,9 +1,23 @@
-import type { MikroORM } from '@mikro-orm/core';
+import type { EntityManager, MikroORM } from '@mikro-orm/core';
+import { ApiKey } from '@relay/db';
 import type { HotStore } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import { compileSnapshot } from './snapshot.compile.ts';
 
 const RETRY_MS = 1000;
+
+/**
+ * When a key with a cost limit last had usage recorded (0 when never): the budget floors in the
+ * snapshot are current as long as this has not moved since it was compiled.
+ */
+async function lastLimitedSpend(em: EntityManager): Promise<number> {
+  const k = await em.findOne(
+    ApiKey,
+    { lastUsedAt: { $ne: null }, $or: [{ dailyCostLimit: { $ne: null } }, { totalCostLimit: { $ne: null } }] },
+    { fields: ['lastUsedAt'], orderBy: { lastUsedAt: 'desc' } },
+  );
+  return k?.lastUsedAt?.getTime() ?? 0;
+}
 
 /**
  * Compiles the proxies' ConfigSnapshot from the database and stores it in the hot store (the
@@ -17,6 +31,9 @@ export class SnapshotPublisher {
   private queued: Promise<number> | null = null;
   private retryTimer: NodeJS.Timeout | null = null;
   private watchdog: NodeJS.Timeout | null = null;
+  private floorTimer: NodeJS.Timeout | null = null;
+  /** lastLimitedSpend() read just before the last successful compile. */
+  private floorsMark = 0;
   private closed = false;
   /** Version of the last snapshot this publisher stored (0 before the first). */
   lastVersion = 0;
@@ -25,6 +42,10 @@ export class SnapshotPublisher {
     private readonly orm: MikroORM,
     private readonly store: HotStore,
     private readonly logger: Logger,
+    /** USAGE_TIMEZONE: the day of the daily budget floors. */
+    private readonly timeZone: string,
+    /** Called for each failed build or publish (the control plane's metrics count them). */
+    private readonly onFailure: () => void = () => undefined,
   ) {}
 
   /**
@@ -56,13 +77,18 @@ export class SnapshotPublisher {
 
   private async publish(): Promise<number> {
     try {
-      const body = await compileSnapshot(this.orm.em.fork());
+      const em = this.orm.em.fork();
+      // Read before compiling: usage recorded meanwhile moves it past the mark and triggers a refresh.
+      const mark = await lastLimitedSpend(em);
+      const body = await compileSnapshot(em, this.timeZone);
+      this.floorsMark = mark;
       const version = await this.store.putSnapshot((v) => JSON.stringify({ version: v, ...body }));
       this.lastVersion = version;
       this.logger.debug({ version, keys: Object.keys(body.keys).length, accounts: body.accounts.length }, 'config snapshot published');
       return version;
     } catch (err) {
       this.logger.error({ err }, 'publishing the config snapshot failed; retrying');
+      this.onFailure();
       this.scheduleRetry();
       return -1;
     }
@@ -80,9 +106,11 @@ export class SnapshotPublisher {
   /**
    * Republishes when the store lost the snapshot (Redis restarted without persistence, or was
    * flushed): otherwise a proxy started afterwards would find no configuration until the next
-   * change. Checks the stored version every `intervalMs`.
+   * change — and budgets would restart from floors only as fresh as the proxies' snapshot. The
+   * republished snapshot carries the database's spend as floors, which raise the recreated counters.
+   * Checks the stored version every `intervalMs`.
    */
-  startWatchdog(intervalMs = 5000): void {
+  startWatchdog(intervalMs = 1000): void {
     if (this.watchdog || this.closed) return;
     this.watchdog = setInterval(() => {
       if (this.inFlight || this.lastVersion === 0) return;
@@ -99,10 +127,30 @@ export class SnapshotPublisher {
     this.watchdog.unref();
   }
 
+  /**
+   * Keeps the budget floors in the snapshot recent: every `intervalMs`, when a key with a cost limit
+   * had usage recorded since the last compile, republishes. A store that restarts empty then resets
+   * no budget by more than what was spent in the last interval (plus the ingester's lag).
+   */
+  startFloorRefresh(intervalMs = 10_000): void {
+    if (this.floorTimer || this.closed) return;
+    this.floorTimer = setInterval(() => {
+      if (this.inFlight || this.lastVersion === 0) return;
+      lastLimitedSpend(this.orm.em.fork()).then(
+        (last) => {
+          if (last > this.floorsMark && !this.closed) void this.requestRebuild();
+        },
+        () => undefined, // database down: the next tick checks again
+      );
+    }, intervalMs);
+    this.floorTimer.unref();
+  }
+
   /** Stops retries and waits for a running build. */
   async close(): Promise<void> {
     this.closed = true;
     if (this.watchdog) clearInterval(this.watchdog);
+    if (this.floorTimer) clearInterval(this.floorTimer);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     await Promise.allSettled([this.inFlight, this.queued]);
   }

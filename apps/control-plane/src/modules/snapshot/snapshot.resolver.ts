@@ -1,6 +1,7 @@
 import { Authorized, Ctx, Int, Mutation, Query, Resolver, Root, Subscription, type SubscribeResolverData } from 'type-graphql';
 import { hotChannels } from '@relay/core';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
+import { runMutation } from '../../service-context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { channelIterator } from '../../graphql/subscriptions.ts';
 
@@ -16,7 +17,7 @@ export class SnapshotResolver {
   @Mutation(() => Int, { description: 'Recompiles and republishes the proxies\' configuration snapshot now; returns its version (admins only).' })
   async republishConfig(@Ctx() ctx: AppContext): Promise<number> {
     const version = await ctx.services.snapshots.requestRebuild();
-    await ctx.audit.record({ action: 'config.republish', targetType: 'config', after: { version } });
+    await runMutation(serviceContext(ctx), async (tx) => tx.audit({ action: 'config.republish', targetType: 'config', after: { version } }));
     return version;
   }
 

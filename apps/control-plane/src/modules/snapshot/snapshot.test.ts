@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { Account, ApiKey, User } from '@relay/db';
-import { hotChannels, hotKeys, SecretBox, type ConfigSnapshot } from '@relay/core';
+import { Account, ApiKey, UsageDaily, User } from '@relay/db';
+import { dayKey, hotChannels, hotKeys, SecretBox, type ConfigSnapshot } from '@relay/core';
 import { snapshotKeys } from '@relay/hot-store';
 import { createLogger } from '@relay/core/logger';
 import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
@@ -43,6 +43,43 @@ describe.each(controlPlaneBackends())('config snapshot ($name)', ({ opts }) => {
     expect(s.prices.find((p) => p.model === 'claude-sonnet-4-20250514')).toBeTruthy();
   });
 
+  it('carries today\'s recorded spend of keys with a daily limit (the floor of their daily budget), and refreshes it after usage', async () => {
+    const em = cp.orm.em.fork();
+    const user = em.getReference(User, Number(userId));
+    const limited = em.create(ApiKey, { user, name: 'daily', keyHash: 'd'.repeat(64), keyPrefix: 'sk-relay-dddd', dailyCostLimit: 1_000_000 });
+    em.create(ApiKey, { user, name: 'free', keyHash: 'f'.repeat(64), keyPrefix: 'sk-relay-ffff' });
+    await em.flush();
+    const today = dayKey(Date.now(), 'UTC');
+    em.create(UsageDaily, { day: today, userId: Number(userId), apiKeyId: limited.id, model: 'a', cost: 400_000 });
+    em.create(UsageDaily, { day: today, userId: Number(userId), apiKeyId: limited.id, model: 'b', cost: 250_000 });
+    em.create(UsageDaily, { day: '2000-01-01', userId: Number(userId), apiKeyId: limited.id, model: 'a', cost: 999_999 });
+    await em.flush();
+    await cp.controlPlane.services.snapshots.requestRebuild();
+    let s = await snapshot(cp);
+    expect(s.keys['d'.repeat(64)].costToday).toEqual({ day: today, amount: 650_000 });
+    expect(s.keys['f'.repeat(64)]).not.toHaveProperty('costToday');
+
+    // Usage recorded afterwards (the ingester moves lastUsedAt): the floor refresh republishes.
+    const publisher = new SnapshotPublisher(cp.orm, cp.store, createLogger({ name: 'test', level: 'silent' }), 'UTC');
+    const published = await publisher.requestRebuild();
+    expect(published).toBeGreaterThan(0);
+    const row = await em.findOneOrFail(UsageDaily, { apiKeyId: limited.id, model: 'a', day: today });
+    row.cost = 900_000;
+    limited.lastUsedAt = new Date(Date.now() + 1000);
+    limited.costUsed = 1_150_000;
+    await em.flush();
+    const announced = new Promise<void>((resolve) => {
+      void cp.store.subscribe(hotChannels.snapshotChanged, (v) => {
+        if (Number(v) > published) resolve();
+      });
+    });
+    publisher.startFloorRefresh(20);
+    await announced;
+    await publisher.close();
+    s = await snapshot(cp);
+    expect(s.keys['d'.repeat(64)]).toMatchObject({ costToday: { day: today, amount: 1_150_000 }, costUsed: 1_150_000 });
+  });
+
   it('disabling a user is in the store and announced by the time the mutation returns', async () => {
     const versions: string[] = [];
     const unsubscribe = await cp.store.subscribe(hotChannels.snapshotChanged, (v) => versions.push(v));
@@ -58,7 +95,7 @@ describe.each(controlPlaneBackends())('config snapshot ($name)', ({ opts }) => {
 
   // Only Redis can lose the snapshot under a running control plane (a restart without persistence).
   it.runIf(!!opts.redisUrl)('republishes when the hot store lost the snapshot (Redis restarted empty)', async () => {
-    const publisher = new SnapshotPublisher(cp.orm, cp.store, createLogger({ name: 'test', level: 'silent' }));
+    const publisher = new SnapshotPublisher(cp.orm, cp.store, createLogger({ name: 'test', level: 'silent' }), 'UTC');
     expect(await publisher.requestRebuild()).toBeGreaterThan(0);
     for (const key of [snapshotKeys.json, snapshotKeys.version, snapshotKeys.sequence]) await cp.store.del(key);
     expect(await cp.store.getSnapshot()).toBeNull();

@@ -5,6 +5,7 @@ import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
 import { counterIncrements, withCounterLock } from './usage.counters.ts';
+import type { IngesterObserver } from '../../metrics.ts';
 
 export interface UsageIngesterOptions {
   orm: MikroORM;
@@ -20,6 +21,8 @@ export interface UsageIngesterOptions {
   blockMs?: number;
   /** Longest pause between retries while the database is down (default 5 s). */
   maxBackoffMs?: number;
+  /** Told about reads, stored and failed batches (the control plane's metrics). */
+  observer?: IngesterObserver;
   /** Runs after a batch committed, with its new events (alerts on key budgets); its errors are logged, never retried. */
   afterCommit?: (fresh: UsageEvent[]) => Promise<void>;
 }
@@ -81,6 +84,7 @@ export class UsageIngester {
       let entries: StreamEntry[];
       try {
         entries = await this.readBatch();
+        this.opts.observer?.read(entries);
       } catch (err) {
         if (this.stopped) break;
         logger.warn({ err }, 'usage ingester: hot store unavailable, retrying');
@@ -95,6 +99,7 @@ export class UsageIngester {
           break;
         } catch (err) {
           this.stats.failures++;
+          this.opts.observer?.failed();
           logger.warn({ err, entries: entries.length, retryInMs: backoff }, 'usage ingester: could not store a batch, retrying');
           await this.sleep(backoff);
           backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 5000);
@@ -139,6 +144,7 @@ export class UsageIngester {
     this.stats.inserted += inserted;
     this.stats.duplicates += events.length - inserted;
     this.stats.deadLetters += deadLetters;
+    this.opts.observer?.stored(entries, { inserted, duplicates: events.length - inserted, deadLetters });
     return { inserted, duplicates: events.length - inserted, deadLetters };
   }
 

@@ -3,6 +3,7 @@ import type { Logger } from '@relay/core/logger';
 import type { HotStore } from '@relay/hot-store';
 import type { ControlPlaneConfig } from '../../config.ts';
 import { UsageIngester, type UsageIngesterOptions } from './ingester.ts';
+import type { IngesterObserver } from '../../metrics.ts';
 import { RequestLogPruner } from './retention.ts';
 import { rebuildUsageCounters, usageCountersMissing } from './usage.counters.ts';
 
@@ -18,7 +19,9 @@ export interface UsageJobs {
  * database when they are missing (fresh in-process store, Redis restarted), then starts the
  * ingester and the raw-log pruner (RAW_LOG_RETENTION_DAYS).
  */
-export async function startUsageJobs(deps: { orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; afterCommit?: UsageIngesterOptions['afterCommit'] }): Promise<UsageJobs> {
+export async function startUsageJobs(deps: {
+  orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver; afterCommit?: UsageIngesterOptions['afterCommit'];
+}): Promise<UsageJobs> {
   const { orm, store, logger, config } = deps;
   try {
     if (await usageCountersMissing(orm, store)) {
@@ -29,7 +32,9 @@ export async function startUsageJobs(deps: { orm: MikroORM; store: HotStore; log
     // Counters are a convenience read path; the ingester must start regardless.
     logger.warn({ err }, 'could not check or rebuild the usage counters');
   }
-  const ingester = new UsageIngester({ orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, afterCommit: deps.afterCommit });
+  const ingester = new UsageIngester({
+    orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer, afterCommit: deps.afterCommit,
+  });
   await ingester.start();
   const pruner = new RequestLogPruner({ orm, logger, retentionDays: config.rawLogRetentionDays });
   pruner.start();

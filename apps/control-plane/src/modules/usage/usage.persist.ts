@@ -38,6 +38,7 @@ export function requestLogRow(e: UsageEvent): Omit<RequestLog, 'id'> {
     stream: !!e.stream,
     status: e.status,
     errorType: cut(e.errorType, 64),
+    outcome: e.outcome ?? 'completed',
     inputTokens: e.inputTokens,
     outputTokens: e.outputTokens,
     cacheCreationInputTokens: e.cacheCreationInputTokens,
@@ -90,7 +91,7 @@ type LogRow = Omit<RequestLog, 'id'>;
 const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 /** request_logs columns in insert order (every column but the auto-increment id). */
 const LOG_PROPS = [
-  'requestId', 'userId', 'apiKeyId', 'accountId', 'platform', 'model', 'upstreamModel', 'endpoint', 'stream', 'status', 'errorType',
+  'requestId', 'userId', 'apiKeyId', 'accountId', 'platform', 'model', 'upstreamModel', 'endpoint', 'stream', 'status', 'errorType', 'outcome',
   'inputTokens', 'outputTokens', 'cacheCreationInputTokens', 'cacheReadInputTokens', 'totalTokens', 'inputCost', 'outputCost', 'totalCost',
   'baseInputCost', 'baseOutputCost', 'baseCost', 'priceRate', 'priceInput', 'priceOutput', 'priceCacheWrite', 'priceCacheRead',
   'latencyMs', 'firstTokenMs', 'attempts', 'clientIp', 'userAgent', 'createdAt', 'finishedAt',
@@ -109,7 +110,7 @@ function dailyUpsertSql(mysql: boolean, rows: number): string {
   return `${head} on conflict (\`day\`, \`user_id\`, \`api_key_id\`, \`model\`) do update set ${DAILY_COLUMNS.map((c) => `\`${c}\` = \`${c}\` + excluded.\`${c}\``).join(', ')}`;
 }
 
-/** Rows per multi-row INSERT: 500 × 34 columns = 17,000 parameters, under MySQL's 65,535 and SQLite's 32,766. */
+/** Rows per multi-row INSERT: 500 × 35 columns = 17,500 parameters, under MySQL's 65,535 and SQLite's 32,766. */
 const INSERT_CHUNK = 500;
 
 const placeholders = (n: number) => `(${Array.from({ length: n }, () => '?').join(', ')})`;

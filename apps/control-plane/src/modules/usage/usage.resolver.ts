@@ -1,10 +1,9 @@
 import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { MonthlyUsageArgs, UsageRangeArgs, UsageRecordFilter, UsageScopeArgs } from './usage.inputs.ts';
 import { UsageService } from './usage.service.ts';
-import { rebuildUsageCounters } from './usage.counters.ts';
 import { DailyUsageType, ModelUsageType, MonthlyUsageType, PagedUsageRecords, UsageRecordType, UsageStatsType, UsageSummaryType } from './usage.types.ts';
 
 /**
@@ -17,21 +16,21 @@ export class UsageResolver {
   @Authorized()
   @Query(() => UsageSummaryType, { description: 'All-time and today\'s requests, tokens and cost.' })
   async usageSummary(@Ctx() ctx: AppContext, @Args(() => UsageScopeArgs) args: UsageScopeArgs): Promise<UsageSummaryType> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     return Object.assign(new UsageSummaryType(), await svc.summary(svc.resolveScope(args)));
   }
 
   @Authorized('ADMIN')
   @Query(() => UsageSummaryType, { description: 'One user\'s all-time and today\'s usage (admins only).' })
   async userUsageSummary(@Ctx() ctx: AppContext, @Arg('userId', () => ID, { description: 'The user.' }) userId: string): Promise<UsageSummaryType> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     return Object.assign(new UsageSummaryType(), await svc.summary(svc.resolveScope({ userId })));
   }
 
   @Authorized()
   @Query(() => [DailyUsageType], { description: 'Usage per day over a range (days with no usage are left out), oldest first.' })
   async dailyUsage(@Ctx() ctx: AppContext, @Args(() => UsageRangeArgs) args: UsageRangeArgs): Promise<DailyUsageType[]> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     const days = await svc.daily(svc.resolveScope(args), args.from, args.to);
     return days.map(({ day, ...t }) => DailyUsageType.from(day, t));
   }
@@ -39,7 +38,7 @@ export class UsageResolver {
   @Authorized()
   @Query(() => MonthlyUsageType, { description: 'Usage of one month with its days.' })
   async monthlyUsage(@Ctx() ctx: AppContext, @Args(() => MonthlyUsageArgs) args: MonthlyUsageArgs): Promise<MonthlyUsageType> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     const m = await svc.monthly(svc.resolveScope(args), args.month);
     return Object.assign(new MonthlyUsageType(), m.totals, { month: m.month, days: m.days.map(({ day, ...t }) => DailyUsageType.from(day, t)) });
   }
@@ -47,14 +46,14 @@ export class UsageResolver {
   @Authorized()
   @Query(() => UsageStatsType, { description: 'Usage totals over a range of days.' })
   async usageStats(@Ctx() ctx: AppContext, @Args(() => UsageRangeArgs) args: UsageRangeArgs): Promise<UsageStatsType> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     return UsageStatsType.from(args.from, args.to, await svc.totals(svc.resolveScope(args), { from: args.from, to: args.to }));
   }
 
   @Authorized()
   @Query(() => [ModelUsageType], { description: 'Usage per requested model over a range, most expensive first.' })
   async usageByModel(@Ctx() ctx: AppContext, @Args(() => UsageRangeArgs) args: UsageRangeArgs): Promise<ModelUsageType[]> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     const rows = await svc.byModel(svc.resolveScope(args), args.from, args.to);
     return rows.map((r) => Object.assign(new ModelUsageType(), r));
   }
@@ -66,7 +65,7 @@ export class UsageResolver {
     @Arg('filter', () => UsageRecordFilter, { nullable: true, description: 'Optional filter (default: your own requests).' }) filter?: UsageRecordFilter | null,
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedUsageRecords> {
-    const svc = new UsageService(ctx);
+    const svc = new UsageService(serviceContext(ctx));
     const scope = svc.resolveScope({ scope: filter?.scope, userId: filter?.userId, apiKeyId: filter?.apiKeyId });
     const result = await svc.records(scope, filter ?? {}, pageOf(page));
     return Object.assign(new PagedUsageRecords(), { items: result.items.map((r) => UsageRecordType.fromLog(r)), total: result.total });
@@ -81,8 +80,6 @@ export class UsageResolver {
     @Arg('userId', () => ID, { nullable: true, description: 'Only this user (default: everyone).' }) userId?: string | null,
   ): Promise<number> {
     const id = userId ? parseId(userId, 'userId') : undefined;
-    const written = await rebuildUsageCounters(ctx.services.orm, ctx.store, id);
-    await ctx.audit.record({ action: 'usage.rebuild_counters', targetType: 'usage', targetId: id ?? null, after: { hashes: written } });
-    return written;
+    return new UsageService(serviceContext(ctx)).rebuildCounters(id);
   }
 }

@@ -1,11 +1,12 @@
 import type { FilterQuery } from '@mikro-orm/core';
 import { dayKey } from '@relay/core';
 import { RequestLog } from '@relay/db';
-import { requireUser, type AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { UsageScope } from './usage.inputs.ts';
+import { requireActingUser, runMutation, type ServiceContext } from '../../service-context.ts';
+import { rebuildUsageCounters } from './usage.counters.ts';
 
 /** Whose usage to read: null userId = the whole platform. */
 export interface ResolvedScope {
@@ -72,11 +73,11 @@ function checkRange(from: string, to: string): void {
  * USAGE_TIMEZONE days, exactly as the ingester bucketed them.
  */
 export class UsageService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   /** Applies the scope rules of UsageScope (see usage.inputs.ts): FORBIDDEN for a user reaching wider. */
   resolveScope(args: { scope?: UsageScope | null; userId?: string | null; apiKeyId?: string | null }): ResolvedScope {
-    const me = requireUser(this.ctx);
+    const me = requireActingUser(this.ctx.actor);
     const apiKeyId = args.apiKeyId ? parseId(args.apiKeyId, 'apiKeyId') : null;
     if (args.userId) {
       const userId = parseId(args.userId, 'userId');
@@ -190,5 +191,15 @@ export class UsageService {
       limit: page.limit,
     });
     return { items, total };
+  }
+
+  /**
+   * Recomputes the hot-store usage counters from the database (one user, or everyone) and audits
+   * it; returns how many counter hashes were written.
+   */
+  async rebuildCounters(userId?: number): Promise<number> {
+    const written = await rebuildUsageCounters(this.ctx.services.orm, this.ctx.services.store, userId);
+    await runMutation(this.ctx, async (tx) => tx.audit({ action: 'usage.rebuild_counters', targetType: 'usage', targetId: userId ?? null, after: { hashes: written } }));
+    return written;
   }
 }

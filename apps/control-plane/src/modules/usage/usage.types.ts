@@ -1,10 +1,24 @@
-import { Authorized, Field, Float, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
-import { formatRate, totalTokens, type UsageEvent } from '@relay/core';
+import { formatRate, totalTokens, type UsageEvent, type UsageOutcome } from '@relay/core';
 import type { RequestLog } from '@relay/db';
 import { DateTimeScalar, RateScalar, UsdScalar } from '../../graphql/scalars.ts';
 import { Paged } from '../../graphql/pagination.ts';
 import type { UsageTotals } from './usage.service.ts';
+
+/** How a request ended for billing (GraphQL names of @relay/core's UsageOutcome). */
+export enum RequestOutcome {
+  COMPLETED = 'completed',
+  INTERRUPTED = 'interrupted',
+}
+registerEnumType(RequestOutcome, {
+  name: 'RequestOutcome',
+  description: 'How a request ended for billing.',
+  valuesConfig: {
+    COMPLETED: { description: 'The proxy that served it recorded it when it ended.' },
+    INTERRUPTED: { description: 'Its proxy died mid-request; billed from the last in-flight checkpoint (tokens counted up to then).' },
+  },
+});
 
 /** Sums over a set of requests. Counts are SafeInt (beyond GraphQL Int's 32 bits); money is USD. */
 @ObjectType()
@@ -111,6 +125,7 @@ interface RecordSource {
   apiKeyId: string;
   stream: boolean;
   status: number;
+  outcome: UsageOutcome;
   inputTokens: number;
   outputTokens: number;
   cacheCreationInputTokens: number;
@@ -147,6 +162,9 @@ export class UsageRecordType {
 
   @Field(() => Int, { description: 'HTTP status returned to the client (499: the client went away).' })
   status!: number;
+
+  @Field(() => RequestOutcome, { description: 'COMPLETED, or INTERRUPTED when its proxy died mid-request and it was billed from its last checkpoint.' })
+  outcome!: RequestOutcome;
 
   @Field(() => GraphQLSafeInt, { description: 'Input tokens.' })
   inputTokens!: number;
@@ -187,7 +205,7 @@ export class UsageRecordType {
   priceRate!: string;
 
   private static of(s: RecordSource): UsageRecordType {
-    return Object.assign(new UsageRecordType(), s);
+    return Object.assign(new UsageRecordType(), { ...s, outcome: s.outcome as RequestOutcome });
   }
 
   static fromLog(r: RequestLog): UsageRecordType {
@@ -199,6 +217,7 @@ export class UsageRecordType {
       apiKeyId: String(r.apiKeyId),
       stream: r.stream,
       status: r.status,
+      outcome: r.outcome,
       inputTokens: r.inputTokens,
       outputTokens: r.outputTokens,
       cacheCreationInputTokens: r.cacheCreationInputTokens,
@@ -223,6 +242,7 @@ export class UsageRecordType {
       apiKeyId: e.apiKeyId,
       stream: !!e.stream,
       status: e.status,
+      outcome: e.outcome ?? 'completed',
       inputTokens: e.inputTokens,
       outputTokens: e.outputTokens,
       cacheCreationInputTokens: e.cacheCreationInputTokens,

@@ -1,5 +1,5 @@
 import { Arg, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
-import type { AppContext } from '../../graphql/context.ts';
+import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { RateScalar } from '../../graphql/scalars.ts';
@@ -17,20 +17,20 @@ export class UsersResolver {
     @Arg('filter', () => UserFilter, { nullable: true, description: 'Optional filter.' }) filter?: UserFilter | null,
     @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
   ): Promise<PagedUsers> {
-    const result = await new UsersService(ctx).list(filter, pageOf(page));
+    const result = await new UsersService(serviceContext(ctx)).list(filter, pageOf(page));
     return Object.assign(new PagedUsers(), { items: result.items.map((u) => UserType.from(u)), total: result.total });
   }
 
   @Authorized('ADMIN')
   @Query(() => UserType, { description: 'One user by id (admins only).' })
   async user(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'User id.' }) id: string): Promise<UserType> {
-    return UserType.from(await new UsersService(ctx).get(parseId(id)));
+    return UserType.from(await new UsersService(serviceContext(ctx)).get(parseId(id)));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => UserType, { description: 'Creates a user. A taken username gives CONFLICT.' })
   async createUser(@Ctx() ctx: AppContext, @Arg('input', () => CreateUserInput, { description: 'The new user.' }) input: CreateUserInput): Promise<UserType> {
-    return UserType.from(await new UsersService(ctx).create(input));
+    return UserType.from(await new UsersService(serviceContext(ctx)).create(input));
   }
 
   @Authorized('ADMIN')
@@ -40,13 +40,13 @@ export class UsersResolver {
     @Arg('id', () => ID, { description: 'User id.' }) id: string,
     @Arg('input', () => UpdateUserInput, { description: 'The changes.' }) input: UpdateUserInput,
   ): Promise<UserType> {
-    return UserType.from(await new UsersService(ctx).update(parseId(id), input));
+    return UserType.from(await new UsersService(serviceContext(ctx)).update(parseId(id), input));
   }
 
   @Authorized('ADMIN')
   @Mutation(() => Boolean, { description: 'Deletes a user with their API keys, sessions and tokens. Admins cannot delete themselves.' })
   async deleteUser(@Ctx() ctx: AppContext, @Arg('id', () => ID, { description: 'User id.' }) id: string): Promise<boolean> {
-    return new UsersService(ctx).delete(parseId(id));
+    return new UsersService(serviceContext(ctx)).delete(parseId(id));
   }
 
   @Authorized('ADMIN')
@@ -57,7 +57,7 @@ export class UsersResolver {
     @Arg('priceRate', () => RateScalar, { description: 'The new rate: greater than 0, at most MAX_PRICE_RATE.' }) priceRate: string,
   ): Promise<number> {
     if (userIds.length === 0 || userIds.length > 1000) throw errors.badInput('userIds', 'must list 1 to 1000 users');
-    return new UsersService(ctx).setPriceRates(userIds.map((id) => parseId(id, 'userIds')), priceRate);
+    return new UsersService(serviceContext(ctx)).setPriceRates(userIds.map((id) => parseId(id, 'userIds')), priceRate);
   }
 
   @Authorized('ADMIN')
@@ -66,6 +66,6 @@ export class UsersResolver {
     @Ctx() ctx: AppContext,
     @Arg('priceRate', () => RateScalar, { description: 'The new rate: greater than 0, at most MAX_PRICE_RATE.' }) priceRate: string,
   ): Promise<number> {
-    return new UsersService(ctx).setPriceRates('all', priceRate);
+    return new UsersService(serviceContext(ctx)).setPriceRates('all', priceRate);
   }
 }

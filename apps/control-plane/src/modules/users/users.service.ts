@@ -2,10 +2,10 @@ import { UniqueConstraintViolationException, type FilterQuery } from '@mikro-orm
 import { Session, User } from '@relay/db';
 import { revokeAccessTokensOf } from '../auth/auth.tokens.ts';
 import { formatRate, parseRate } from '@relay/core';
-import type { AppContext } from '../../graphql/context.ts';
 import { errors } from '../../graphql/errors.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { hashPassword } from '../auth/password.ts';
+import { actingUser, deleteAudited, runMutation, type ServiceContext } from '../../service-context.ts';
 import type { CreateUserInput, UpdateUserInput, UserFilter } from './users.inputs.ts';
 
 /** The audit image of a user: what an admin may change, never the hash. */
@@ -15,7 +15,7 @@ function auditImage(u: User): Record<string, unknown> {
 
 /** User administration. Every mutation is audited and republishes the proxy snapshot. */
 export class UsersService {
-  constructor(private readonly ctx: AppContext) {}
+  constructor(private readonly ctx: ServiceContext) {}
 
   /**
    * Checks 0 < rate ≤ MAX_PRICE_RATE (the scalar already guaranteed ≤ 4 decimals) and returns the
@@ -38,8 +38,8 @@ export class UsersService {
     return { items, total };
   }
 
-  async get(id: number): Promise<User> {
-    const user = await this.ctx.em.findOne(User, { id });
+  async get(id: number, em = this.ctx.em): Promise<User> {
+    const user = await em.findOne(User, { id });
     if (!user) throw errors.notFound('User', id);
     return user;
   }
@@ -47,83 +47,82 @@ export class UsersService {
   async create(input: CreateUserInput): Promise<User> {
     const priceRate = input.priceRate ? this.validRate(input.priceRate) : '1.0000';
     if (await this.ctx.em.count(User, { username: input.username })) throw errors.conflict('username', `"${input.username}" is already taken`);
-    const user = new User();
-    user.username = input.username;
-    user.passwordHash = await hashPassword(input.password);
-    user.role = input.role;
-    user.status = 'ACTIVE';
-    user.priceRate = priceRate;
-    user.maxApiKeys = input.maxApiKeys ?? null;
-    this.ctx.em.persist(user);
+    const passwordHash = await hashPassword(input.password);
     try {
-      await this.ctx.em.flush();
+      return await runMutation(this.ctx, async (tx) => {
+        const user = new User();
+        user.username = input.username;
+        user.passwordHash = passwordHash;
+        user.role = input.role;
+        user.status = 'ACTIVE';
+        user.priceRate = priceRate;
+        user.maxApiKeys = input.maxApiKeys ?? null;
+        tx.em.persist(user);
+        // The id is needed for the audit row; the insert stays inside the transaction.
+        await tx.em.flush();
+        tx.audit({ action: 'user.create', targetType: 'user', targetId: user.id, after: auditImage(user) });
+        return user;
+      }, { republishSnapshot: true });
     } catch (e) {
       // Two admins racing for one name: the unique index decides.
       if (e instanceof UniqueConstraintViolationException) throw errors.conflict('username', `"${input.username}" is already taken`);
       throw e;
     }
-    await this.ctx.audit.record({ action: 'user.create', targetType: 'user', targetId: user.id, after: auditImage(user) });
-    await this.ctx.services.snapshots.requestRebuild();
-    return user;
   }
 
   async update(id: number, input: UpdateUserInput): Promise<User> {
-    const user = await this.get(id);
-    const self = this.ctx.user?.id === id;
-    if (self && input.role && input.role !== 'ADMIN') throw errors.forbidden('You cannot remove your own admin role');
-    if (self && input.status === 'DISABLED') throw errors.forbidden('You cannot disable yourself');
-    const priceRate = input.priceRate ? this.validRate(input.priceRate) : undefined;
-    const before = auditImage(user);
-    if (input.role) user.role = input.role;
-    if (input.status) user.status = input.status;
-    if (priceRate) user.priceRate = priceRate;
-    if (input.maxApiKeys !== undefined) user.maxApiKeys = input.maxApiKeys;
-    if (input.password) {
-      user.passwordHash = await hashPassword(input.password);
-      // A reset password must end every existing login of that user, access tokens included.
-      await this.ctx.em.nativeDelete(Session, { user: id });
-      await revokeAccessTokensOf(this.ctx.em, id);
-    }
-    if (user.status === 'DISABLED') await this.ctx.em.nativeDelete(Session, { user: id });
-    await this.ctx.em.flush();
-    const after = { ...auditImage(user), ...(input.password ? { password: 'changed' } : {}) };
-    await this.ctx.audit.record({ action: 'user.update', targetType: 'user', targetId: id, before, after });
-    await this.ctx.services.snapshots.requestRebuild();
-    return user;
+    // scrypt is slow: hash before the transaction opens, not while it holds locks.
+    const passwordHash = input.password ? await hashPassword(input.password) : undefined;
+    return runMutation(this.ctx, async (tx) => {
+      const user = await this.get(id, tx.em);
+      const self = actingUser(this.ctx.actor)?.id === id;
+      if (self && input.role && input.role !== 'ADMIN') throw errors.forbidden('You cannot remove your own admin role');
+      if (self && input.status === 'DISABLED') throw errors.forbidden('You cannot disable yourself');
+      const priceRate = input.priceRate ? this.validRate(input.priceRate) : undefined;
+      const before = auditImage(user);
+      if (input.role) user.role = input.role;
+      if (input.status) user.status = input.status;
+      if (priceRate) user.priceRate = priceRate;
+      if (input.maxApiKeys !== undefined) user.maxApiKeys = input.maxApiKeys;
+      // A reset password must end every existing login of that user; so must disabling them.
+      if (passwordHash) user.passwordHash = passwordHash;
+      if (passwordHash || user.status === 'DISABLED') await tx.em.nativeDelete(Session, { user: id });
+      // …and access tokens too when the password was reset.
+      if (passwordHash) await revokeAccessTokensOf(tx.em, id);
+      const after = { ...auditImage(user), ...(input.password ? { password: 'changed' } : {}) };
+      tx.audit({ action: 'user.update', targetType: 'user', targetId: id, before, after });
+      return user;
+    }, { republishSnapshot: true });
   }
 
   async delete(id: number): Promise<boolean> {
-    if (this.ctx.user?.id === id) throw errors.forbidden('You cannot delete yourself');
-    const user = await this.get(id);
-    const before = auditImage(user);
+    if (actingUser(this.ctx.actor)?.id === id) throw errors.forbidden('You cannot delete yourself');
     // API keys, sessions and access tokens go with the user (FK on delete cascade).
-    await this.ctx.em.nativeDelete(User, { id });
-    this.ctx.em.clear();
-    await this.ctx.audit.record({ action: 'user.delete', targetType: 'user', targetId: id, before });
-    await this.ctx.services.snapshots.requestRebuild();
-    return true;
+    return runMutation(this.ctx, async (tx) => deleteAudited(tx, User, id, { action: 'user.delete', targetType: 'user', before: auditImage(await this.get(id, tx.em)) }), { republishSnapshot: true });
   }
 
   /** Sets one rate on many users; returns how many users' rate actually changed. */
   async setPriceRates(userIds: number[] | 'all', rate: string): Promise<number> {
     const priceRate = this.validRate(rate);
-    const users = await this.ctx.em.find(User, userIds === 'all' ? {} : { id: { $in: userIds } });
-    if (userIds !== 'all' && users.length !== new Set(userIds).size) {
-      const found = new Set(users.map((u) => u.id));
-      throw errors.notFound('User', userIds.find((id) => !found.has(id)));
-    }
-    const changed = users.filter((u) => u.priceRate !== priceRate);
-    if (changed.length === 0) return 0;
-    const before = Object.fromEntries(changed.map((u) => [u.id, u.priceRate]));
-    for (const u of changed) u.priceRate = priceRate;
-    await this.ctx.em.flush();
-    await this.ctx.audit.record({
-      action: userIds === 'all' ? 'user.set_all_price_rates' : 'user.set_price_rates',
-      targetType: 'user',
-      before: { priceRates: before },
-      after: { priceRate, userIds: changed.map((u) => u.id) },
+    const changed = await runMutation(this.ctx, async (tx) => {
+      const users = await tx.em.find(User, userIds === 'all' ? {} : { id: { $in: userIds } });
+      if (userIds !== 'all' && users.length !== new Set(userIds).size) {
+        const found = new Set(users.map((u) => u.id));
+        throw errors.notFound('User', userIds.find((id) => !found.has(id)));
+      }
+      const toChange = users.filter((u) => u.priceRate !== priceRate);
+      if (toChange.length === 0) return 0;
+      const before = Object.fromEntries(toChange.map((u) => [u.id, u.priceRate]));
+      for (const u of toChange) u.priceRate = priceRate;
+      tx.audit({
+        action: userIds === 'all' ? 'user.set_all_price_rates' : 'user.set_price_rates',
+        targetType: 'user',
+        before: { priceRates: before },
+        after: { priceRate, userIds: toChange.map((u) => u.id) },
+      });
+      return toChange.length;
     });
-    await this.ctx.services.snapshots.requestRebuild();
-    return changed.length;
+    if (changed > 0) await this.ctx.services.snapshots.requestRebuild();
+    return changed;
   }
 }

@@ -2,9 +2,6 @@
 import { UnsupportedFeatureError } from '../errors.ts';
 import { setIf, type NeutralMessage, type NeutralPart, type NeutralRequest } from '../neutral.ts';
 
-/** Applied when an OpenAI/Gemini client omitted the limit: Anthropic requires max_tokens. */
-export const DEFAULT_ANTHROPIC_MAX_TOKENS = 4096;
-
 function mediaPart(block: any): NeutralPart {
   const src = block.source ?? {};
   if (src.type === 'base64') return { type: 'media', mediaType: src.media_type, data: src.data };
@@ -68,7 +65,6 @@ export function readAnthropicRequest(body: any): NeutralRequest {
     if (tc.disable_parallel_tool_use) req.parallelToolCalls = false;
   }
   if (Array.isArray(body.stop_sequences) && body.stop_sequences.length) req.stop = body.stop_sequences;
-  setIf(req, 'maxTokens', body.max_tokens);
   setIf(req, 'temperature', body.temperature);
   setIf(req, 'topP', body.top_p);
   setIf(req, 'topK', body.top_k);
@@ -99,8 +95,9 @@ function block(p: NeutralPart): any {
 
 /**
  * Writes an Anthropic request. Thinking from other vendors' history is not replayed: Anthropic
- * only accepts thinking blocks carrying its own signature. When thinking is on, max_tokens must
- * exceed the budget, so the budget is added on top of the client's answer limit.
+ * only accepts thinking blocks carrying its own signature. max_tokens is `req.maxTokens`, set by
+ * translateRequest from the one reading of the request's limits (which already added a thinking
+ * budget at or above the answer limit on top of it: Anthropic wants max_tokens above the budget).
  */
 export function writeAnthropicRequest(req: NeutralRequest, opts: { upstreamModel: string; stream: boolean }): any {
   const messages: any[] = [];
@@ -110,8 +107,7 @@ export function writeAnthropicRequest(req: NeutralRequest, opts: { upstreamModel
     const content = ordered.map(block).filter((b) => b !== null);
     if (content.length) messages.push({ role: m.role, content });
   }
-  let maxTokens = req.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS;
-  const out: any = { model: opts.upstreamModel, max_tokens: maxTokens, messages };
+  const out: any = { model: opts.upstreamModel, max_tokens: req.maxTokens, messages };
   if (req.system) out.system = req.system;
   if (req.tools) {
     out.tools = req.tools.map((t) => {
@@ -134,8 +130,6 @@ export function writeAnthropicRequest(req: NeutralRequest, opts: { upstreamModel
   setIf(out, 'top_k', req.topK);
   if (req.thinkingBudget && req.thinkingBudget > 0) {
     const budget = Math.max(1024, req.thinkingBudget);
-    if (maxTokens <= budget) maxTokens += budget;
-    out.max_tokens = maxTokens;
     out.thinking = { type: 'enabled', budget_tokens: budget };
   }
   if (opts.stream) out.stream = true;

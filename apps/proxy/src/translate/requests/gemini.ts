@@ -91,7 +91,6 @@ export function readGeminiRequest(body: any): NeutralRequest {
   }
   const g = body.generationConfig ?? {};
   if (Array.isArray(g.stopSequences) && g.stopSequences.length) req.stop = g.stopSequences;
-  setIf(req, 'maxTokens', g.maxOutputTokens);
   setIf(req, 'temperature', g.temperature);
   setIf(req, 'topP', g.topP);
   setIf(req, 'topK', g.topK);

@@ -89,7 +89,6 @@ export function readOpenaiRequest(body: any): NeutralRequest {
   }
   if (body.parallel_tool_calls === false) req.parallelToolCalls = false;
   if (body.stop != null) req.stop = Array.isArray(body.stop) ? body.stop : [body.stop];
-  setIf(req, 'maxTokens', body.max_completion_tokens ?? body.max_tokens);
   setIf(req, 'temperature', body.temperature);
   setIf(req, 'topP', body.top_p);
   setIf(req, 'seed', body.seed);

@@ -1,5 +1,5 @@
 /** Anthropic Messages streams ⇄ neutral stream events. */
-import { clientError, readUpstreamError } from '../errors.ts';
+import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromAnthropic, finishToAnthropic } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralFinish, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
 import { mergeUsage, usageFromAnthropic, usageToAnthropic } from '../usage-fields.ts';
@@ -122,7 +122,7 @@ export function createAnthropicStreamWriter(opts: { clientModel: string; request
           return start() + close();
         case 'error':
           done = true;
-          return sse('error', { error: (clientError('anthropic', ev.status, ev.message) as any).error });
+          return streamErrorFrame('anthropic', ev.status, ev.message);
         default: { const never: never = ev; return never; }
       }
     },
@@ -130,7 +130,7 @@ export function createAnthropicStreamWriter(opts: { clientModel: string; request
       if (done) return '';
       done = true;
       if (!finish) {
-        return sse('error', { error: (clientError('anthropic', 502, 'upstream stream ended before the response was complete') as any).error });
+        return streamErrorFrame('anthropic', 502, 'upstream stream ended before the response was complete');
       }
       return start() + close()
         + sse('message_delta', { delta: { stop_reason: finishToAnthropic(finish.finish), stop_sequence: finish.stopSequence ?? null }, usage: usageToAnthropic(usage) })

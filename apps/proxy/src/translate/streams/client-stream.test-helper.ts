@@ -88,8 +88,12 @@ function anthropic(events: SseEvent[]): ReassembledStream {
   return r;
 }
 
-function gemini(events: SseEvent[]): ReassembledStream {
+/** Gemini reports a failure mid-stream as a bare JSON object line, outside SSE framing (what @google/genai reads). */
+function gemini(events: SseEvent[], text: string): ReassembledStream {
   const r = empty();
+  const bare = text.split('\n').filter((line) => line.startsWith('{'));
+  if (bare.length > 1 || (bare.length === 1 && !text.endsWith(`${bare[0]}\n`))) throw new Error('a bare Gemini error must be the last chunk');
+  if (bare.length === 1) r.error = JSON.parse(bare[0]).error;
   for (const ev of events) {
     const c = JSON.parse(ev.data);
     if (c.error) { r.error = c.error; continue; }
@@ -110,7 +114,7 @@ export function reassemble(format: WireFormat, sse: string): ReassembledStream {
   switch (format) {
     case 'openai': return openai(events);
     case 'anthropic': return anthropic(events);
-    case 'gemini': return gemini(events);
+    case 'gemini': return gemini(events, sse);
     default: { const never: never = format; return never; }
   }
 }

@@ -1,5 +1,5 @@
 /** Gemini streamGenerateContent (alt=sse) ⇄ neutral stream events. */
-import { clientError, readUpstreamError } from '../errors.ts';
+import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromGemini, finishToGemini } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralFinish, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
 import { partsFromGemini } from '../responses/gemini.ts';
@@ -96,14 +96,14 @@ export function createGeminiStreamWriter(opts: { clientModel: string; requestId:
           return flushCalls();
         case 'error':
           done = true;
-          return `data: ${JSON.stringify(clientError('gemini', ev.status, ev.message))}\n\n`;
+          return streamErrorFrame('gemini', ev.status, ev.message);
         default: { const never: never = ev; return never; }
       }
     },
     end() {
       if (done) return '';
       done = true;
-      if (finish === null) return `data: ${JSON.stringify(clientError('gemini', 502, 'upstream stream ended before the response was complete'))}\n\n`;
+      if (finish === null) return streamErrorFrame('gemini', 502, 'upstream stream ended before the response was complete');
       return flushCalls() + chunk([{ text: '' }], true);
     },
   };

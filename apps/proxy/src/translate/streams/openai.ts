@@ -1,5 +1,5 @@
 /** OpenAI chat.completion.chunk streams ⇄ neutral stream events. */
-import { clientError, readUpstreamError } from '../errors.ts';
+import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromOpenai, finishToOpenai } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
 import { mergeUsage, usageFromOpenai, usageToOpenai } from '../usage-fields.ts';
@@ -62,7 +62,7 @@ export function createOpenaiStreamWriter(opts: { clientModel: string; requestId:
     `${head}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]}\n\n`;
   const fail = (status: number, message: string): string => {
     done = true;
-    return `data: ${JSON.stringify(clientError('openai', status, message))}\n\ndata: [DONE]\n\n`;
+    return streamErrorFrame('openai', status, message);
   };
   return {
     write(ev) {

@@ -76,6 +76,7 @@ function bedrockUsageCollector(): UsageCollector {
       else inner.event(ev);
     },
     json: (b) => inner.json(b),
+    streamError: () => inner.streamError(),
     usage() {
       const u = inner.usage();
       if (!metrics) return u;

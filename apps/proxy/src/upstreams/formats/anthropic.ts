@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { SseEvent } from '../../relay/sse-decoder.ts';
+import { readUpstreamError, type UpstreamError } from '../../translate/errors.ts';
 import type { UsageCollector } from '../types.ts';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -43,6 +44,7 @@ export function anthropicUsageCollector(): UsageCollector {
   let input = 0, cacheCreation = 0, cacheRead = 0, inputKnown = false;
   let finalOutput: number | null = null;
   let deltas = 0;
+  let streamError: UpstreamError | null = null;
   const readUsage = (u: any) => {
     if (!u) return;
     if (typeof u.input_tokens === 'number') { input = u.input_tokens; inputKnown = true; }
@@ -53,10 +55,11 @@ export function anthropicUsageCollector(): UsageCollector {
     event(ev: SseEvent) {
       const type = ev.event ?? '';
       if (type === 'content_block_delta') { deltas++; return; }
-      if (type !== 'message_start' && type !== 'message_delta') return;
+      if (type !== 'message_start' && type !== 'message_delta' && type !== 'error') return;
       let d: any;
       try { d = JSON.parse(ev.data); } catch { return; }
-      if (type === 'message_start') readUsage(d?.message?.usage);
+      if (type === 'error') streamError ??= readUpstreamError('anthropic', d) ?? { status: 500, message: 'upstream error', upstreamType: 'api_error' };
+      else if (type === 'message_start') readUsage(d?.message?.usage);
       else {
         readUsage(d?.usage);
         if (typeof d?.usage?.output_tokens === 'number') finalOutput = d.usage.output_tokens;
@@ -69,5 +72,6 @@ export function anthropicUsageCollector(): UsageCollector {
     usage() {
       return { inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead, inputKnown };
     },
+    streamError: () => streamError,
   };
 }

@@ -1,4 +1,5 @@
 import type { SseEvent } from '../../relay/sse-decoder.ts';
+import { readUpstreamError, type UpstreamError } from '../../translate/errors.ts';
 import type { UsageCollector } from '../types.ts';
 
 /**
@@ -9,6 +10,7 @@ import type { UsageCollector } from '../types.ts';
 export function geminiUsageCollector(): UsageCollector {
   let meta: any = null;
   let parts = 0;
+  let streamError: UpstreamError | null = null;
   const read = (d: any) => {
     if (d?.usageMetadata) meta = d.usageMetadata;
   };
@@ -16,6 +18,7 @@ export function geminiUsageCollector(): UsageCollector {
     event(ev: SseEvent) {
       let d: any;
       try { d = JSON.parse(ev.data); } catch { return; }
+      if (d?.error) streamError ??= readUpstreamError('gemini', d);
       read(d);
       parts += d?.candidates?.[0]?.content?.parts?.length ?? 0;
     },
@@ -23,6 +26,7 @@ export function geminiUsageCollector(): UsageCollector {
       if (Array.isArray(body)) for (const b of body) read(b);
       else read(body);
     },
+    streamError: () => streamError,
     usage() {
       if (!meta) return { inputTokens: 0, outputTokens: parts, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputKnown: false };
       const cached = meta.cachedContentTokenCount ?? 0;

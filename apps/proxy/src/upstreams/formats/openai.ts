@@ -1,4 +1,5 @@
 import type { SseEvent } from '../../relay/sse-decoder.ts';
+import { readUpstreamError, type UpstreamError } from '../../translate/errors.ts';
 import type { UsageCollector } from '../types.ts';
 
 /**
@@ -34,6 +35,7 @@ export function isOpenAiUsageChunk(ev: SseEvent): boolean {
 export function openaiUsageCollector(): UsageCollector {
   let usage: any = null;
   let deltas = 0;
+  let streamError: UpstreamError | null = null;
   const read = (d: any) => {
     if (d?.usage) usage = d.usage;
   };
@@ -42,11 +44,13 @@ export function openaiUsageCollector(): UsageCollector {
       if (ev.data === '[DONE]') return;
       let d: any;
       try { d = JSON.parse(ev.data); } catch { return; }
+      if (d?.error) streamError ??= readUpstreamError('openai', d);
       read(d);
       const delta = d?.choices?.[0]?.delta;
       if (delta && (delta.content || delta.tool_calls || delta.reasoning_content)) deltas++;
     },
     json(body: any) { read(body); },
+    streamError: () => streamError,
     usage() {
       if (!usage) return { inputTokens: 0, outputTokens: deltas, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputKnown: false };
       const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;

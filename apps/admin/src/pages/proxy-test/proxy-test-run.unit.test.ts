@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ProxyTestEvent } from '../../graphql/types.ts';
 import { initialProxyTestRun, isSuccess, proxyTestReducer, type ProxyTestAction } from './proxy-test-run.ts';
+import type { ProxyTestEvent } from '../../graphql/subscriptions/proxy-test.ts';
 
 const ev = (kind: ProxyTestEvent['kind'], over: Partial<ProxyTestEvent> = {}): ProxyTestAction => ({
   type: 'event', event: { kind, text: null, status: null, latencyMs: null, firstTokenMs: null, error: null, ...over },

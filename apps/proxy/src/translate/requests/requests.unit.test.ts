@@ -1,10 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_ANTHROPIC_MAX_TOKENS, droppedFields, translateRequest, UnsupportedFeatureError } from '../index.ts';
+import { droppedFields, translateRequest, UnsupportedFeatureError } from '../index.ts';
 import type { WireFormat } from '@relay/core';
+import { readOutputLimit } from '../../limits/request-limits.ts';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUg==';
 const weatherSchema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };
-const up = (stream = false) => ({ upstreamModel: 'up-model', stream });
+/** The serving model's largest output in these cases (what a request without a maximum gets). */
+const MODEL_MAX_OUTPUT = 4096;
+/** Translates with the output limit read once from the body, as the proxy does. */
+const tr = (from: WireFormat, to: WireFormat, body: any, stream = false) =>
+  translateRequest(from, to, body, { upstreamModel: 'up-model', stream, output: readOutputLimit(from, body, MODEL_MAX_OUTPUT) });
 
 /** One conversation with every feature, as an OpenAI client sends it. */
 const openaiBody = {
@@ -92,7 +97,7 @@ const CASES: { name: string; from: WireFormat; to: WireFormat; body: any; stream
     },
   },
   {
-    name: 'anthropic → openai', from: 'anthropic', to: 'openai', body: anthropicBody, stream: true,
+    name: 'anthropic → openai (every target gets the one limit: the thinking budget added on top)', from: 'anthropic', to: 'openai', body: anthropicBody, stream: true,
     expected: {
       model: 'up-model',
       messages: [
@@ -104,7 +109,7 @@ const CASES: { name: string; from: WireFormat; to: WireFormat; body: any; stream
       ],
       tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: weatherSchema } }],
       tool_choice: { type: 'function', function: { name: 'get_weather' } },
-      stop: ['END'], max_completion_tokens: 300, temperature: 0.2, reasoning_effort: 'low',
+      stop: ['END'], max_completion_tokens: 2300, temperature: 0.2, reasoning_effort: 'low',
       stream: true, stream_options: { include_usage: true },
     },
   },
@@ -119,7 +124,7 @@ const CASES: { name: string; from: WireFormat; to: WireFormat; body: any; stream
       ],
       tools: [{ functionDeclarations: [{ name: 'get_weather', description: 'Weather by city', parametersJsonSchema: weatherSchema }] }],
       toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['get_weather'] } },
-      generationConfig: { stopSequences: ['END'], maxOutputTokens: 300, temperature: 0.2, thinkingConfig: { thinkingBudget: 2000, includeThoughts: true } },
+      generationConfig: { stopSequences: ['END'], maxOutputTokens: 2300, temperature: 0.2, thinkingConfig: { thinkingBudget: 2000, includeThoughts: true } },
     },
   },
   {
@@ -137,7 +142,7 @@ const CASES: { name: string; from: WireFormat; to: WireFormat; body: any; stream
         { role: 'tool', tool_call_id: 'call_2', content: 'sunny' },
       ],
       tools: [{ type: 'function', function: { name: 'get_weather', description: 'Weather by city', parameters: weatherSchema } }],
-      tool_choice: 'required', stop: ['END'], max_completion_tokens: 300, temperature: 0.2, top_p: 0.9, reasoning_effort: 'high',
+      tool_choice: 'required', stop: ['END'], max_completion_tokens: 20300, temperature: 0.2, top_p: 0.9, reasoning_effort: 'high',
       stream: false,
     },
   },
@@ -165,18 +170,18 @@ const CASES: { name: string; from: WireFormat; to: WireFormat; body: any; stream
 
 describe('translateRequest', () => {
   it.each(CASES)('$name', ({ from, to, body, stream, expected }) => {
-    expect(translateRequest(from, to, body, up(stream))).toEqual(expected);
+    expect(tr(from, to, body, stream)).toEqual(expected);
   });
 
-  it(`gives Anthropic max_tokens ${DEFAULT_ANTHROPIC_MAX_TOKENS} when the client set no limit`, () => {
-    const out = translateRequest('openai', 'anthropic', { model: 'm', messages: [{ role: 'user', content: 'hi' }] }, up());
-    expect(out.max_tokens).toBe(4096);
+  it('gives Anthropic the model\'s maximum output as max_tokens when the client set no limit', () => {
+    const out = tr('openai', 'anthropic', { model: 'm', messages: [{ role: 'user', content: 'hi' }] });
+    expect(out.max_tokens).toBe(MODEL_MAX_OUTPUT);
     expect(out).not.toHaveProperty('stream');
   });
 
   it('passes an http image URL to Anthropic as a url source', () => {
     const body = { model: 'm', messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://x.test/a.png' } }] }] };
-    expect(translateRequest('openai', 'anthropic', body, up()).messages[0].content).toEqual([{ type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } }]);
+    expect(tr('openai', 'anthropic', body).messages[0].content).toEqual([{ type: 'image', source: { type: 'url', url: 'https://x.test/a.png' } }]);
   });
 
   it.each<[string, WireFormat, WireFormat, any, string]>([
@@ -195,14 +200,14 @@ describe('translateRequest', () => {
     ['Gemini fileData', 'gemini', 'anthropic', { contents: [{ role: 'user', parts: [{ fileData: { fileUri: 'gs://b/x.png', mimeType: 'image/png' } }] }] }, 'parts.fileData'],
   ])('refuses %s naming the feature', (_name, from, to, body, feature) => {
     let caught: unknown;
-    try { translateRequest(from, to, body, up()); } catch (e) { caught = e; }
+    try { tr(from, to, body); } catch (e) { caught = e; }
     expect(caught).toBeInstanceOf(UnsupportedFeatureError);
     expect((caught as UnsupportedFeatureError).feature).toBe(feature);
   });
 
   it('accepts the harmless parameters and lists them as dropped', () => {
     const body = { model: 'm', messages: [{ role: 'user', content: 'hi' }], user: 'u', seed: 7, parallel_tool_calls: true, service_tier: 'auto', n: 1, logprobs: false };
-    const out = translateRequest('openai', 'anthropic', body, up());
+    const out = tr('openai', 'anthropic', body);
     for (const f of ['user', 'seed', 'parallel_tool_calls', 'service_tier', 'n', 'logprobs']) expect(out).not.toHaveProperty(f);
     expect(droppedFields('openai', 'anthropic', body)).toEqual(['user', 'service_tier', 'seed']);
   });
@@ -210,32 +215,43 @@ describe('translateRequest', () => {
   it('maps tool_choice in every direction', () => {
     const tools = [{ type: 'function', function: { name: 'f', parameters: {} } }];
     const oa = (tool_choice: unknown) => ({ messages: [], tools, tool_choice });
-    expect(translateRequest('openai', 'anthropic', oa('auto'), up()).tool_choice).toEqual({ type: 'auto' });
-    expect(translateRequest('openai', 'anthropic', oa('none'), up()).tool_choice).toEqual({ type: 'none' });
-    expect(translateRequest('openai', 'gemini', oa('none'), up()).toolConfig).toEqual({ functionCallingConfig: { mode: 'NONE' } });
-    expect(translateRequest('openai', 'gemini', oa({ type: 'function', function: { name: 'f' } }), up()).toolConfig)
+    expect(tr('openai', 'anthropic', oa('auto')).tool_choice).toEqual({ type: 'auto' });
+    expect(tr('openai', 'anthropic', oa('none')).tool_choice).toEqual({ type: 'none' });
+    expect(tr('openai', 'gemini', oa('none')).toolConfig).toEqual({ functionCallingConfig: { mode: 'NONE' } });
+    expect(tr('openai', 'gemini', oa({ type: 'function', function: { name: 'f' } })).toolConfig)
       .toEqual({ functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['f'] } });
-    expect(translateRequest('anthropic', 'openai', { max_tokens: 1, messages: [], tool_choice: { type: 'any', disable_parallel_tool_use: true }, tools: [{ name: 'f', input_schema: {} }] }, up()))
+    expect(tr('anthropic', 'openai', { max_tokens: 1, messages: [], tool_choice: { type: 'any', disable_parallel_tool_use: true }, tools: [{ name: 'f', input_schema: {} }] }))
       .toMatchObject({ tool_choice: 'required', parallel_tool_calls: false });
-    expect(translateRequest('gemini', 'anthropic', { contents: [], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['f'] } } }, up()).tool_choice)
+    expect(tr('gemini', 'anthropic', { contents: [], toolConfig: { functionCallingConfig: { mode: 'ANY', allowedFunctionNames: ['f'] } } }).tool_choice)
       .toEqual({ type: 'tool', name: 'f' });
-    expect(translateRequest('openai', 'anthropic', { messages: [], tools, parallel_tool_calls: false }, up()).tool_choice)
+    expect(tr('openai', 'anthropic', { messages: [], tools, parallel_tool_calls: false }).tool_choice)
       .toEqual({ type: 'auto', disable_parallel_tool_use: true });
   });
 
+  it('writes the one output limit: the largest client maximum, not a field precedence of its own', () => {
+    const body = { messages: [{ role: 'user', content: 'hi' }], max_tokens: 1, max_completion_tokens: 20_000 };
+    expect(tr('openai', 'anthropic', body).max_tokens).toBe(20_000);
+    expect(tr('openai', 'gemini', body).generationConfig.maxOutputTokens).toBe(20_000);
+    const gemini = { contents: [], generation_config: { max_output_tokens: 7000 }, generationConfig: { maxOutputTokens: 5 } };
+    expect(tr('gemini', 'openai', gemini).max_completion_tokens).toBe(7000);
+    // No maximum: Anthropic gets the model's maximum (what admission reserved), the others their own default.
+    expect(tr('openai', 'gemini', { messages: [] })).not.toHaveProperty('generationConfig');
+    expect(tr('gemini', 'openai', { contents: [] })).not.toHaveProperty('max_completion_tokens');
+  });
+
   it('maps reasoning effort to thinking budgets and back', () => {
-    expect(translateRequest('openai', 'anthropic', { messages: [], reasoning_effort: 'high', max_tokens: 1000 }, up())).toMatchObject({ max_tokens: 25576, thinking: { type: 'enabled', budget_tokens: 24576 } });
-    expect(translateRequest('openai', 'gemini', { messages: [], reasoning_effort: 'medium' }, up()).generationConfig)
+    expect(tr('openai', 'anthropic', { messages: [], reasoning_effort: 'high', max_tokens: 1000 })).toMatchObject({ max_tokens: 25576, thinking: { type: 'enabled', budget_tokens: 24576 } });
+    expect(tr('openai', 'gemini', { messages: [], reasoning_effort: 'medium' }).generationConfig)
       .toEqual({ thinkingConfig: { thinkingBudget: 8192, includeThoughts: true } });
-    expect(translateRequest('gemini', 'openai', { contents: [], generationConfig: { thinkingConfig: { thinkingBudget: -1 } } }, up()).reasoning_effort).toBe('medium');
-    expect(translateRequest('gemini', 'openai', { contents: [], generationConfig: { thinkingConfig: { thinkingBudget: 0 } } }, up())).not.toHaveProperty('reasoning_effort');
+    expect(tr('gemini', 'openai', { contents: [], generationConfig: { thinkingConfig: { thinkingBudget: -1 } } }).reasoning_effort).toBe('medium');
+    expect(tr('gemini', 'openai', { contents: [], generationConfig: { thinkingConfig: { thinkingBudget: 0 } } })).not.toHaveProperty('reasoning_effort');
   });
 
   it('keeps a JSON answer request between OpenAI and Gemini', () => {
     const schema = { type: 'object', properties: { a: { type: 'number' } } };
-    expect(translateRequest('openai', 'gemini', { messages: [], response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } }, up()).generationConfig)
+    expect(tr('openai', 'gemini', { messages: [], response_format: { type: 'json_schema', json_schema: { name: 'x', schema } } }).generationConfig)
       .toEqual({ responseMimeType: 'application/json', responseJsonSchema: schema });
-    expect(translateRequest('gemini', 'openai', { contents: [], generationConfig: { responseMimeType: 'application/json' } }, up()).response_format).toEqual({ type: 'json_object' });
+    expect(tr('gemini', 'openai', { contents: [], generationConfig: { responseMimeType: 'application/json' } }).response_format).toEqual({ type: 'json_object' });
   });
 
   it('sends an Anthropic tool error to Gemini as an error response and back', () => {
@@ -246,13 +262,13 @@ describe('translateRequest', () => {
         { role: 'user', content: [{ type: 'tool_result', tool_use_id: 't1', content: 'boom', is_error: true }] },
       ],
     };
-    const g = translateRequest('anthropic', 'gemini', body, up());
+    const g = tr('anthropic', 'gemini', body);
     expect(g.contents[1].parts[0]).toEqual({ functionResponse: { name: 'f', response: { error: 'boom' } } });
-    const back = translateRequest('gemini', 'anthropic', g, up());
+    const back = tr('gemini', 'anthropic', g);
     expect(back.messages[1].content[0]).toEqual({ type: 'tool_result', tool_use_id: 'call_1', content: 'boom', is_error: true });
   });
 
   it('returns a same-format body untouched', () => {
-    expect(translateRequest('anthropic', 'anthropic', anthropicBody, up())).toBe(anthropicBody);
+    expect(tr('anthropic', 'anthropic', anthropicBody)).toBe(anthropicBody);
   });
 });

@@ -8,6 +8,8 @@ describe('loadProxyConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadProxyConfig(new EnvReader(base));
     expect(c).toMatchObject({ port: 8081, maxBodyBytes: 10 * 1024 * 1024, usageTimezone: 'UTC', spoolMaxEvents: 100_000, snapshotPollMs: 5000, authFailureThreshold: 3, debugLog: false });
+    // A non-streaming answer comes after the whole generation: its wait fits a long one; a stream's head is due soon.
+    expect(c).toMatchObject({ firstByteTimeoutMs: 60_000, nonStreamFirstByteTimeoutMs: 600_000, breakerFailures: 3, breakerOpenMs: 30_000 });
   });
   it('names the offending variable', () => {
     expect(() => loadProxyConfig(new EnvReader({}))).toThrow(ConfigError);
@@ -17,7 +19,10 @@ describe('loadProxyConfig', () => {
     expect(() => loadProxyConfig(new EnvReader({ ...base, REDIS_URL: 'http://nope' }))).toThrow(/REDIS_URL/);
   });
   it('reads overrides', () => {
-    const c = loadProxyConfig(new EnvReader({ ...base, PORT: '9000', USAGE_TIMEZONE: 'Asia/Shanghai', PROXY_DEBUG_LOG: 'true', REDIS_URL: 'redis://127.0.0.1:6379' }));
-    expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379' });
+    const c = loadProxyConfig(new EnvReader({
+      ...base, PORT: '9000', USAGE_TIMEZONE: 'Asia/Shanghai', PROXY_DEBUG_LOG: 'true', REDIS_URL: 'redis://127.0.0.1:6379', HOT_STORE_PREFIX: 'tenant-a:', PROXY_ANNOUNCE_PORT: '1',
+    }));
+    expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379', hotStorePrefix: 'tenant-a:', announcePort: true });
+    expect(loadProxyConfig(new EnvReader(base))).toMatchObject({ hotStorePrefix: '', announcePort: false });
   });
 });

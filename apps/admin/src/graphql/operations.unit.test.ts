@@ -1,7 +1,8 @@
 // Contract test: every operation the admin app sends must validate against the committed
-// schema.graphql (the control plane's public contract). A renamed field or input type in the
-// API fails here instead of as a broken page in the browser. Also guards the rule that no
-// user-facing operation selects priceRate or baseCost.
+// schema.graphql (the control plane's public contract). The type checker already fails on a
+// renamed field through gql.tada (schema-drift.test.ts proves it); this test also validates what
+// types cannot see (arguments, directives) and guards the rule that no user-facing operation
+// selects priceRate or baseCost, and that every document is a typed graphql() one.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +12,7 @@ import { buildSchema, print, validate, type DocumentNode } from 'graphql';
 const graphqlDir = fileURLToPath(new URL('.', import.meta.url));
 const schemaPath = fileURLToPath(new URL('../../../../schema.graphql', import.meta.url));
 
-/** Every exported gql document of queries/, mutations/, subscriptions/. */
+/** Every exported graphql() document of queries/, mutations/, subscriptions/ (fragments are inlined into them). */
 async function loadOperations(): Promise<{ file: string; name: string; doc: DocumentNode }[]> {
   const out: { file: string; name: string; doc: DocumentNode }[] = [];
   for (const folder of ['queries', 'mutations', 'subscriptions']) {
@@ -35,6 +36,16 @@ describe('admin GraphQL operations', () => {
     expect(ops.length).toBeGreaterThan(30);
     const problems = ops.flatMap(({ file, doc }) => validate(schema, doc).map((e) => `${file}: ${e.message}`));
     expect(problems).toEqual([]);
+  });
+
+  it('every document and hook call is typed from the schema (no untyped gql, no hand-written generics)', () => {
+    const srcDir = join(graphqlDir, '..');
+    const files = (readdirSync(srcDir, { recursive: true }) as string[]).filter((f) => /\.tsx?$/.test(f) && !f.endsWith('.test.ts'));
+    const untyped = files.filter((f) => {
+      const text = readFileSync(join(srcDir, f), 'utf8');
+      return /\bgql`|import \{[^}]*\bgql\b[^}]*\} from 'urql'|\b(useQuery|useMutation|useSubscription|subscription|query|mutation)<\{/.test(text);
+    });
+    expect(untyped).toEqual([]);
   });
 
   it('user-facing operations never select priceRate or baseCost', async () => {

@@ -26,4 +26,27 @@ describe('SseDecoder', () => {
     expect(d.push(Buffer.from('data: tail'))).toEqual([]);
     expect(d.end()).toEqual([{ data: 'tail' }]);
   });
+
+  it('counts the bytes of the event still open, whatever the split', () => {
+    const text = 'event: a\ndata: 1\n\ndata: 2\r\n\r\ndata: par';
+    const bytes = Buffer.from(text, 'utf8');
+    for (let cut = 1; cut < bytes.length; cut++) {
+      const d = new SseDecoder();
+      d.push(bytes.subarray(0, cut));
+      const seen = bytes.subarray(0, cut).toString('utf8');
+      const ends = [seen.lastIndexOf('\n\n'), seen.lastIndexOf('\r\n\r\n')];
+      const lastBoundary = Math.max(0, ends[0] === -1 ? 0 : ends[0] + 2, ends[1] === -1 ? 0 : ends[1] + 4);
+      expect(d.openBytes()).toBe(cut - lastBoundary);
+      d.push(bytes.subarray(cut));
+      expect(d.openBytes()).toBe('data: par'.length);
+    }
+  });
+
+  it('reads a bare JSON object line (Gemini\'s mid-stream error) as an event of its own', () => {
+    const d = new SseDecoder();
+    const error = '{"error":{"code":503,"message":"overloaded","status":"UNAVAILABLE"}}';
+    expect(d.push(Buffer.from(`data: {"a":1}\r\n\r\n${error}`))).toEqual([{ data: '{"a":1}' }]);
+    expect(d.openBytes()).toBe(error.length);
+    expect(d.end()).toEqual([{ data: error }]);
+  });
 });

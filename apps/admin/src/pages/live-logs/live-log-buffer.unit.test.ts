@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIVE_LOG_CAP, initialLiveLogState, liveLogReducer, matchesLiveFilter } from './live-log-buffer.ts';
-import type { LiveLogEntry } from '../../graphql/types.ts';
+import type { LiveLogEntry } from '../../graphql/subscriptions/request-logged.ts';
 
 const entry = (id: number, over: Partial<LiveLogEntry> = {}): LiveLogEntry => ({
   requestId: `r${id}`, createdAt: '2025-01-01T00:00:00Z', apiKeyId: '2', model: 'claude-sonnet-4-5', platform: 'claude-console', stream: true, status: 200, totalTokens: 10, totalCost: '0.001', latencyMs: 100, ...over,
