@@ -261,6 +261,11 @@ export const CONFIG_VARIABLES = [
     planes: { proxy: { default: '100000' } },
   }),
   variable({
+    name: 'USAGE_STREAM_MAX_BYTES', key: 'usageStreamMaxBytes', type: 'integer ≥ 1048576', parse: parse.integer({ min: 1024 * 1024 }),
+    description: 'Safety cap of the usage stream in the hot store (256 MiB). Ingested events leave the stream at once; at the cap (the ingester is not keeping up) the oldest events are dropped, logged and shown by relay_proxy_usage_stream_full.',
+    planes: { proxy: { default: '268435456' } },
+  }),
+  variable({
     name: 'SNAPSHOT_POLL_MS', key: 'snapshotPollMs', type: 'integer ≥ 50', parse: parse.integer({ min: 50 }),
     description: 'Safety-net check of the config snapshot version (changes normally arrive by pub/sub at once).',
     planes: { proxy: { default: '5000' } },

@@ -110,7 +110,7 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       if (attempt.kind === 'retry') {
         rt.inflight.holdAccountLease(s.requestId, null);
         if (release.length) void store.settle(release).catch(() => undefined);
-        metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+        metrics.upstreamErrors.inc({ platform: account.platform, account: metrics.accountLabel(account.id) });
         last = { status: attempt.status, timeout: attempt.timeout };
         continue;
       }
@@ -297,7 +297,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     if (!signal.aborted) {
       out.status = 502;
       out.errorType = (e as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT' ? 'stream_idle_timeout' : 'upstream_stream_error';
-      rt.metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+      rt.metrics.upstreamErrors.inc({ platform: account.platform, account: rt.metrics.accountLabel(account.id) });
     }
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
     else if (errorFrameSent) res.end();

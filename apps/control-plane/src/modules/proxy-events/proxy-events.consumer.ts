@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
 import type { StreamEntry } from '@relay/hot-store';
 import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
+import { StreamConsumer } from '../../stream-consumer.ts';
 import { accountStatusAlert, type AlertEvent } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
@@ -30,44 +30,29 @@ export function parseProxyEvent(payload: string): ProxyEvent | null {
  * snapshot is republished so every proxy sees the change.
  */
 export class ProxyEventsConsumer {
-  private readonly consumer = `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private lastClaim = 0;
+  private readonly loop: StreamConsumer<void>;
 
-  constructor(private readonly deps: AppServices) {}
-
-  async start(): Promise<void> {
-    await this.deps.store.ensureGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP);
-    this.loop = this.run();
+  constructor(private readonly deps: AppServices) {
+    this.loop = new StreamConsumer({
+      store: deps.store, logger: deps.logger, stream: hotKeys.proxyEventStream, group: PROXY_EVENTS_GROUP, label: 'proxy-event consumer',
+      staleMs: STALE_MS, batchSize: BATCH, blockMs: BLOCK_MS, handle: (entries) => this.applyEvents(entries),
+    });
   }
 
-  private async run(): Promise<void> {
-    const { store, logger } = this.deps;
-    while (!this.stopped) {
-      try {
-        let entries: StreamEntry[] = [];
-        if (Date.now() - this.lastClaim > STALE_MS) {
-          this.lastClaim = Date.now();
-          entries = await store.claimStale(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, STALE_MS, BATCH);
-        }
-        if (entries.length === 0) entries = await store.readGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, BATCH, BLOCK_MS);
-        if (this.stopped || entries.length === 0) continue;
-        await this.applyBatch(entries);
-      } catch (err) {
-        if (this.stopped) break;
-        logger.warn({ err }, 'proxy-event consumer: store error, retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   /**
-   * Applies a batch (each event with its audit row in one transaction), then acknowledges it and
-   * republishes the snapshot once, both after the commits.
+   * Applies a batch (each event with its audit row in one transaction), acknowledges it (and trims
+   * the stream), and republishes the snapshot once, after the commits.
    */
-  async applyBatch(entries: StreamEntry[]): Promise<void> {
-    const { store, snapshots, logger } = this.deps;
+  applyBatch(entries: StreamEntry[]): Promise<void> {
+    return this.loop.processBatch(entries);
+  }
+
+  private async applyEvents(entries: StreamEntry[]): Promise<void> {
+    const { snapshots, logger } = this.deps;
     const ctx = systemContext(this.deps, 'proxy-events-consumer');
     let changed = false;
     for (const entry of entries) {
@@ -97,13 +82,11 @@ export class ProxyEventsConsumer {
       changed = true;
       if (applied.alert) await this.deps.alerts.emit(applied.alert);
     }
-    await store.ack(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, entries.map((e) => e.id));
     if (changed) await snapshots.requestRebuild();
   }
 
   /** Stops after the current read (at most one block interval). */
-  async close(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 }
