@@ -3,6 +3,7 @@ import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
 import type { StreamEntry } from '@relay/hot-store';
 import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
 import { StreamConsumer } from '../../stream-consumer.ts';
+import { accountStatusAlert, type AlertEvent } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -60,23 +61,26 @@ export class ProxyEventsConsumer {
         logger.warn({ id: entry.id }, 'proxy-event consumer: dropping a malformed event');
         continue;
       }
-      const applied = await runMutation(ctx, async (tx) => {
+      // Null when nothing changed; else the change's alert, queued only once it committed (emit never throws).
+      const applied = await runMutation(ctx, async (tx): Promise<{ alert: AlertEvent | null } | null> => {
         const account = await tx.em.findOne(Account, { id: Number(event.accountId) });
-        if (!account) return false;
+        if (!account) return null;
         if (event.type === 'account.status') {
           // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
-          if (event.at < account.updatedAt.getTime() || account.status === event.status) return false;
+          if (event.at < account.updatedAt.getTime() || account.status === event.status) return null;
           const before = { status: account.status, statusReason: account.statusReason };
           account.status = event.status;
           account.statusReason = event.reason.slice(0, 2000);
           tx.audit({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
-        } else {
-          account.credentials = event.credentials;
-          tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+          return { alert: accountStatusAlert(account, before.status, event.at, 'proxy') };
         }
-        return true;
+        account.credentials = event.credentials;
+        tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+        return { alert: null };
       });
-      changed ||= applied;
+      if (!applied) continue;
+      changed = true;
+      if (applied.alert) await this.deps.alerts.emit(applied.alert);
     }
     if (changed) await snapshots.requestRebuild();
   }

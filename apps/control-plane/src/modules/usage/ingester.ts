@@ -23,6 +23,8 @@ export interface UsageIngesterOptions {
   maxBackoffMs?: number;
   /** Metrics: reads, stored batches, failed attempts (the control plane's /metrics). */
   observer?: IngesterObserver;
+  /** Runs after a batch committed, with its new events (alerts on key budgets); its errors are logged, never retried. */
+  afterCommit?: (fresh: UsageEvent[]) => Promise<void>;
 }
 
 /** Counters for monitoring; `deadLetters` are malformed entries that were logged and dropped. */
@@ -102,7 +104,7 @@ export class UsageIngester {
         logger.warn({ id: entry.id, reason: (err as Error).message }, 'usage ingester: dropping a malformed usage event');
       }
     }
-    const inserted = await withCounterLock(async () => {
+    const fresh = await withCounterLock(async () => {
       const fresh = await persistUsageBatch(orm, events, timeZone);
       if (fresh.length) {
         try {
@@ -113,8 +115,10 @@ export class UsageIngester {
           logger.warn({ err }, 'usage ingester: could not update the usage counters');
         }
       }
-      return fresh.length;
+      return fresh;
     });
+    const inserted = fresh.length;
+    if (inserted) await this.opts.afterCommit?.(fresh).catch((err: unknown) => logger.warn({ err }, 'usage ingester: after-commit hook failed'));
     this.counts.inserted += inserted;
     this.counts.duplicates += events.length - inserted;
     this.counts.deadLetters += deadLetters;

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore } from '@relay/hot-store';
 import type { ControlPlaneConfig } from '../../config.ts';
-import { UsageIngester } from './ingester.ts';
+import { UsageIngester, type UsageIngesterOptions } from './ingester.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 import { RequestLogPruner } from './retention.ts';
 import { rebuildUsageCounters, usageCountersMissing } from './usage.counters.ts';
@@ -19,7 +19,9 @@ export interface UsageJobs {
  * database when they are missing (fresh in-process store, Redis restarted), then starts the
  * ingester and the raw-log pruner (RAW_LOG_RETENTION_DAYS).
  */
-export async function startUsageJobs(deps: { orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver }): Promise<UsageJobs> {
+export async function startUsageJobs(deps: {
+  orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver; afterCommit?: UsageIngesterOptions['afterCommit'];
+}): Promise<UsageJobs> {
   const { orm, store, logger, config } = deps;
   try {
     if (await usageCountersMissing(orm, store)) {
@@ -30,7 +32,9 @@ export async function startUsageJobs(deps: { orm: MikroORM; store: HotStore; log
     // Counters are a convenience read path; the ingester must start regardless.
     logger.warn({ err }, 'could not check or rebuild the usage counters');
   }
-  const ingester = new UsageIngester({ orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer });
+  const ingester = new UsageIngester({
+    orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer, afterCommit: deps.afterCommit,
+  });
   await ingester.start();
   const pruner = new RequestLogPruner({ orm, logger, retentionDays: config.rawLogRetentionDays });
   pruner.start();
