@@ -39,9 +39,15 @@ test('every page, desktop and phone', async ({ page, platform, mock, adminApi, a
     if (subscribed) {
       // Live rows only exist for traffic that happens while the page is open.
       await subscribed;
-      await chat(openai, 'gpt-4o', 'live one');
+      // The browser has sent its subscribe frame, but the server may still be registering it:
+      // repeat the first request until a row shows, then every later event must arrive.
+      await expect(async () => {
+        await chat(openai, 'gpt-4o', 'live one');
+        await expect(liveLogsPage.rows.first()).toBeVisible({ timeout: 1000 });
+      }).toPass({ timeout: 15_000 });
+      const before = await liveLogsPage.rows.count();
       await chatStream(openai, 'gpt-4o-mini', 'live two');
-      await expect(liveLogsPage.rows).toHaveCount(2);
+      await expect(liveLogsPage.rows).toHaveCount(before + 1);
     }
     if (id === 'proxy-test') {
       await page.getByTestId('proxy-test-run').click();
