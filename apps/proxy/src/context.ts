@@ -1,9 +1,8 @@
 import type { SnapshotKey, SnapshotUser, WireFormat } from '@relay/core';
-import type { RequestLimits } from './limits/request-limits.ts';
+import type { Endpoint, RequestLimits } from '@relay/upstreams';
 import type { SnapshotIndex } from './snapshot/snapshot-index.ts';
 
-/** Which operation a route performs; adapters build their URL from it. */
-export type Endpoint = 'messages' | 'count_tokens' | 'chat' | 'generate' | 'stream_generate';
+export type { Endpoint };
 
 /** Per-request state carried through the middleware chain (Koa `ctx.state`). */
 export interface ProxyState {

@@ -1,9 +1,9 @@
 import type { WireFormat } from '@relay/core';
-import { createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError, type TranslateRequestOptions } from '../translate/index.ts';
+import { createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError, type TranslateRequestOptions } from '@relay/upstreams';
 import type { EventTranslator } from './pipe-response.ts';
 
 /**
- * The seam between the relay and the translate layer (apps/proxy/src/translate: pure functions,
+ * The seam between the relay and the translate layer (libs/upstreams/src/translate: pure functions,
  * owned separately). The relay only calls it when the client's format differs from the account's.
  */
 export interface Translation {

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { SseDecoder } from '../relay/sse-decoder.ts';
+import { SseDecoder } from '../sse-decoder.ts';
 import { createUsageCollector, usageFromResponse } from './index.ts';
 
 const UPSTREAM = join(dirname(fileURLToPath(import.meta.url)), '__fixtures__', 'upstream');

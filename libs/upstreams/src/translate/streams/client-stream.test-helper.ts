@@ -3,7 +3,7 @@
  * rules of its format on the way (Anthropic block order/indexes, OpenAI [DONE] last, …).
  */
 import type { WireFormat } from '@relay/core';
-import { SseDecoder, type SseEvent } from '../../relay/sse-decoder.ts';
+import { SseDecoder, type SseEvent } from '../../sse-decoder.ts';
 
 export interface ReassembledStream {
   text: string;

@@ -1,6 +1,6 @@
 /** Billing usage read from any format's JSON body or stream, in one neutral shape. */
 import type { WireFormat } from '@relay/core';
-import type { SseEvent } from '../relay/sse-decoder.ts';
+import type { SseEvent } from '../sse-decoder.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralUsage, type StreamReader } from './neutral.ts';
 import { createAnthropicStreamReader } from './streams/anthropic.ts';
 import { createGeminiStreamReader } from './streams/gemini.ts';

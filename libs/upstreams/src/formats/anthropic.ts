@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { SseEvent } from '../../relay/sse-decoder.ts';
-import { readUpstreamError, type UpstreamError } from '../../translate/errors.ts';
+import type { SseEvent } from '../sse-decoder.ts';
+import { readUpstreamError, type UpstreamError } from '../translate/errors.ts';
 import type { UsageCollector } from '../types.ts';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';

@@ -1,4 +1,4 @@
-import { SseDecoder } from '../relay/sse-decoder.ts';
+import { SseDecoder } from './sse-decoder.ts';
 import type { FrameDecoder } from './types.ts';
 
 /** Frame decoder for every SSE upstream. */

@@ -4,7 +4,7 @@
  * the neutral model in neutral.ts (one reader and one writer per format and kind).
  */
 import type { WireFormat } from '@relay/core';
-import { formatSse, type SseEvent } from '../relay/sse-decoder.ts';
+import { formatSse, type SseEvent } from '../sse-decoder.ts';
 import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
 import { assertFieldsSupported } from './request-fields.ts';

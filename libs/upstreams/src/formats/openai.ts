@@ -1,5 +1,5 @@
-import type { SseEvent } from '../../relay/sse-decoder.ts';
-import { readUpstreamError, type UpstreamError } from '../../translate/errors.ts';
+import type { SseEvent } from '../sse-decoder.ts';
+import { readUpstreamError, type UpstreamError } from '../translate/errors.ts';
 import type { UsageCollector } from '../types.ts';
 
 /**

@@ -12,7 +12,7 @@ import { GoogleGenAI } from '@google/genai';
 import OpenAI from 'openai';
 import type { WireFormat } from '@relay/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SseDecoder } from '../../relay/sse-decoder.ts';
+import { SseDecoder } from '../../sse-decoder.ts';
 import { createStreamTranslator } from '../index.ts';
 
 const UPSTREAM = join(dirname(fileURLToPath(import.meta.url)), '..', '__fixtures__', 'upstream');

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { AccountCredentials, Platform, SnapshotAccount, TokenUsage, WireFormat } from '@relay/core';
-import type { Endpoint } from '../context.ts';
-import type { SseEvent } from '../relay/sse-decoder.ts';
-import type { UpstreamError } from '../translate/errors.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { SseEvent } from './sse-decoder.ts';
+import type { UpstreamError } from './translate/errors.ts';
 
 /** Everything an adapter needs to build one upstream call. */
 export interface UpstreamRequestContext {

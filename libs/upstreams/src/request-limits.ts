@@ -5,10 +5,10 @@
  * readers of the same fields would one day disagree about money, so nothing else reads them.
  */
 import type { WireFormat } from '@relay/core';
-import { proxyError } from '../errors.ts';
-import type { Endpoint } from '../context.ts';
-import type { OutputLimit } from '../translate/index.ts';
-import { budgetFromEffort, DYNAMIC_BUDGET } from '../translate/requests/thinking.ts';
+import { proxyError } from './proxy-error.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { OutputLimit } from './translate/index.ts';
+import { budgetFromEffort, DYNAMIC_BUDGET } from './translate/requests/thinking.ts';
 
 /** Largest maximum accepted from a client: every upstream takes int32 token counts. */
 export const MAX_ACCEPTED_TOKENS = 2_147_483_647;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { droppedFields, translateRequest, UnsupportedFeatureError } from '../index.ts';
 import type { WireFormat } from '@relay/core';
-import { readOutputLimit } from '../../limits/request-limits.ts';
+import { readOutputLimit } from '../../request-limits.ts';
 
 const PNG = 'iVBORw0KGgoAAAANSUhEUg==';
 const weatherSchema = { type: 'object', properties: { city: { type: 'string' } }, required: ['city'] };

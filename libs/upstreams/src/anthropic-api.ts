@@ -1,4 +1,4 @@
-import type { Endpoint } from '../context.ts';
+import type { Endpoint } from './endpoint.ts';
 import { anthropicBody, anthropicHeaders, anthropicUsageCollector } from './formats/anthropic.ts';
 import { sseFrameDecoder } from './sse-frames.ts';
 import { apiKeyOf, joinUrl, type UpstreamAdapter, type UpstreamRequestContext } from './types.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import type { WireFormat } from '@relay/core';
-import { ProxyError } from '../errors.ts';
+import { ProxyError } from './proxy-error.ts';
 import { MAX_ACCEPTED_TOKENS, readOutputLimit, readRequestLimits } from './request-limits.ts';
 
 const MODEL_MAX = 64_000;

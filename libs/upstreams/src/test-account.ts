@@ -1,12 +1,12 @@
 import { PLATFORM_FORMAT, UpstreamAddressError, type AccountCredentials, type SnapshotAccount, type UpstreamAddressPolicy, type WireFormat } from '@relay/core';
 import { request, type Dispatcher } from 'undici';
-import type { Endpoint } from './context.ts';
-import type { SseEvent } from './relay/sse-decoder.ts';
+import type { Endpoint } from './endpoint.ts';
+import type { SseEvent } from './sse-decoder.ts';
 import { createStreamReader } from './translate/usage.ts';
-import type { OAuthTokenRefresher } from './upstreams/claude-oauth/token-refresher.ts';
-import { EgressDispatchers } from './upstreams/egress.ts';
-import { createAdapterRegistry } from './upstreams/registry.ts';
-import type { UpstreamAdapter, UpstreamHttpRequest } from './upstreams/types.ts';
+import type { OAuthTokenRefresher } from './claude-oauth/token-refresher.ts';
+import { EgressDispatchers } from './egress.ts';
+import { createAdapterRegistry } from './registry.ts';
+import type { UpstreamAdapter, UpstreamHttpRequest } from './types.ts';
 
 /** What one test request through an account produced. */
 export interface AccountTestOutcome {

@@ -1,7 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { anthropicUsageCollector } from '../formats/anthropic.ts';
-import type { SseEvent } from '../../relay/sse-decoder.ts';
+import type { SseEvent } from '../sse-decoder.ts';
 import { joinUrl, type UpstreamAdapter, type UsageCollector } from '../types.ts';
 import { BEDROCK_METRICS_EVENT, bedrockFrameDecoder } from './event-stream.ts';
 import { bedrockModelId } from './model-ids.ts';

@@ -1,6 +1,6 @@
 import { EventStreamCodec } from '@smithy/eventstream-codec';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import type { SseEvent } from '../../relay/sse-decoder.ts';
+import type { SseEvent } from '../sse-decoder.ts';
 import type { FrameDecoder } from '../types.ts';
 
 /** Synthetic event carrying Bedrock's invocation metrics to the usage collector (never sent to clients). */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { WireFormat } from '@relay/core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { SseDecoder } from '../../relay/sse-decoder.ts';
+import { SseDecoder } from '../../sse-decoder.ts';
 import { createStreamTranslator } from '../index.ts';
 import { decodeAll, reassemble, type ReassembledStream } from './client-stream.test-helper.ts';
 
