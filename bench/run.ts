@@ -5,8 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hotKeys } from '../libs/core/src/index.ts';
-import { uniqueSuffix } from '../libs/testkit/src/services.ts';
+import { hotKeys } from '@relay/core';
+import { uniqueSuffix } from '@relay/testkit';
 import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';

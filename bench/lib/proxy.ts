@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHotStore } from '../../libs/hot-store/src/index.ts';
-import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from '../../libs/testkit/src/snapshot-factory.ts';
+import { createHotStore } from '@relay/hot-store';
+import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from '@relay/testkit';
 import { BENCH_KEY } from './cases.ts';
 import { spawnPinned, type Child } from './proc.ts';
 

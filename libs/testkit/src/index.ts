@@ -2,3 +2,5 @@ export * from './services.ts';
 export * from './snapshot-factory.ts';
 export * from './proxy-harness.ts';
 export * from './control-plane-harness.ts';
+export * from './control-plane-backends.ts';
+export * from './usage-backend.ts';

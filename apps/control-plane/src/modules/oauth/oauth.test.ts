@@ -4,8 +4,7 @@ import { Account, AuditLog, OAuthSession } from '@relay/db';
 import { hotKeys, type AccountCredentials, type ConfigSnapshot } from '@relay/core';
 import { sharedCredentialsKey } from '@relay/upstreams';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import { ClaudeTokenRefresher } from './oauth.refresher.ts';
 
 const START = 'mutation($k: OAuthKind) { startClaudeOAuth(kind: $k) { sessionId authorizeUrl expiresAt } }';

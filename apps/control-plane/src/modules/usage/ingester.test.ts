@@ -2,11 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCost, dayKey, encodeUsageEvent, hotKeys, monthKey, parseRate, USAGE_GROUP, type UsageEvent } from '@relay/core';
 import { createLogger } from '@relay/core/logger';
 import { ApiKey, RequestLog, UsageDaily } from '@relay/db';
-import { testDatabaseUrl, testRedisUrl } from '@relay/testkit';
+import { testDatabaseUrl, testRedisUrl, createUserWithKey, openBackend, TEST_PRICE, usageEvent, waitFor, type TestBackend } from '@relay/testkit';
 import { UsageIngester } from './ingester.ts';
 import { rebuildUsageCounters, usageCountersMissing } from './usage.counters.ts';
 import { persistUsageBatch } from './usage.persist.ts';
-import { createUserWithKey, openBackend, TEST_PRICE, usageEvent, waitFor, type TestBackend } from './usage.test-support.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const TZ = 'UTC';

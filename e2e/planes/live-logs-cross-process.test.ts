@@ -10,7 +10,7 @@ import { startTestControlPlane, testRedisUrl, uniqueSuffix, type TestControlPlan
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const redisUrl = testRedisUrl();
-const root = fileURLToPath(new URL('../../../../..', import.meta.url));
+const root = fileURLToPath(new URL('../..', import.meta.url));
 const LIVE = 'subscription { requestLogged { requestId apiKeyId model status } }';
 
 interface LiveEvent { requestId: string; apiKeyId: string; model: string; status: number; at: number }

@@ -5,11 +5,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { MikroORM } from '@mikro-orm/core';
 import { computeCost, hotKeys, micro, newRequestId, parseRate, type ModelPrice, type UsageEvent } from '@relay/core';
-import { ApiKey, createOrm, createScratchDatabase, upgradeSchema, User } from '@relay/db';
+import { ApiKey, createOrm, createScratchDatabase, upgradeSchema, User, type RelayOrm } from '@relay/db';
 import { createHotStore, type HotStore } from '@relay/hot-store';
-import { testDatabaseUrl, uniqueSuffix } from '@relay/testkit';
+import { testDatabaseUrl, uniqueSuffix } from './services.ts';
 
 export const TEST_PRICE: ModelPrice = { input: micro(3_000_000), output: micro(15_000_000), cacheWrite: micro(3_750_000), cacheRead: micro(300_000) };
 
@@ -60,13 +59,13 @@ export function usageEvent(over: Partial<UsageEvent> & { userId: string; apiKeyI
 
 export interface TestBackend {
   name: string;
-  orm: MikroORM;
+  orm: RelayOrm;
   store: HotStore;
   close(): Promise<void>;
 }
 
 /** Deletes the stream and every usage counter key the rollups imply (tests' Redis cleanup). */
-async function deleteUsageKeys(orm: MikroORM, store: HotStore): Promise<void> {
+async function deleteUsageKeys(orm: RelayOrm, store: HotStore): Promise<void> {
   const rows = await orm.em.fork().getConnection().execute<{ day: string; user_id: number; api_key_id: number }[]>(
     'select distinct `day`, `user_id`, `api_key_id` from `usage_daily`',
   );
@@ -111,7 +110,7 @@ export async function openBackend(kind: 'sqlite' | 'mysql', redisUrl?: string): 
 }
 
 /** Creates a user (with the given role) and one API key; returns their ids as event strings. */
-export async function createUserWithKey(orm: MikroORM, username = `u${uniqueSuffix()}`, role: 'ADMIN' | 'USER' = 'USER'): Promise<{ userId: string; apiKeyId: string }> {
+export async function createUserWithKey(orm: RelayOrm, username = `u${uniqueSuffix()}`, role: 'ADMIN' | 'USER' = 'USER'): Promise<{ userId: string; apiKeyId: string }> {
   const em = orm.em.fork();
   const user = em.create(User, { username, passwordHash: 'scrypt$x', role, status: 'ACTIVE', priceRate: '1.5000' });
   const key = em.create(ApiKey, { user, name: 'k', keyHash: uniqueSuffix().padEnd(64, '0').slice(0, 64), keyPrefix: 'sk-test' });

@@ -1,6 +1,7 @@
 /**
- * Embedded mode (`pnpm start`): both planes in ONE process on one port. The proxy serves its client
- * paths (/v1/*, /v1beta/*, …) from the in-process hot store (or REDIS_URL when given); everything
+ * Embedded mode (`pnpm start`): both planes in ONE process on one port. This app is only the
+ * composition: it depends on @relay/control-plane and @relay/proxy, which never import each other.
+ * The proxy serves its client paths (/v1/*, /v1beta/*, …) from the in-process hot store (or REDIS_URL when given); everything
  * else — /graphql, the admin app — goes to the control plane. Storage is SQLite under DATA_DIR
  * unless DATABASE_URL is set. `/readyz` and `/metrics` on the one port report both planes. A failed
  * boot prints one line saying what to fix and exits non-zero.
@@ -10,12 +11,9 @@ import { BootError, bootStep, describeError, EnvReader, redactUrl, exitOnBootFai
 import { closeLogger, createLogger } from '@relay/core/logger';
 import { createHotStore } from '@relay/hot-store';
 import { createProxy, loadProxyConfig } from '@relay/proxy';
-import { loadControlPlaneConfig } from './config.ts';
-import { resolveSecrets } from './secrets.ts';
-import { databaseFix, firstStartMessage, openDatabase } from './bootstrap.ts';
-import { createControlPlane } from './server.ts';
-import { startBackgroundJobs } from './background.ts';
-import { closeHttpServer, onShutdownSignal } from './shutdown.ts';
+import {
+  closeHttpServer, createControlPlane, databaseFix, firstStartMessage, loadControlPlaneConfig, onShutdownSignal, openDatabase, resolveSecrets, startBackgroundJobs,
+} from '@relay/control-plane';
 
 const env = new EnvReader();
 const config = loadConfigOrExit(() => loadControlPlaneConfig(env));

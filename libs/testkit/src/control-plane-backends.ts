@@ -1,4 +1,5 @@
-import { testDatabaseUrl, testRedisUrl, type TestControlPlaneOptions } from '@relay/testkit';
+import { testDatabaseUrl, testRedisUrl } from './services.ts';
+import type { TestControlPlaneOptions } from './control-plane-harness.ts';
 
 /**
  * The storage combinations every control-plane suite runs against: SQLite + memory store always,
