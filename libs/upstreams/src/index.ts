@@ -5,6 +5,7 @@
 export type { Endpoint } from './endpoint.ts';
 export { ProxyError, proxyError } from './proxy-error.ts';
 export { SseDecoder, formatSse, type SseEvent } from './sse-decoder.ts';
+export { eventJson } from './event-json.ts';
 export { sseFrameDecoder } from './sse-frames.ts';
 export { apiKeyOf, joinUrl, type FrameDecoder, type UpstreamAdapter, type UpstreamHttpRequest, type UpstreamRequestContext, type UsageCollector } from './types.ts';
 export { createAdapterRegistry } from './registry.ts';

@@ -8,6 +8,8 @@ export interface SseEvent {
   event?: string;
   /** The `data:` lines joined with "\n". */
   data: string;
+  /** `data` parsed as JSON, kept by eventJson() so every reader of the event shares one parse. */
+  parsed?: unknown;
 }
 
 const LF = 0x0a;

@@ -1,6 +1,7 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { anthropicUsageCollector } from '../formats/anthropic.ts';
+import { eventJson } from '../event-json.ts';
 import type { SseEvent } from '../sse-decoder.ts';
 import { joinUrl, type UpstreamAdapter, type UsageCollector } from '../types.ts';
 import { BEDROCK_METRICS_EVENT, bedrockFrameDecoder } from './event-stream.ts';
@@ -72,7 +73,7 @@ function bedrockUsageCollector(): UsageCollector {
   let metrics: { inputTokenCount?: number; outputTokenCount?: number } | null = null;
   return {
     event(ev) {
-      if (ev.event === BEDROCK_METRICS_EVENT) metrics = JSON.parse(ev.data);
+      if (ev.event === BEDROCK_METRICS_EVENT) metrics = eventJson(ev) ?? null;
       else inner.event(ev);
     },
     json: (b) => inner.json(b),

@@ -1,6 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import { eventJson } from '../event-json.ts';
 import type { SseEvent } from '../sse-decoder.ts';
 import { readUpstreamError, type UpstreamError } from '../translate/errors.ts';
+import { usageFromAnthropic } from '../translate/usage-fields.ts';
 import type { UsageCollector } from '../types.ts';
 
 export const DEFAULT_ANTHROPIC_VERSION = '2023-06-01';
@@ -36,7 +38,7 @@ export function anthropicBody(body: any, rawBody: Buffer | null, upstreamModel: 
 
 /**
  * Anthropic usage: input and cache tokens from `message_start`, output from `message_delta`
- * (cumulative). When the stream ends early (client abort, upstream break) before a
+ * (cumulative), read by the same usageFromAnthropic the translation reports. When the stream ends early (client abort, upstream break) before a
  * `message_delta`, output tokens are counted as one per `content_block_delta` delivered —
  * Anthropic emits deltas of roughly one token, so this bills what the client received.
  */
@@ -45,29 +47,28 @@ export function anthropicUsageCollector(): UsageCollector {
   let finalOutput: number | null = null;
   let deltas = 0;
   let streamError: UpstreamError | null = null;
-  const readUsage = (u: any) => {
-    if (!u) return;
-    if (typeof u.input_tokens === 'number') { input = u.input_tokens; inputKnown = true; }
-    if (typeof u.cache_creation_input_tokens === 'number') cacheCreation = u.cache_creation_input_tokens;
-    if (typeof u.cache_read_input_tokens === 'number') cacheRead = u.cache_read_input_tokens;
+  /** Reads one usage object; returns its output tokens when it carries them. */
+  const readUsage = (raw: any): number | undefined => {
+    if (!raw) return undefined;
+    const u = usageFromAnthropic(raw);
+    if (u.inputTokens !== undefined) { input = u.inputTokens; inputKnown = true; }
+    if (u.cacheCreationInputTokens !== undefined) cacheCreation = u.cacheCreationInputTokens;
+    if (u.cacheReadInputTokens !== undefined) cacheRead = u.cacheReadInputTokens;
+    return u.outputTokens;
   };
   return {
     event(ev: SseEvent) {
       const type = ev.event ?? '';
       if (type === 'content_block_delta') { deltas++; return; }
       if (type !== 'message_start' && type !== 'message_delta' && type !== 'error') return;
-      let d: any;
-      try { d = JSON.parse(ev.data); } catch { return; }
+      const d = eventJson(ev);
+      if (d === undefined) return;
       if (type === 'error') streamError ??= readUpstreamError('anthropic', d) ?? { status: 500, message: 'upstream error', upstreamType: 'api_error' };
       else if (type === 'message_start') readUsage(d?.message?.usage);
-      else {
-        readUsage(d?.usage);
-        if (typeof d?.usage?.output_tokens === 'number') finalOutput = d.usage.output_tokens;
-      }
+      else finalOutput = readUsage(d?.usage) ?? finalOutput;
     },
     json(body: any) {
-      readUsage(body?.usage);
-      if (typeof body?.usage?.output_tokens === 'number') finalOutput = body.usage.output_tokens;
+      finalOutput = readUsage(body?.usage) ?? finalOutput;
     },
     usage() {
       return { inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead, inputKnown };

@@ -1,10 +1,13 @@
+import { eventJson } from '../event-json.ts';
 import type { SseEvent } from '../sse-decoder.ts';
 import { readUpstreamError, type UpstreamError } from '../translate/errors.ts';
+import { usageFromGemini } from '../translate/usage-fields.ts';
 import type { UsageCollector } from '../types.ts';
 
 /**
- * Gemini usage from `usageMetadata` (cumulative; the last one wins). `promptTokenCount` includes
- * cached content, so input = prompt − cached; output includes thinking tokens. Before any
+ * Gemini usage from `usageMetadata` (cumulative; the last one wins), read by the same
+ * usageFromGemini the translation reports. `promptTokenCount` includes cached content, so
+ * input = prompt + tool-use prompt − cached; output includes thinking tokens. Before any
  * metadata (client abort), output is one token per candidate part delivered.
  */
 export function geminiUsageCollector(): UsageCollector {
@@ -16,8 +19,8 @@ export function geminiUsageCollector(): UsageCollector {
   };
   return {
     event(ev: SseEvent) {
-      let d: any;
-      try { d = JSON.parse(ev.data); } catch { return; }
+      const d = eventJson(ev);
+      if (d === undefined) return;
       if (d?.error) streamError ??= readUpstreamError('gemini', d);
       read(d);
       parts += d?.candidates?.[0]?.content?.parts?.length ?? 0;
@@ -29,14 +32,8 @@ export function geminiUsageCollector(): UsageCollector {
     streamError: () => streamError,
     usage() {
       if (!meta) return { inputTokens: 0, outputTokens: parts, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputKnown: false };
-      const cached = meta.cachedContentTokenCount ?? 0;
-      return {
-        inputTokens: Math.max(0, (meta.promptTokenCount ?? 0) - cached),
-        outputTokens: (meta.candidatesTokenCount ?? 0) + (meta.thoughtsTokenCount ?? 0),
-        cacheCreationInputTokens: 0,
-        cacheReadInputTokens: cached,
-        inputKnown: true,
-      };
+      const u = usageFromGemini(meta);
+      return { inputTokens: u.inputTokens!, outputTokens: u.outputTokens!, cacheCreationInputTokens: 0, cacheReadInputTokens: u.cacheReadInputTokens!, inputKnown: true };
     },
   };
 }

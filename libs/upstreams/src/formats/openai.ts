@@ -1,5 +1,7 @@
+import { eventJson } from '../event-json.ts';
 import type { SseEvent } from '../sse-decoder.ts';
 import { readUpstreamError, type UpstreamError } from '../translate/errors.ts';
+import { usageFromOpenai } from '../translate/usage-fields.ts';
 import type { UsageCollector } from '../types.ts';
 
 /**
@@ -19,17 +21,13 @@ export function openaiBody(body: any, rawBody: Buffer | null, upstreamModel: str
 /** True for the final usage-only chunk (`choices: []` + usage) of an OpenAI stream. */
 export function isOpenAiUsageChunk(ev: SseEvent): boolean {
   if (!ev.data.includes('"usage"')) return false;
-  try {
-    const d = JSON.parse(ev.data);
-    return Array.isArray(d?.choices) && d.choices.length === 0 && d.usage != null;
-  } catch {
-    return false;
-  }
+  const d = eventJson(ev);
+  return Array.isArray(d?.choices) && d.choices.length === 0 && d.usage != null;
 }
 
 /**
- * OpenAI usage: the final usage chunk (or the JSON body's `usage`). `prompt_tokens` includes
- * cached tokens, so input = prompt − cached. Before the usage chunk arrives (client abort),
+ * OpenAI usage: the final usage chunk (or the JSON body's `usage`), read by the same
+ * usageFromOpenai the translation reports. `prompt_tokens` includes cached tokens, so input = prompt − cached. Before the usage chunk arrives (client abort),
  * output is one token per content/tool/reasoning delta delivered.
  */
 export function openaiUsageCollector(): UsageCollector {
@@ -42,8 +40,8 @@ export function openaiUsageCollector(): UsageCollector {
   return {
     event(ev: SseEvent) {
       if (ev.data === '[DONE]') return;
-      let d: any;
-      try { d = JSON.parse(ev.data); } catch { return; }
+      const d = eventJson(ev);
+      if (d === undefined) return;
       if (d?.error) streamError ??= readUpstreamError('openai', d);
       read(d);
       const delta = d?.choices?.[0]?.delta;
@@ -53,14 +51,8 @@ export function openaiUsageCollector(): UsageCollector {
     streamError: () => streamError,
     usage() {
       if (!usage) return { inputTokens: 0, outputTokens: deltas, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputKnown: false };
-      const cached = usage.prompt_tokens_details?.cached_tokens ?? 0;
-      return {
-        inputTokens: Math.max(0, (usage.prompt_tokens ?? 0) - cached),
-        outputTokens: usage.completion_tokens ?? 0,
-        cacheCreationInputTokens: 0,
-        cacheReadInputTokens: cached,
-        inputKnown: true,
-      };
+      const u = usageFromOpenai(usage);
+      return { inputTokens: u.inputTokens!, outputTokens: u.outputTokens!, cacheCreationInputTokens: 0, cacheReadInputTokens: u.cacheReadInputTokens!, inputKnown: true };
     },
   };
 }

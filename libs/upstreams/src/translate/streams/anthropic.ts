@@ -1,4 +1,5 @@
 /** Anthropic Messages streams ⇄ neutral stream events. */
+import { eventJson } from '../../event-json.ts';
 import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromAnthropic, finishToAnthropic } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralFinish, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
@@ -8,8 +9,8 @@ import { mergeUsage, usageFromAnthropic, usageToAnthropic } from '../usage-field
 export function createAnthropicStreamReader(): StreamReader {
   return {
     push(ev) {
-      let msg: any;
-      try { msg = JSON.parse(ev.data); } catch { return []; }
+      const msg = eventJson(ev);
+      if (msg === undefined) return [];
       switch (msg.type ?? ev.event) {
         case 'message_start':
           return [{ type: 'start', usage: usageFromAnthropic(msg.message?.usage) }];

@@ -1,4 +1,5 @@
 /** Gemini streamGenerateContent (alt=sse) ⇄ neutral stream events. */
+import { eventJson } from '../../event-json.ts';
 import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromGemini, finishToGemini } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralFinish, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
@@ -15,8 +16,8 @@ export function createGeminiStreamReader(): StreamReader {
   let sawToolCall = false;
   return {
     push(ev) {
-      let chunk: any;
-      try { chunk = JSON.parse(ev.data); } catch { return []; }
+      const chunk = eventJson(ev);
+      if (chunk === undefined) return [];
       const err = readUpstreamError('gemini', chunk);
       if (err) return [{ type: 'error', ...err }];
       const usage = chunk.usageMetadata ? usageFromGemini(chunk.usageMetadata) : undefined;

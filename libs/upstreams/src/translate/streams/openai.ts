@@ -1,4 +1,5 @@
 /** OpenAI chat.completion.chunk streams ⇄ neutral stream events. */
+import { eventJson } from '../../event-json.ts';
 import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromOpenai, finishToOpenai } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
@@ -11,8 +12,8 @@ export function createOpenaiStreamReader(): StreamReader {
   return {
     push(ev) {
       if (ev.data === '[DONE]') return [];
-      let chunk: any;
-      try { chunk = JSON.parse(ev.data); } catch { return []; }
+      const chunk = eventJson(ev);
+      if (chunk === undefined) return [];
       const err = readUpstreamError('openai', chunk);
       if (err) return [{ type: 'error', ...err }];
       const out: StreamEvent[] = [];
