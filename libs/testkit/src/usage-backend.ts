@@ -64,18 +64,6 @@ export interface TestBackend {
   close(): Promise<void>;
 }
 
-/** Deletes the stream and every usage counter key the rollups imply (tests' Redis cleanup). */
-async function deleteUsageKeys(orm: RelayOrm, store: HotStore): Promise<void> {
-  const rows = await orm.em.fork().getConnection().execute<{ day: string; user_id: number; api_key_id: number }[]>(
-    'select distinct `day`, `user_id`, `api_key_id` from `usage_daily`',
-  );
-  const keys = new Set<string>([hotKeys.usageStream]);
-  for (const r of rows) {
-    const u = String(r.user_id);
-    for (const k of [hotKeys.usageTotal(u), hotKeys.usageDaily(u, r.day), hotKeys.usageMonthly(u, r.day.slice(0, 7)), hotKeys.usageApiKey(String(r.api_key_id)), hotKeys.costTotal(u), hotKeys.costDaily(u, r.day)]) keys.add(k);
-  }
-  for (const k of keys) await store.del(k);
-}
 
 /** SQLite + memory store, or a scratch MariaDB database + Redis under a unique prefix. */
 export async function openBackend(kind: 'sqlite' | 'mysql', redisUrl?: string): Promise<TestBackend & { prefix: string }> {
@@ -101,7 +89,7 @@ export async function openBackend(kind: 'sqlite' | 'mysql', redisUrl?: string): 
   return {
     name: 'mariadb+redis', orm, store, prefix,
     async close() {
-      await deleteUsageKeys(orm, store);
+      await store.del(hotKeys.usageStream);
       await store.close();
       await orm.close(true);
       await scratch.drop();

@@ -4,7 +4,6 @@ import type { Logger } from '@relay/core/logger';
 import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
-import { counterIncrements, withCounterLock } from './usage.counters.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 
 export interface UsageIngesterOptions {
@@ -122,19 +121,7 @@ export class UsageIngester {
         logger.warn({ id: entry.id, reason: (err as Error).message }, 'usage ingester: dropping a malformed usage event');
       }
     }
-    const inserted = await withCounterLock(async () => {
-      const fresh = await persistUsageBatch(orm, events, timeZone);
-      if (fresh.length) {
-        try {
-          await store.incrementHashes(counterIncrements(fresh, timeZone));
-        } catch (err) {
-          // The rows are committed, so retrying would not count them again; the counters are
-          // rebuilt from the database (rebuildUsageCounters) when they are found missing.
-          logger.warn({ err }, 'usage ingester: could not update the usage counters');
-        }
-      }
-      return fresh.length;
-    });
+    const inserted = (await persistUsageBatch(orm, events, timeZone)).length;
     await store.ack(hotKeys.usageStream, USAGE_GROUP, entries.map((e) => e.id));
     this.stats.batches++;
     this.stats.inserted += inserted;
