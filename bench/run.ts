@@ -8,7 +8,7 @@
 // `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
 // runs the cases through each bundle in turn, interleaved round by round, and prints median and range.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hotKeys } from '@relay/core';
 import { uniqueSuffix } from '@relay/testkit';
@@ -221,6 +221,16 @@ function judge(report: Report): Target[] {
   return t;
 }
 
+/** Where docs/BENCHMARKS.md's hand-recorded comparisons (from --cpu-compare runs) start; a full run keeps them. */
+const COMPARISONS_MARKER = '<!-- comparisons: kept by pnpm bench -->';
+
+/** The comparisons section of an existing report, to carry over into the regenerated one. */
+function keptComparisons(file: string): string {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const at = old.indexOf(COMPARISONS_MARKER);
+  return at < 0 ? '' : `\n${old.slice(at)}`;
+}
+
 /** The value after `name` on the command line, if any. */
 function argValue(name: string): string | undefined {
   const i = args.indexOf(name);
@@ -363,7 +373,7 @@ async function main(): Promise<void> {
   report.targets = judge(report);
   const file = quick ? join(OUT_DIR, 'BENCHMARKS-quick.md') : join(ROOT, 'docs/BENCHMARKS.md');
   if (!existsSync(join(ROOT, 'docs'))) mkdirSync(join(ROOT, 'docs'));
-  writeFileSync(file, renderReport(report));
+  writeFileSync(file, renderReport(report) + keptComparisons(file));
   writeFileSync(join(OUT_DIR, quick ? 'results-quick.json' : 'results.json'), JSON.stringify(report, null, 2));
   log(`wrote ${file}`);
   for (const t of report.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (goal ${t.target})`);
