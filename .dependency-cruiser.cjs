@@ -9,6 +9,7 @@ const ENTRY_POINTS = [
   '^libs/[^/]+/src/index\\.ts$',
   '^libs/core/src/logger\\.ts$',
   '^libs/testkit/src/private-services\\.ts$',
+  '^libs/testkit/src/webhook-receiver\\.ts$',
   '^apps/proxy/src/index\\.ts$',
   '^apps/control-plane/src/index\\.ts$',
 ];

@@ -7,7 +7,10 @@ import { startMockUpstream } from '@relay/mock-upstream';
 
 
 const TEXT = Array.from({ length: CHUNKS }, (_, i) => `word${i} `).join('').trimEnd();
-const DEFAULT_REPLY: MockReply = { text: TEXT, chunks: CHUNKS, usage: { input: 42, output: CHUNKS }, ping: false };
+// BENCH_MOCK_FAIL=1 (pnpm soak --upstream fail): every request answers 502, the upstream-outage soak.
+const DEFAULT_REPLY: MockReply = process.env.BENCH_MOCK_FAIL === '1'
+  ? { status: 502, errorMessage: 'upstream unavailable' }
+  : { text: TEXT, chunks: CHUNKS, usage: { input: 42, output: CHUNKS }, ping: false };
 const SLOW = /bench-slow-(\d+)-(\d+)/;
 
 const mock = await startMockUpstream({ port: Number(process.env.BENCH_MOCK_PORT ?? 0) });

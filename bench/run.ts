@@ -36,6 +36,8 @@ const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?
 const SCRATCH = join(OUT_DIR, 'scratch');
 const PROF_DIR = join(OUT_DIR, 'prof');
 const MB = 1024 * 1024;
+/** Marks the start of the soak section of docs/BENCHMARKS.md, which `pnpm bench` keeps as it is. */
+const SOAK_SECTION_MARKER = '<!-- soak section: pnpm soak figures, kept by pnpm bench -->';
 
 const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
 const children: Child[] = [];
@@ -224,11 +226,14 @@ function judge(report: Report): Target[] {
 /** Where docs/BENCHMARKS.md's hand-recorded comparisons (from --cpu-compare runs) start; a full run keeps them. */
 const COMPARISONS_MARKER = '<!-- comparisons: kept by pnpm bench -->';
 
-/** The comparisons section of an existing report, to carry over into the regenerated one. */
-function keptComparisons(file: string): string {
+/**
+ * The sections of an existing report that other commands write (the comparisons, and the soak
+ * figures of pnpm soak), to carry over into the regenerated one: everything from the first marker on.
+ */
+function keptSections(file: string): string {
   const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const at = old.indexOf(COMPARISONS_MARKER);
-  return at < 0 ? '' : `\n${old.slice(at)}`;
+  const starts = [COMPARISONS_MARKER, SOAK_SECTION_MARKER].map((m) => old.indexOf(m)).filter((at) => at >= 0);
+  return starts.length === 0 ? '' : `\n${old.slice(Math.min(...starts))}`;
 }
 
 /** The value after `name` on the command line, if any. */
@@ -373,7 +378,8 @@ async function main(): Promise<void> {
   report.targets = judge(report);
   const file = quick ? join(OUT_DIR, 'BENCHMARKS-quick.md') : join(ROOT, 'docs/BENCHMARKS.md');
   if (!existsSync(join(ROOT, 'docs'))) mkdirSync(join(ROOT, 'docs'));
-  writeFileSync(file, renderReport(report) + keptComparisons(file));
+  // The comparisons and the soak section (pnpm soak figures) come from other commands: keep them across bench runs.
+  writeFileSync(file, renderReport(report) + keptSections(file));
   writeFileSync(join(OUT_DIR, quick ? 'results-quick.json' : 'results.json'), JSON.stringify(report, null, 2));
   log(`wrote ${file}`);
   for (const t of report.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (goal ${t.target})`);

@@ -2,7 +2,7 @@
 declare module 'autocannon' {
   interface Result {
     duration: number;
-    requests: { total: number };
+    requests: { total: number; sent: number };
     latency: { p50: number; p99: number; average: number };
     non2xx: number;
     errors: number;

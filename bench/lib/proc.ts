@@ -36,11 +36,12 @@ export interface Child {
 
 /**
  * Spawns `cmd args` pinned to CPU `core` with taskset and resolves once a stdout line matches
- * `ready` (the match is returned). Rejects when the process exits first or after `timeoutMs`.
+ * `ready` (the match is returned; `null`: at once, for processes that announce nothing on stdout).
+ * Rejects when the process exits first or after `timeoutMs`.
  */
 export async function spawnPinned(
   core: number, cmd: string, args: string[],
-  opts: { env?: NodeJS.ProcessEnv; ready: RegExp; timeoutMs?: number; cwd?: string; onLine?: (line: string) => void },
+  opts: { env?: NodeJS.ProcessEnv; ready: RegExp | null; timeoutMs?: number; cwd?: string; onLine?: (line: string) => void },
 ): Promise<{ child: Child; match: RegExpExecArray }> {
   const proc = spawn('taskset', ['-c', String(core), cmd, ...args], {
     cwd: opts.cwd, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'],
@@ -59,6 +60,16 @@ export async function spawnPinned(
       proc.kill('SIGTERM');
     }),
   };
+  if (opts.ready === null) {
+    let rest = '';
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (rest + d).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) opts.onLine?.(line);
+    });
+    return { child, match: Object.assign([''], { index: 0, input: '' }) as RegExpExecArray };
+  }
+  const ready = opts.ready;
   const match = await new Promise<RegExpExecArray>((resolve, reject) => {
     let buf = '';
     let found = false;
@@ -74,7 +85,7 @@ export async function spawnPinned(
         const line = buf.slice(0, nl);
         buf = buf.slice(nl + 1);
         opts.onLine?.(line);
-        const m = found ? null : opts.ready.exec(line);
+        const m = found ? null : ready.exec(line);
         if (m) {
           found = true;
           clearTimeout(timer);

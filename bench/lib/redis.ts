@@ -45,3 +45,28 @@ export async function trimStream(url: string, key: string): Promise<void> {
     redis.disconnect();
   }
 }
+
+/** A long-lived probe for the soak: Redis `used_memory` and a stream's XLEN, one round trip each. */
+export interface RedisProbe {
+  usedMemory(): Promise<number>;
+  xlen(key: string): Promise<number>;
+  /** XPENDING summary of a group: how many entries are pending, per consumer. */
+  pending(key: string, group: string): Promise<{ count: number; oldest: string | null; consumers: [string, string][] }>;
+  close(): void;
+}
+
+/** Opens a probe connection to `url`. */
+export function redisProbe(url: string): RedisProbe {
+  const redis = connect(url) as RedisClient & {
+    info(section: string): Promise<string>; xlen(key: string): Promise<number>; call(...args: string[]): Promise<unknown>;
+  };
+  return {
+    usedMemory: async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0),
+    xlen: (key) => redis.xlen(key),
+    pending: async (key, group) => {
+      const [count, oldest, , consumers] = (await redis.call('XPENDING', key, group)) as [number, string | null, unknown, [string, string][] | null];
+      return { count: Number(count), oldest, consumers: consumers ?? [] };
+    },
+    close: () => redis.disconnect(),
+  };
+}

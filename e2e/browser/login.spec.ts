@@ -40,7 +40,9 @@ test('the Settings page shows when each access token was last used, and revoking
   await settingsPage.open();
   await settingsPage.waitUntilLoaded();
   // The browser runs in UTC (playwright.config.ts): the cell shows the server's time to the second.
-  await expect(settingsPage.lastUsed(used.id)).toHaveText(lastUsedAt.slice(0, 19).replace('T', ' '));
+  // The page shows it to the second in the UI language and the browser's time zone (en-US, UTC here).
+  const shown = new Intl.DateTimeFormat('en-US', { year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZone: 'UTC' });
+  await expect(settingsPage.lastUsed(used.id)).toHaveText(shown.format(new Date(lastUsedAt)));
   await expect(settingsPage.lastUsed(unused.id)).toHaveText('—');
 
   await settingsPage.revoke(used.id);

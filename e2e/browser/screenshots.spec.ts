@@ -6,7 +6,7 @@ import { chat, chatStream, platformOpenAI } from '../fixtures/llm-client.ts';
 import { PHONE } from '../fixtures/screenshots.ts';
 import type { Page } from '@playwright/test';
 
-const ADMIN_PAGES = ['dashboard', 'accounts', 'api-keys', 'users', 'pricing', 'usage', 'live-logs', 'proxy-test', 'audit', 'settings'] as const;
+const ADMIN_PAGES = ['dashboard', 'accounts', 'api-keys', 'users', 'pricing', 'usage', 'live-logs', 'alerts', 'proxy-test', 'audit', 'settings'] as const;
 
 /** Widest element overflow of the document at the current viewport (0 = nothing sticks out). */
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -19,6 +19,9 @@ test('every page, desktop and phone', async ({ page, platform, mock, adminApi, a
   await adminApi.createOpenAIAccount(uniqueName('openai-primary'), mock.url);
   await adminApi.createUser(uniqueName('analyst'), { priceRate: '1.2' });
   const { key } = await adminApi.createApiKey(uniqueName('ci-pipeline'));
+  // An alert channel whose test alert fails (the mock answers 404), so the deliveries list shows an error.
+  const channel = await adminApi.createAlertChannel(uniqueName('ops-slack'), `${mock.url}/services/T000/B000/screenshot`);
+  await adminApi.request('mutation($id: ID!) { sendTestAlert(id: $id) { id } }', { id: channel.id });
   mock.setDefault({ text: 'Screenshot traffic', usage: { input: 30_000, output: 6_000 } });
   const openai = platformOpenAI(platform.baseURL, key);
   await chat(openai, 'gpt-4o', 'one');

@@ -92,7 +92,7 @@ describe.runIf(testRedisUrl())(`daily budget across Redis restarts (control plan
     const statuses: number[] = [];
     for (let i = 0; statuses.at(-1) !== 402; i++) {
       statuses.push(await ask(i));
-      expect(statuses.length).toBeLessThan(10);
+      expect(statuses.length, `statuses so far: ${statuses.join(', ')}`).toBeLessThan(10);
     }
     const admitted = statuses.filter((s) => s === 200).length;
     expect(admitted).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { computeCost, parseRate, type TokenUsage } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import { startTestProxy, toModelPrice, usageReader, type SnapshotSpec, type TestProxy, type UsageReader } from '@relay/testkit';
+import { startTestProxy, toModelPrice, usageReader, type PriceSpec, type SnapshotSpec, type TestProxy, type UsageReader } from '@relay/testkit';
 
 export const KEY = 'sk-relay-e2e-key-0000000000000000000000000';
 export const RATE = '1.5';
@@ -38,9 +38,14 @@ export interface SdkWorld {
 }
 
 /** Mock upstream + proxy (memory hot store) + a usage reader. */
-export async function startSdkWorld(): Promise<SdkWorld> {
+export function startSdkWorld(): Promise<SdkWorld> {
+  return startWorld(sdkSpec);
+}
+
+/** Mock upstream + proxy (memory hot store) over the snapshot `spec` builds for the mock's URL + a usage reader. */
+export async function startWorld(spec: (mockUrl: string) => SnapshotSpec): Promise<SdkWorld> {
   const mock = await startMockUpstream();
-  const proxy = await startTestProxy({ spec: sdkSpec(mock.url) });
+  const proxy = await startTestProxy({ spec: spec(mock.url) });
   const usage = await usageReader(proxy.store);
   return {
     mock, proxy, usage,
@@ -76,4 +81,10 @@ export function useSdkWorld(): SdkWorld {
     get usage() { return world().usage; },
     close: () => world().close(),
   };
+}
+
+/** Rated cost of `usage` at a price given in USD strings (rate 1 unless given). */
+export function costAt(price: PriceSpec, usage: Partial<TokenUsage>, rate = '1'): number {
+  const full: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, ...usage };
+  return computeCost(full, toModelPrice(price), parseRate(rate)).rated.totalCost;
 }

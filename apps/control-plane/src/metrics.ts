@@ -60,7 +60,7 @@ export class ControlPlaneMetrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10], registers: [this.registry],
   });
   /** Login attempts refused by the login throttle; the auth module increments it (`scope`: username or ip). */
-  readonly loginThrottles = new Counter({ name: 'relay_cp_login_throttles_total', help: 'Login attempts refused by the login throttle', labelNames: ['scope'] as const, registers: [this.registry] });
+  readonly loginThrottles = new Counter({ name: 'relay_cp_login_throttles_total', help: 'Login attempts refused by the login throttle (per username and client address)', registers: [this.registry] });
 
   private store: HotStore | null = null;
   private readonly operationNames = new Set<string>();

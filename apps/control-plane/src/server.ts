@@ -20,6 +20,7 @@ import { createGraphqlWebSocket } from './http/websocket.ts';
 import { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { ControlPlaneMetrics } from './metrics.ts';
+import { AlertService } from './modules/alerts/alert.service.ts';
 
 export interface ControlPlaneDeps {
   orm: MikroORM;
@@ -64,6 +65,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
     snapshots: new SnapshotPublisher(orm, store, logger, config.usageTimezone, () => metrics.snapshotPublishFailures.inc()),
     audit: new AuditService(),
     metrics,
+    alerts: new AlertService({ orm, logger }),
   };
   metrics.watch({ store, snapshots: services.snapshots });
   const schema = await buildAppSchema();

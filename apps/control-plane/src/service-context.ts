@@ -7,6 +7,7 @@ import type { ServerSecrets } from './secrets.ts';
 import type { AuditRecord, AuditService } from './modules/audit/audit.service.ts';
 import type { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
 import type { ControlPlaneMetrics } from './metrics.ts';
+import type { AlertService } from './modules/alerts/alert.service.ts';
 import { errors } from './graphql/errors.ts';
 
 export type Role = 'ADMIN' | 'USER';
@@ -43,6 +44,8 @@ export interface AppServices {
   audit: AuditService;
   /** Prometheus metrics of this process (`metrics.loginThrottles` for the auth module). */
   metrics: ControlPlaneMetrics;
+  /** Queues operator alerts (modules/alerts): `alerts.emit(alertEvents.…)`. */
+  alerts: AlertService;
 }
 
 /**

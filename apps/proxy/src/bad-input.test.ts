@@ -42,7 +42,16 @@ const gemini = (method: string, config: string, maxField: string, badEncodingPat
   envelope: (j, status) => expect(j).toEqual({ error: { code: status, message: expect.any(String), status: expect.any(String) } }),
 });
 
+/** OpenAI's Responses API: OpenAI's error envelope; `model` picks passthrough (gpt) or translation (claude). */
+const responses = (model: string): FormatCase => ({
+  ...openaiChat('/v1/responses', model, 'max_output_tokens'),
+  body: (m) => ({ ...(m ? { model: m } : {}), input: 'hi' }),
+  withMax: (v) => ({ model, max_output_tokens: v, input: 'hi' }),
+});
+
 const cases: FormatCase[] = [
+  responses('gpt-4o'),
+  responses('claude-sonnet-4-20250514'),
   openaiChat('/v1/chat/completions', 'gpt-4o', 'max_completion_tokens'),
   {
     format: 'anthropic', path: '/v1/messages', model: 'claude-sonnet-4-20250514',
@@ -107,7 +116,8 @@ describe('bad input per client format', () => {
       { name: 'platform not allowed', status: 403, send: () => post(c.path, c.body(c.model), NO_PLATFORMS) },
       ...[1.5, 1e20, 1e300, 'abc', -5, 0].map((v) => ({ name: `output maximum ${JSON.stringify(v)}`, status: 400, send: () => post(c.path, c.withMax(v), GOOD) })),
       { name: 'malformed percent-encoding in the path', status: 400, send: () => post(c.badEncodingPath, c.body(c.model), GOOD) },
-      { name: 'unknown path', status: 404, send: () => post(c.path.replace(/(messages|completions|generateContent|streamGenerateContent)$/, 'nope').replace(':nope', '/nope'), c.body(c.model), GOOD) },
+      { name: 'previous_response_id across formats', status: 400, skip: c.path !== '/v1/responses' || c.model.startsWith('gpt'), send: () => post(c.path, { ...c.body(c.model), previous_response_id: 'resp_1' }, GOOD) },
+      { name: 'unknown path', status: 404, send: () => post(c.path.replace(/(messages|completions|responses|generateContent|streamGenerateContent)$/, 'nope').replace(':nope', '/nope'), c.body(c.model), GOOD) },
     ];
     function post(path: string, body: unknown, key: string) {
       return fetch(proxy.url + path, { method: 'POST', headers: { 'content-type': 'application/json', ...c.auth(key) }, body: JSON.stringify(body) });

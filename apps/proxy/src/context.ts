@@ -2,7 +2,7 @@ import type { SnapshotKey, SnapshotUser, WireFormat } from '@relay/core';
 import type { Endpoint, RequestLimits } from '@relay/upstreams';
 import type { SnapshotIndex } from './snapshot/snapshot-index.ts';
 
-export type { Endpoint };
+export { EMBEDDING_ENDPOINTS, INPUT_ONLY_ENDPOINTS, type Endpoint } from '@relay/upstreams';
 
 /** Per-request state carried through the middleware chain (Koa `ctx.state`). */
 export interface ProxyState {
@@ -18,6 +18,8 @@ export interface ProxyState {
   /** The model the client asked for (body.model, or the Gemini path). */
   model: string;
   stream: boolean;
+  /** Gemini streamGenerateContent without `alt=sse`: the answer is one JSON array, streamed element by element. */
+  jsonArrayStream?: boolean;
   /** The request's limits, read once (limits/request-limits.ts) for admission, translation and passthrough. */
   limits: RequestLimits;
   index: SnapshotIndex;

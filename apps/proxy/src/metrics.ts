@@ -1,9 +1,16 @@
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+/**
+ * Distinct values the `account` label takes; errors of further accounts are counted under "other".
+ * Each value is a time series kept for the life of the process, so the set must not grow without end.
+ */
+export const MAX_ACCOUNT_LABELS = 1000;
+
 /** The proxy's Prometheus metrics, on a registry of its own (never the global default). */
 export class ProxyMetrics {
   readonly registry = new Registry();
+  private readonly accountLabels = new Set<string>();
   readonly requests = new Counter({ name: 'relay_proxy_requests_total', help: 'Requests by client format and status class', labelNames: ['format', 'status_class'] as const, registers: [this.registry] });
   readonly tokens = new Counter({ name: 'relay_proxy_tokens_total', help: 'Tokens billed by kind', labelNames: ['kind'] as const, registers: [this.registry] });
   readonly cost = new Counter({ name: 'relay_proxy_cost_micro_usd_total', help: 'Rated cost billed, micro-USD', registers: [this.registry] });
@@ -12,6 +19,8 @@ export class ProxyMetrics {
   readonly upstreamErrors = new Counter({ name: 'relay_proxy_upstream_errors_total', help: 'Failed upstream attempts', labelNames: ['platform', 'account'] as const, registers: [this.registry] });
   readonly activeStreams = new Gauge({ name: 'relay_proxy_active_streams', help: 'Streams being relayed now', registers: [this.registry] });
   readonly accountCooldowns = new Gauge({ name: 'relay_proxy_account_cooldowns', help: 'Accounts cooling down now', registers: [this.registry] });
+  /** 1 while the usage stream is at USAGE_STREAM_MAX_BYTES: the ingester is behind and the oldest events are being dropped. */
+  readonly usageStreamFull = new Gauge({ name: 'relay_proxy_usage_stream_full', help: 'Whether the usage stream is at its size cap (1) or not (0)', registers: [this.registry] });
   /**
    * Event-loop stalls (perf_hooks histogram, 10 ms resolution, reset at every scrape): a stall
    * delays every stream this proxy relays by as much, so it is the first thing to check when
@@ -47,6 +56,14 @@ export class ProxyMetrics {
     this.loopDelayMax.set(h.count > 0 ? Math.max(0, h.max / 1e9 - 0.01) : 0);
     this.loopDelayP99.set(h.count > 0 ? Math.max(0, h.percentile(99) / 1e9 - 0.01) : 0);
     h.reset();
+  }
+
+  /** The `account` label for an account id: its own for the first MAX_ACCOUNT_LABELS accounts seen, then "other". */
+  accountLabel(accountId: string): string {
+    if (this.accountLabels.has(accountId)) return accountId;
+    if (this.accountLabels.size >= MAX_ACCOUNT_LABELS) return 'other';
+    this.accountLabels.add(accountId);
+    return accountId;
   }
 
   /** Stops the event-loop sampler and the GC observer (tests that create many proxies). */

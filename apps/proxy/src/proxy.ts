@@ -49,6 +49,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     probeTimeoutMs: config.totalTimeoutMs + 30_000,
   });
   snapshots.onChange((index) => void health.syncFromStore(index));
+  const metrics = new ProxyMetrics();
   const runtime: ProxyRuntime = {
     config,
     store,
@@ -57,9 +58,11 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     health,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
     dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
-    publisher: new UsagePublisher(store, { spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir }, logger),
+    publisher: new UsagePublisher(store, {
+      spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir, streamMaxBytes: config.usageStreamMaxBytes, streamFullGauge: metrics.usageStreamFull,
+    }, logger),
     inflight: new InflightRegistry(store, logger),
-    metrics: new ProxyMetrics(),
+    metrics,
     translation,
   };
   await health.start();

@@ -171,6 +171,36 @@ export const CONFIG_VARIABLES = [
     planes: { 'control-plane': { default: 'false' }, proxy: { default: 'false' } },
   }),
   variable({
+    name: 'ALERT_MAX_ATTEMPTS', key: 'alertMaxAttempts', type: 'integer 1–100', parse: parse.integer({ min: 1, max: 100 }),
+    description: 'Sends of one alert to one channel before its delivery is marked failed.',
+    planes: { 'control-plane': { default: '5' } },
+  }),
+  variable({
+    name: 'ALERT_RETRY_BASE_MS', key: 'alertRetryBaseMs', type: 'integer 10–3600000', parse: parse.integer({ min: 10, max: 3_600_000 }),
+    description: 'Wait after the first failed alert send; it doubles after each further failure (1 s, 2 s, 4 s, 8 s with the defaults).',
+    planes: { 'control-plane': { default: '1000' } },
+  }),
+  variable({
+    name: 'ALERT_POLL_MS', key: 'alertPollMs', type: 'integer 50–3600000', parse: parse.integer({ min: 50, max: 3_600_000 }),
+    description: 'How often each control plane looks for queued alerts (alerts queued in the same process are sent at once).',
+    planes: { 'control-plane': { default: '5000' } },
+  }),
+  variable({
+    name: 'ALERT_TIMEOUT_MS', key: 'alertTimeoutMs', type: 'integer 100–120000', parse: parse.integer({ min: 100, max: 120_000 }),
+    description: 'Longest wait for an alert channel to answer one send.',
+    planes: { 'control-plane': { default: '10000' } },
+  }),
+  variable({
+    name: 'INGESTER_LAG_ALERT_ENTRIES', key: 'ingesterLagAlertEntries', type: 'integer 0–100000000', parse: parse.integer({ min: 0, max: 100_000_000 }),
+    description: 'Usage events waiting unacknowledged in the stream above which the ingester counts as lagging (0 = no ingester.lagging alerts).',
+    planes: { 'control-plane': { default: '1000' } },
+  }),
+  variable({
+    name: 'INGESTER_LAG_ALERT_SECONDS', key: 'ingesterLagAlertSeconds', type: 'integer 1–86400', parse: parse.integer({ min: 1, max: 86_400 }),
+    description: 'How long the usage ingester must lag before an ingester.lagging alert is sent (at most one an hour).',
+    planes: { 'control-plane': { default: '60' } },
+  }),
+  variable({
     name: 'CLAUDE_OAUTH_AUTHORIZE_URL', key: 'claudeOAuthAuthorizeUrl', type: 'URL', parse: parse.url(['https', 'http']),
     description: 'Claude OAuth authorize endpoint.',
     planes: { 'control-plane': { default: 'https://claude.ai/oauth/authorize' } },
@@ -229,6 +259,11 @@ export const CONFIG_VARIABLES = [
     name: 'USAGE_SPOOL_MAX', key: 'spoolMaxEvents', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
     description: 'Most usage events kept locally while the hot store is unreachable.',
     planes: { proxy: { default: '100000' } },
+  }),
+  variable({
+    name: 'USAGE_STREAM_MAX_BYTES', key: 'usageStreamMaxBytes', type: 'integer ≥ 1048576', parse: parse.integer({ min: 1024 * 1024 }),
+    description: 'Safety cap of the usage stream in the hot store (256 MiB). Ingested events leave the stream at once; at the cap (the ingester is not keeping up) the oldest events are dropped, logged and shown by relay_proxy_usage_stream_full.',
+    planes: { proxy: { default: '268435456' } },
   }),
   variable({
     name: 'SNAPSHOT_POLL_MS', key: 'snapshotPollMs', type: 'integer ≥ 50', parse: parse.integer({ min: 50 }),

@@ -22,19 +22,39 @@ export const MICRO_PER_USD = 1_000_000;
 export const RATE_ONE = 10_000 as RateBp;
 export const ZERO = 0 as MicroUsd;
 
-/** Per-million-token prices in micro-USD. */
-export interface ModelPrice {
+/** The per-million-token prices of one band of prompt sizes, in micro-USD. */
+export interface PriceBand {
   input: MicroUsd;
   output: MicroUsd;
+  /** Cache write with the default (5-minute) lifetime. */
   cacheWrite: MicroUsd;
   cacheRead: MicroUsd;
+  /** Cache write with the 1-hour lifetime (Anthropic `ttl: "1h"`); absent = `cacheWrite`. */
+  cacheWrite1h?: MicroUsd;
+}
+
+/**
+ * Prices of a request whose prompt (input + cache write + cache read tokens) is larger than
+ * `aboveInputTokens`: every token of such a request, output included, is billed at these prices
+ * (Anthropic's and Gemini's long-context pricing, OpenAI's above 272k).
+ */
+export interface PriceTier extends PriceBand {
+  aboveInputTokens: number;
+}
+
+/** Per-million-token prices in micro-USD, with an optional long-context tier. */
+export interface ModelPrice extends PriceBand {
+  tier?: PriceTier;
 }
 
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Every cache-write token, of either lifetime. */
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /** The part of `cacheCreationInputTokens` written with the 1-hour lifetime (absent = none). */
+  cacheCreation1hInputTokens?: number;
 }
 
 export interface CostBreakdown {
@@ -103,6 +123,24 @@ export function usdToMicro(usd: string): MicroUsd {
   return toSafe(m[1] ? -v : v);
 }
 
+const DECIMAL_RE = /^(\d+)(?:\.(\d+))?(?:e([+-]?\d+))?$/i;
+/**
+ * Converts a catalog price — a non-negative decimal number or string in USD, such as 0.075, 3.75 or
+ * 1.875e-5 — to micro-USD exactly, through its decimal digits (`String(n)` is the shortest text that
+ * reads back as the same number, so 0.3 is "0.3", never 0.29999…). A value finer than a micro-dollar
+ * is rounded half-up once, here. Throws RangeError on anything that is not such a number.
+ */
+export function decimalUsdToMicro(usd: number | string): MicroUsd {
+  const m = DECIMAL_RE.exec(String(usd).trim());
+  if (!m) throw new RangeError(`not a non-negative decimal USD amount: ${JSON.stringify(usd)}`);
+  const digits = m[1] + (m[2] ?? '');
+  // The value is digits × 10^scale; micro-USD multiplies by 10^6.
+  const scale = 6 - (m[2] ?? '').length + Number(m[3] ?? 0);
+  const n = BigInt(digits);
+  if (scale >= 0) return toSafe(n * 10n ** BigInt(scale));
+  return toSafe(divRoundHalfUp(n, 10n ** BigInt(-scale)));
+}
+
 /** Formats micro-USD as a decimal USD string with exactly six decimals: 1500 → "0.001500". */
 export function microToUsd(x: MicroUsd | number): string {
   const v = safeInt(x);
@@ -136,17 +174,51 @@ export function applyRate(amount: MicroUsd, rate: RateBp): MicroUsd {
   return toSafe(divRoundHalfUp(safeInt(amount) * safeInt(rate), 10_000n));
 }
 
+/** The prices a request with this many prompt tokens pays: the tier's once the prompt is above its threshold. */
+export function priceBand(price: ModelPrice, promptTokens: number): PriceBand {
+  return price.tier && promptTokens > price.tier.aboveInputTokens ? price.tier : price;
+}
+
+/**
+ * The dearest of two prices, component by component (the lower tier threshold, each tier price
+ * at least the base it replaces): an estimate made with it covers a request billed at either.
+ */
+export function dearestPrice(a: ModelPrice, b: ModelPrice): ModelPrice {
+  const band = (x: PriceBand, y: PriceBand): PriceBand => {
+    const out: PriceBand = {
+      input: Math.max(x.input, y.input) as MicroUsd,
+      output: Math.max(x.output, y.output) as MicroUsd,
+      cacheWrite: Math.max(x.cacheWrite, y.cacheWrite) as MicroUsd,
+      cacheRead: Math.max(x.cacheRead, y.cacheRead) as MicroUsd,
+    };
+    if (x.cacheWrite1h !== undefined || y.cacheWrite1h !== undefined) {
+      out.cacheWrite1h = Math.max(x.cacheWrite1h ?? x.cacheWrite, y.cacheWrite1h ?? y.cacheWrite) as MicroUsd;
+    }
+    return out;
+  };
+  const base = band(a, b);
+  if (!a.tier && !b.tier) return base;
+  const tierA = a.tier ?? { ...a, aboveInputTokens: Infinity };
+  const tierB = b.tier ?? { ...b, aboveInputTokens: Infinity };
+  const tier = { ...band(base, band(tierA, tierB)), aboveInputTokens: Math.min(tierA.aboveInputTokens, tierB.aboveInputTokens) };
+  return { ...base, tier };
+}
+
 /**
  * Base and rated cost of one request. Each component is rounded once; totals are sums of the
  * rounded components, so `inputCost + outputCost === totalCost` always holds, for base and rated.
  */
 export function computeCost(usage: TokenUsage, price: ModelPrice, rate: RateBp): RatedCost {
+  const written = toTokenCount(usage.cacheCreationInputTokens);
+  const written1h = Math.min(written, toTokenCount(usage.cacheCreation1hInputTokens ?? 0));
+  const band = priceBand(price, toTokenCount(usage.inputTokens) + written + toTokenCount(usage.cacheReadInputTokens));
   const inputCost = addMicro(
-    tokenCost(usage.inputTokens, price.input),
-    tokenCost(usage.cacheCreationInputTokens, price.cacheWrite),
-    tokenCost(usage.cacheReadInputTokens, price.cacheRead),
+    tokenCost(usage.inputTokens, band.input),
+    tokenCost(written - written1h, band.cacheWrite),
+    tokenCost(written1h, band.cacheWrite1h ?? band.cacheWrite),
+    tokenCost(usage.cacheReadInputTokens, band.cacheRead),
   );
-  const outputCost = tokenCost(usage.outputTokens, price.output);
+  const outputCost = tokenCost(usage.outputTokens, band.output);
   const base = { inputCost, outputCost, totalCost: addMicro(inputCost, outputCost) };
   const rIn = applyRate(inputCost, rate);
   const rOut = applyRate(outputCost, rate);
@@ -155,6 +227,7 @@ export function computeCost(usage: TokenUsage, price: ModelPrice, rate: RateBp):
 
 /** Upper-bound estimate used to reserve budget before a call (settled to the real cost after). */
 export function estimateCost(promptTokens: number, maxOutputTokens: number, price: ModelPrice, rate: RateBp): MicroUsd {
-  const base = addMicro(tokenCost(promptTokens, price.input), tokenCost(maxOutputTokens, price.output));
+  const band = priceBand(price, toTokenCount(promptTokens));
+  const base = addMicro(tokenCost(promptTokens, band.input), tokenCost(maxOutputTokens, band.output));
   return applyRate(base, rate);
 }

@@ -1,62 +1,65 @@
 import type { Platform } from './platforms.ts';
 
-/** One seed row: USD per million tokens as decimal strings (parse with `usdToMicro`). */
-export interface ModelPriceSeed {
+/**
+ * A price the bundled catalog (@pydantic/genai-prices) does not have, in USD per million tokens as
+ * decimal strings; `source` says where the figures were read. Seeded and synced like catalog prices.
+ */
+export interface SupplementPrice {
   model: string;
-  /** null = the price applies on every platform serving the model. */
-  platform: Platform | null;
   input: string;
   output: string;
   cacheWrite: string;
   cacheRead: string;
-  /** The model's largest possible output in tokens (what a request without a maximum may produce). */
-  maxOutput: number;
-}
-
-// Claude 3.7 Sonnet's figure is its output-128k beta (a passthrough client may send the header).
-// Claude: cache write (5-minute TTL) = 1.25 × input, cache read = 0.1 × input.
-function claude(models: string[], input: string, output: string, cacheWrite: string, cacheRead: string, maxOutput: number): ModelPriceSeed[] {
-  return models.map((model) => ({ model, platform: null, input, output, cacheWrite, cacheRead, maxOutput }));
-}
-
-// OpenAI bills no cache write surcharge (written tokens cost plain input); cached input per list.
-function openai(model: string, input: string, output: string, cachedInput: string, maxOutput: number): ModelPriceSeed {
-  return { model, platform: null, input, output, cacheWrite: input, cacheRead: cachedInput, maxOutput };
-}
-
-// Gemini: creating a context cache bills its tokens as input; reads at the context-caching price.
-// Prices are the ≤200k-token prompt tier.
-function gemini(model: string, input: string, output: string, cachedInput: string, maxOutput: number): ModelPriceSeed {
-  return { model, platform: null, input, output, cacheWrite: input, cacheRead: cachedInput, maxOutput };
+  source: string;
 }
 
 /**
- * Public list prices (standard tier, USD per million tokens) of the models people use, seeded
- * into `model_prices` on first start. Admins edit them afterwards; these are only the starting
- * point. Dated ids and their moving aliases are both listed because clients send either.
- * Sources: anthropic.com/pricing, openai.com/api/pricing, ai.google.dev/gemini-api/docs/pricing.
+ * Names clients send that the catalog prices by pattern (dated ids, `-latest` aliases, the default
+ * models of Claude Code, Gemini CLI and Codex) but does not list by name. Each is priced as the
+ * catalog model its matcher picks, so it gets a row of its own: the proxy looks prices up by exact name.
  */
-export const DEFAULT_MODEL_PRICES: ModelPriceSeed[] = [
-  ...claude(['claude-opus-4-5-20251101', 'claude-opus-4-5'], '5', '25', '6.25', '0.5', 64_000),
-  ...claude(['claude-opus-4-1-20250805', 'claude-opus-4-1', 'claude-opus-4-20250514', 'claude-opus-4-0'], '15', '75', '18.75', '1.5', 32_000),
-  ...claude(['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5', 'claude-sonnet-4-20250514', 'claude-sonnet-4-0'], '3', '15', '3.75', '0.3', 64_000),
-  ...claude(['claude-3-7-sonnet-20250219', 'claude-3-7-sonnet-latest'], '3', '15', '3.75', '0.3', 128_000),
-  ...claude(['claude-haiku-4-5-20251001', 'claude-haiku-4-5'], '1', '5', '1.25', '0.1', 64_000),
-  ...claude(['claude-3-5-haiku-20241022', 'claude-3-5-haiku-latest'], '0.8', '4', '1', '0.08', 8_192),
-  openai('gpt-5', '1.25', '10', '0.125', 128_000),
-  openai('gpt-5-mini', '0.25', '2', '0.025', 128_000),
-  openai('gpt-4.1', '2', '8', '0.5', 32_768),
-  openai('gpt-4.1-mini', '0.4', '1.6', '0.1', 32_768),
-  openai('gpt-4.1-nano', '0.1', '0.4', '0.025', 32_768),
-  openai('gpt-4o', '2.5', '10', '1.25', 16_384),
-  openai('gpt-4o-mini', '0.15', '0.6', '0.075', 16_384),
-  openai('o3', '2', '8', '0.5', 100_000),
-  openai('o4-mini', '1.1', '4.4', '0.275', 100_000),
-  gemini('gemini-2.5-pro', '1.25', '10', '0.125', 65_536),
-  gemini('gemini-2.5-flash', '0.3', '2.5', '0.03', 65_536),
-  gemini('gemini-2.5-flash-lite', '0.1', '0.4', '0.01', 65_536),
-  gemini('gemini-2.0-flash', '0.1', '0.4', '0.025', 8_192),
+export const CATALOG_ALIASES: readonly string[] = [
+  // Claude Code 2.1: default `claude-opus-4-8`, `--model sonnet` → claude-sonnet-5, `haiku` → claude-haiku-4-5-20251001.
+  'claude-opus-4-8', 'claude-sonnet-5', 'claude-haiku-4-5-20251001',
+  'claude-opus-4-5-20251101', 'claude-opus-4-1-20250805', 'claude-opus-4-20250514', 'claude-sonnet-4-5-20250929',
+  'claude-sonnet-4-20250514', 'claude-3-7-sonnet-20250219', 'claude-3-5-haiku-20241022',
+  // Gemini CLI 0.61: gemini-3.1-pro-preview, gemini-3.5-flash-lite (routing), gemini-3.8-flash.
+  'gemini-3.1-pro-preview', 'gemini-3.5-flash-lite', 'gemini-3.8-flash',
+  // Codex 0.171 with an API-key provider: gpt-5.5 (also listed by the catalog under its own name).
+  'gpt-5.5', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o-mini', 'o4-mini',
 ];
+
+/**
+ * Prices of models the catalog lacks. Empty while catalog 0.1.8 covers every model above; an entry
+ * here must name where its figures come from (a provider's pricing page and the date read).
+ */
+export const PRICE_SUPPLEMENT: readonly SupplementPrice[] = [];
+
+/**
+ * The largest output in tokens of the models whose figure we know (the catalog has context windows,
+ * not output limits). Claude 3.7 Sonnet's figure is its output-128k beta (a passthrough client may send the header).
+ */
+export const MODEL_MAX_OUTPUT: Readonly<Record<string, number>> = {
+  ...Object.fromEntries(['claude-opus-4-5-20251101', 'claude-opus-4-5'].map((m) => [m, 64_000])),
+  ...Object.fromEntries(['claude-opus-4-1-20250805', 'claude-opus-4-1', 'claude-opus-4-20250514', 'claude-opus-4-0'].map((m) => [m, 32_000])),
+  ...Object.fromEntries(['claude-sonnet-4-5-20250929', 'claude-sonnet-4-5', 'claude-sonnet-4-20250514', 'claude-sonnet-4-0'].map((m) => [m, 64_000])),
+  ...Object.fromEntries(['claude-3-7-sonnet-20250219', 'claude-3-7-sonnet-latest'].map((m) => [m, 128_000])),
+  ...Object.fromEntries(['claude-haiku-4-5-20251001', 'claude-haiku-4-5'].map((m) => [m, 64_000])),
+  ...Object.fromEntries(['claude-3-5-haiku-20241022', 'claude-3-5-haiku-latest'].map((m) => [m, 8_192])),
+  'gpt-5': 128_000,
+  'gpt-5-mini': 128_000,
+  'gpt-4.1': 32_768,
+  'gpt-4.1-mini': 32_768,
+  'gpt-4.1-nano': 32_768,
+  'gpt-4o': 16_384,
+  'gpt-4o-mini': 16_384,
+  o3: 100_000,
+  'o4-mini': 100_000,
+  'gemini-2.5-pro': 65_536,
+  'gemini-2.5-flash': 65_536,
+  'gemini-2.5-flash-lite': 65_536,
+  'gemini-2.0-flash': 8_192,
+};
 
 /**
  * Largest output of a model nobody listed, per serving platform: the largest output any current
@@ -73,10 +76,10 @@ export const FALLBACK_MAX_OUTPUT_TOKENS: Readonly<Record<Platform, number>> = {
   gemini: 65_536,
 };
 
-const SEED_MAX_OUTPUT = new Map(DEFAULT_MODEL_PRICES.map((p) => [p.model, p.maxOutput]));
+const SEED_MAX_OUTPUT = new Map(Object.entries(MODEL_MAX_OUTPUT));
 
 /**
- * The maximum output of a model as the catalog knows it, else the fallback of its platform (of
+ * The maximum output of a model as `MODEL_MAX_OUTPUT` knows it, else the fallback of its platform (of
  * every platform when the price applies to any).
  */
 export function maxOutputTokensOf(model: string, platform: Platform | null): number {

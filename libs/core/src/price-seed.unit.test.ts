@@ -1,35 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { usdToMicro } from './money.ts';
-import { modelFamily } from './platforms.ts';
-import { DEFAULT_MODEL_PRICES } from './price-seed.ts';
+import { CATALOG_ALIASES, FALLBACK_MAX_OUTPUT_TOKENS, MODEL_MAX_OUTPUT, maxOutputTokensOf, PRICE_SUPPLEMENT } from './price-seed.ts';
 
-describe('DEFAULT_MODEL_PRICES', () => {
-  it('prices the models people use, each once', () => {
-    const models = DEFAULT_MODEL_PRICES.map((p) => p.model);
-    for (const m of [
-      'claude-sonnet-4-20250514', 'claude-opus-4-20250514', 'claude-3-5-haiku-20241022', 'claude-3-7-sonnet-20250219',
-      'claude-sonnet-4-5-20250929', 'claude-opus-4-1-20250805', 'claude-haiku-4-5-20251001',
-      'gpt-4o', 'gpt-4o-mini', 'gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'o3', 'o4-mini', 'gpt-5', 'gpt-5-mini',
-      'gemini-2.5-pro', 'gemini-2.5-flash', 'gemini-2.0-flash', 'gemini-2.5-flash-lite',
-    ]) {
-      expect(models).toContain(m);
-    }
-    expect(new Set(models).size).toBe(models.length);
+describe('price seed: names and output limits', () => {
+  it('keeps the known maximum output of the models people use', () => {
+    expect(maxOutputTokensOf('claude-sonnet-4-20250514', null)).toBe(64_000);
+    expect(maxOutputTokensOf('claude-3-7-sonnet-20250219', null)).toBe(128_000);
+    expect(maxOutputTokensOf('claude-3-5-haiku-20241022', 'claude-console')).toBe(8_192);
+    expect(maxOutputTokensOf('gpt-4o', null)).toBe(16_384);
+    expect(maxOutputTokensOf('gemini-2.0-flash', 'gemini')).toBe(8_192);
+    for (const v of Object.values(MODEL_MAX_OUTPUT)) expect(Number.isSafeInteger(v) && v > 0).toBe(true);
   });
 
-  it('holds exact USD amounts, with Claude cache write at 1.25× and cache read at 0.1× input', () => {
-    for (const p of DEFAULT_MODEL_PRICES) {
-      const input = usdToMicro(p.input);
-      const [output, write, read] = [usdToMicro(p.output), usdToMicro(p.cacheWrite), usdToMicro(p.cacheRead)];
-      expect(input).toBeGreaterThan(0);
-      expect(output).toBeGreaterThan(0);
-      expect(read).toBeLessThan(input);
-      if (modelFamily(p.model) === 'anthropic') {
-        expect(write * 4, p.model).toBe(input * 5);
-        expect(read * 10, p.model).toBe(input);
-      } else {
-        expect(write, p.model).toBe(input);
-      }
+  it('falls back to the platform figure for a model it does not know', () => {
+    expect(maxOutputTokensOf('gemini-3.8-flash', 'gemini')).toBe(FALLBACK_MAX_OUTPUT_TOKENS.gemini);
+    expect(maxOutputTokensOf('claude-opus-4-8', null)).toBe(128_000);
+  });
+
+  it('lists the default models of the three agent CLIs for the catalog, and every supplement names its source', () => {
+    for (const m of ['claude-opus-4-8', 'claude-sonnet-5', 'gemini-3.1-pro-preview', 'gemini-3.5-flash-lite', 'gemini-3.8-flash', 'gpt-5.5']) {
+      expect(CATALOG_ALIASES).toContain(m);
     }
+    for (const s of PRICE_SUPPLEMENT) expect(s.source.length, s.model).toBeGreaterThan(10);
   });
 });

@@ -38,6 +38,8 @@ export interface UsageEvent {
   outputTokens: number;
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /** The part of `cacheCreationInputTokens` cached for 1 hour (billed at `price.cacheWrite1h`); absent = none. */
+  cacheCreation1hInputTokens?: number;
   price: ModelPrice;
   priceRate: RateBp;
   baseInputCost: MicroUsd;

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { DEFAULT_MODEL_PRICES } from '@relay/core';
 import { testDatabaseUrl, uniqueSuffix } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -21,6 +20,7 @@ import {
 import { createOrm, isMysql, upgradeSchema, type RelayOrm } from './orm.ts';
 import { createScratchDatabase, type ScratchDatabase } from './scratch-database.ts';
 import { seedModelPrices } from './seed.ts';
+import { catalogModelPrices } from './price-catalog.ts';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER; // 9007199254740991
 const rootUrl = testDatabaseUrl();
@@ -200,18 +200,27 @@ function dbSuite(kind: 'sqlite' | 'mysql'): void {
     it('seeds the default model prices once', async () => {
       const em = orm.em.fork();
       await em.nativeDelete(ModelPrice, {});
-      expect(await seedModelPrices(orm.em.fork())).toBe(DEFAULT_MODEL_PRICES.length);
+      const catalogSize = catalogModelPrices().length;
+      expect(catalogSize).toBeGreaterThan(200);
+      expect(await seedModelPrices(orm.em.fork())).toBe(catalogSize);
       const read = orm.em.fork();
-      expect(await read.count(ModelPrice, {})).toBe(DEFAULT_MODEL_PRICES.length);
+      expect(await read.count(ModelPrice, {})).toBe(catalogSize);
+      expect(await read.count(ModelPrice, { source: 'MANUAL' })).toBe(0);
       expect(await read.findOneOrFail(ModelPrice, { model: 'claude-sonnet-4-20250514' })).toMatchObject({
         platform: null,
         input: 3_000_000,
         output: 15_000_000,
         cacheWrite: 3_750_000,
         cacheRead: 300_000,
+        cacheWrite1h: 6_000_000,
+        source: 'CATALOG',
+      });
+      // A long-context tier survives the round trip through the database.
+      expect(await read.findOneOrFail(ModelPrice, { model: 'gemini-3.1-pro-preview' })).toMatchObject({
+        input: 2_000_000, output: 12_000_000, tierAboveInputTokens: 200_000, tierInput: 4_000_000, tierOutput: 18_000_000, tierCacheRead: 400_000,
       });
       expect(await seedModelPrices(orm.em.fork())).toBe(0);
-      expect(await orm.em.fork().count(ModelPrice, {})).toBe(DEFAULT_MODEL_PRICES.length);
+      expect(await orm.em.fork().count(ModelPrice, {})).toBe(catalogSize);
     });
   });
 }

@@ -418,6 +418,59 @@ function conformance(adapterFactory: () => Adapter): void {
       expect(Date.now() - startedAt).toBeLessThan(2_000);
     });
 
+    it('trimAcknowledged removes what the group acknowledged, never a pending or unread entry', async () => {
+      await store.ensureGroup(stream, USAGE_GROUP);
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) ids.push(await store.streamAdd(stream, `e${i}`));
+      expect(await store.readGroup(stream, USAGE_GROUP, 'c1', 3, 0)).toHaveLength(3);
+
+      // e1 acknowledged but e0 still pending: the oldest pending entry holds everything after it.
+      await store.ack(stream, USAGE_GROUP, [ids[1]]);
+      expect(await store.trimAcknowledged(stream)).toBe(0);
+      expect(await store.streamLength(stream)).toBe(5);
+
+      await store.ack(stream, USAGE_GROUP, [ids[0]]);
+      expect(await store.trimAcknowledged(stream)).toBe(2);
+      expect(await store.streamLength(stream)).toBe(3);
+      // e2 is still pending: a crashed consumer's entry can still be claimed after the trim.
+      expect(await store.claimStale(stream, USAGE_GROUP, 'c2', 0, 10)).toEqual([{ id: ids[2], payload: 'e2', deliveries: 2 }]);
+
+      await store.ack(stream, USAGE_GROUP, [ids[2]]);
+      expect(await store.trimAcknowledged(stream)).toBe(1);
+      // e3 and e4 were never read: they stay, and the group still gets them.
+      expect((await store.readGroup(stream, USAGE_GROUP, 'c1', 10, 0)).map((e) => e.payload)).toEqual(['e3', 'e4']);
+      await store.ack(stream, USAGE_GROUP, [ids[3], ids[4]]);
+      expect(await store.trimAcknowledged(stream)).toBe(2);
+      expect(await store.streamLength(stream)).toBe(0);
+      expect(await store.pendingCount(stream, USAGE_GROUP)).toBe(0);
+    });
+
+    it('trimAcknowledged keeps what another consumer group has not acknowledged', async () => {
+      const otherGroup = 'audit-copy';
+      await store.ensureGroup(stream, USAGE_GROUP);
+      await store.ensureGroup(stream, otherGroup);
+      const ids: string[] = [];
+      for (let i = 0; i < 4; i++) ids.push(await store.streamAdd(stream, `e${i}`));
+      await store.readGroup(stream, USAGE_GROUP, 'c1', 10, 0);
+      await store.ack(stream, USAGE_GROUP, ids);
+      // The other group has read nothing yet: nothing may go.
+      expect(await store.trimAcknowledged(stream)).toBe(0);
+
+      await store.readGroup(stream, otherGroup, 'x', 2, 0);
+      await store.ack(stream, otherGroup, [ids[0]]);
+      expect(await store.trimAcknowledged(stream)).toBe(1);
+      expect((await store.readGroup(stream, otherGroup, 'x', 10, 0)).map((e) => e.payload)).toEqual(['e2', 'e3']);
+      expect(await store.claimStale(stream, otherGroup, 'y', 0, 10)).toHaveLength(3);
+    });
+
+    it('trimAcknowledged leaves a stream without consumer groups alone', async () => {
+      await store.streamAdd(hotKeys.proxyEventStream, 'no-reader-yet');
+      expect(await store.trimAcknowledged(hotKeys.proxyEventStream)).toBe(0);
+      expect(await store.streamLength(hotKeys.proxyEventStream)).toBe(1);
+      expect(await store.trimAcknowledged('missing-stream')).toBe(0);
+      expect(await store.streamLength('missing-stream')).toBe(0);
+    });
+
     it('a blocking readGroup with nothing to read returns empty after blockMs', async () => {
       await store.ensureGroup(stream, USAGE_GROUP);
       const startedAt = Date.now();

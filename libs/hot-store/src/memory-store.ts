@@ -239,6 +239,16 @@ export class MemoryHotStore implements HotStore {
     return this.streams.pendingCount(stream, group);
   }
 
+  async streamLength(stream: string): Promise<number> {
+    this.assertOpen();
+    return this.streams.length(stream);
+  }
+
+  async trimAcknowledged(stream: string): Promise<number> {
+    this.assertOpen();
+    return this.streams.trimAcknowledged(stream);
+  }
+
   async publish(channel: string, message: string): Promise<void> {
     this.assertOpen();
     // Delivered on a later turn, as from Redis: publishers never run subscriber code inline.

@@ -1,5 +1,11 @@
 import type { StreamEntry } from './port.ts';
 
+/** `ms-seq` as numbers, the sequence moved by `seqOffset` (-1: the position just before the id). */
+function parseId(id: string, seqOffset: number): [number, number] {
+  const dash = id.indexOf('-');
+  return [Number(id.slice(0, dash)), Number(id.slice(dash + 1)) + seqOffset];
+}
+
 /** An id `ms-seq`, kept parsed so entries compare without string juggling. */
 interface StoredEntry {
   id: string;
@@ -115,6 +121,26 @@ export class MemoryStreams {
     return claimed;
   }
 
+  length(name: string): number {
+    return this.streams.get(name)?.entries.length ?? 0;
+  }
+
+  /** Drops entries below every group's bound: its oldest pending entry, or past its last delivered one. */
+  trimAcknowledged(name: string): number {
+    const stream = this.streams.get(name);
+    if (!stream || stream.groups.size === 0) return 0;
+    let keepFrom = stream.entries.length;
+    for (const group of stream.groups.values()) {
+      const oldestPending = group.pending.keys().next();
+      const bound = oldestPending.done
+        ? this.firstAfter(stream, group.lastMs, group.lastSeq)
+        : this.firstAfter(stream, ...parseId(oldestPending.value, -1));
+      keepFrom = Math.min(keepFrom, bound);
+    }
+    if (keepFrom > 0) stream.entries.splice(0, keepFrom);
+    return keepFrom;
+  }
+
   pendingCount(name: string, groupName: string): number {
     return this.group(name, groupName).group.pending.size;
   }
@@ -150,8 +176,7 @@ export class MemoryStreams {
   }
 
   private find(stream: Stream, id: string): StoredEntry | undefined {
-    const [ms, seq] = id.split('-').map(Number);
-    const index = this.firstAfter(stream, ms, seq - 1);
+    const index = this.firstAfter(stream, ...parseId(id, -1));
     const entry = stream.entries[index];
     return entry && entry.id === id ? entry : undefined;
   }

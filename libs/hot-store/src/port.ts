@@ -148,6 +148,14 @@ export interface HotStore {
   claimStale(stream: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<StreamEntry[]>;
   /** Entries delivered but not yet acknowledged, across the group. */
   pendingCount(stream: string, group: string): Promise<number>;
+  /** Entries in the stream, acknowledged or not (0 when it does not exist). */
+  streamLength(stream: string): Promise<number>;
+  /**
+   * Removes the entries every consumer group of the stream is done with: for each group, those
+   * older than its oldest pending entry and already delivered to it; an entry some group has not
+   * read or not acknowledged stays. A stream without groups is left alone. Returns how many went.
+   */
+  trimAcknowledged(stream: string): Promise<number>;
 
   publish(channel: string, message: string): Promise<void>;
   /**

@@ -197,3 +197,36 @@ redis.call('SET', KEYS[1], ARGV[2])
 redis.call('SET', KEYS[2], ARGV[1])
 return 1
 `;
+
+/**
+ * relayTrimAcknowledged: KEYS[1] = stream. Trims (XTRIM MINID, exact) what every consumer group is
+ * done with: each group's bound is its oldest pending entry (XPENDING summary), or the id just past
+ * its last-delivered-id when nothing is pending (XINFO GROUPS); the stream keeps everything from the
+ * lowest bound on. No groups (or no stream): nothing is trimmed. Returns how many entries went.
+ */
+export const TRIM_ACKNOWLEDGED_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local groups = redis.call('XINFO', 'GROUPS', KEYS[1])
+if #groups == 0 then return 0 end
+local minMs, minSeq = nil, nil
+for _, g in ipairs(groups) do
+  local name, pending, last
+  for i = 1, #g, 2 do
+    if g[i] == 'name' then name = g[i + 1]
+    elseif g[i] == 'pending' then pending = tonumber(g[i + 1])
+    elseif g[i] == 'last-delivered-id' then last = g[i + 1] end
+  end
+  local id, offset = last, 1
+  if pending > 0 then
+    id = redis.call('XPENDING', KEYS[1], name)[2]
+    offset = 0
+  end
+  local dash = string.find(id, '-', 1, true)
+  local ms = tonumber(string.sub(id, 1, dash - 1))
+  local seq = tonumber(string.sub(id, dash + 1)) + offset
+  if minMs == nil or ms < minMs or (ms == minMs and seq < minSeq) then
+    minMs, minSeq = ms, seq
+  end
+end
+return redis.call('XTRIM', KEYS[1], 'MINID', string.format('%d-%d', minMs, minSeq))
+`;

@@ -14,6 +14,7 @@ import {
   ACQUIRE_LEASE_LUA,
   ADMIT_LUA,
   CLAIM_STALE_LUA,
+  TRIM_ACKNOWLEDGED_LUA,
   DEL_IF_EQUALS_LUA,
   INCR_LUA,
   LEASE_COUNT_LUA,
@@ -48,6 +49,7 @@ interface ScriptCommands {
   relayIncr(key: string, amount: number, ttlMs: Arg): Promise<number>;
   relayClaimStale(key: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<[string, string, number][]>;
   relayPutSnapshot(jsonKey: string, versionKey: string, version: number, json: string): Promise<number>;
+  relayTrimAcknowledged(key: string): Promise<number>;
 }
 type ScriptedRedis = Redis & ScriptCommands;
 
@@ -60,6 +62,7 @@ const SCRIPTS = {
   relayIncr: { lua: INCR_LUA, numberOfKeys: 1 },
   relayClaimStale: { lua: CLAIM_STALE_LUA, numberOfKeys: 1 },
   relayPutSnapshot: { lua: PUT_SNAPSHOT_LUA, numberOfKeys: 2 },
+  relayTrimAcknowledged: { lua: TRIM_ACKNOWLEDGED_LUA, numberOfKeys: 1 },
 };
 
 /** Stream entries carry their payload in this one field. */
@@ -297,6 +300,14 @@ export class RedisHotStore implements HotStore {
   async pendingCount(stream: string, group: string): Promise<number> {
     const summary = (await (await this.conn()).call('XPENDING', this.k(stream), group)) as [number, ...unknown[]];
     return Number(summary[0]);
+  }
+
+  async streamLength(stream: string): Promise<number> {
+    return (await this.conn()).xlen(this.k(stream));
+  }
+
+  async trimAcknowledged(stream: string): Promise<number> {
+    return Number(await (await this.conn()).relayTrimAcknowledged(this.k(stream)));
   }
 
   async publish(channel: string, message: string): Promise<void> {

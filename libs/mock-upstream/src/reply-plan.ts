@@ -20,7 +20,7 @@ export interface ReplyPlan {
   thinking: string;
   thinkingChunks: string[];
   toolCalls: PlannedToolCall[];
-  usage: { input: number; output: number; cacheCreation: number; cacheRead: number };
+  usage: { input: number; output: number; cacheCreation: number; cacheRead: number; cacheCreation1h: number };
   finishReason: 'stop' | 'length' | 'tool_calls';
   ping: boolean;
   midStreamError: boolean;
@@ -55,7 +55,7 @@ export function requestedMaxOutput(req: RecordedRequest): number | null {
   if (req.format === 'gemini') {
     for (const cfg of [b.generationConfig, b.generation_config]) candidates.push(cfg?.maxOutputTokens, cfg?.max_output_tokens);
   } else {
-    candidates.push(b.max_tokens, b.max_completion_tokens);
+    candidates.push(b.max_tokens, b.max_completion_tokens, b.max_output_tokens);
   }
   const numbers = candidates.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
   return numbers.length ? Math.max(...numbers) : null;
@@ -83,6 +83,7 @@ export function planReply(reply: MockReply, req: RecordedRequest, receivedAt: nu
       : (reply.usage?.output ?? (textChunks.length || DEFAULT_CHUNKS)),
     cacheCreation: reply.usage?.cacheCreation ?? 0,
     cacheRead: reply.usage?.cacheRead ?? 0,
+    cacheCreation1h: reply.usage?.cacheCreation1h ?? 0,
   };
   return {
     text,

@@ -7,9 +7,11 @@ import { createServer as createNetServer, type AddressInfo, type Socket } from '
 import { renderAnthropicCountTokens, renderAnthropicError, renderAnthropicJson, renderAnthropicStream } from './formats/anthropic.ts';
 import { renderBedrockError, renderBedrockJson, renderBedrockStream } from './formats/bedrock.ts';
 import { renderGeminiError, renderGeminiJson, renderGeminiStream } from './formats/gemini.ts';
+import { renderGeminiCountTokens, renderGeminiEmbeddings, renderGeminiModel, renderOpenAIEmbeddings } from './formats/embeddings.ts';
 import { renderOpenAIError, renderOpenAIJson, renderOpenAIModels, renderOpenAIStream } from './formats/openai.ts';
 import { FakeOAuthServer, type IssuedTokens } from './oauth.ts';
 import { planReply, type RenderedBody, type RenderedStream } from './reply-plan.ts';
+import { renderResponsesJson, renderResponsesStream } from './formats/responses.ts';
 import { formatOf, routeOf, type Operation } from './routes.ts';
 import { checkSigV4, type AwsCredentials } from './sigv4.ts';
 import type { MockReply, RecordedRequest } from './types.ts';
@@ -135,7 +137,10 @@ function errorFor(op: Operation, status: number, message: string): RenderedBody 
   switch (op.kind) {
     case 'anthropic-messages':
     case 'anthropic-count-tokens': return renderAnthropicError(status, message);
-    case 'gemini-generate': return renderGeminiError(status, message);
+    case 'gemini-generate':
+    case 'gemini-count-tokens':
+    case 'gemini-embed':
+    case 'gemini-model': return renderGeminiError(status, message);
     case 'bedrock-invoke': return renderBedrockError(status, message);
     default: return renderOpenAIError(status, message);
   }
@@ -153,7 +158,12 @@ function renderSuccess(op: Operation, reply: MockReply, record: RecordedRequest,
   const plan = planReply(reply, record, receivedAt);
   switch (op.kind) {
     case 'openai-chat': return record.stream ? renderOpenAIStream(plan) : renderOpenAIJson(plan);
+    case 'openai-responses': return record.stream ? renderResponsesStream(plan) : renderResponsesJson(plan);
     case 'openai-models': return renderOpenAIModels();
+    case 'openai-embeddings': return renderOpenAIEmbeddings(plan, record);
+    case 'gemini-count-tokens': return renderGeminiCountTokens(plan);
+    case 'gemini-embed': return renderGeminiEmbeddings(plan, record, op.batch);
+    case 'gemini-model': return renderGeminiModel(op.model);
     case 'anthropic-messages': return record.stream ? renderAnthropicStream(plan) : renderAnthropicJson(plan);
     case 'anthropic-count-tokens': return renderAnthropicCountTokens(plan);
     case 'gemini-generate': return op.stream ? renderGeminiStream(plan, record.query.alt === 'sse') : renderGeminiJson(plan);
@@ -297,8 +307,8 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       format: formatOf(op),
       stream: op.kind === 'gemini-generate' || op.kind === 'bedrock-invoke' ? op.stream : body?.stream === true,
       clientClosedEarly: false,
-      model: op.kind === 'gemini-generate' || op.kind === 'bedrock-invoke' ? op.model : typeof body?.model === 'string' ? body.model : undefined,
-      deployment: op.kind === 'openai-chat' ? op.deployment : undefined,
+      model: 'model' in op ? op.model : typeof body?.model === 'string' ? body.model : undefined,
+      deployment: op.kind === 'openai-chat' || op.kind === 'openai-embeddings' ? op.deployment : undefined,
       apiKey: apiKeyOf(headers, query),
     };
     if (exchange.closed) {
@@ -334,7 +344,7 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       return writeBody(exchange, errorFor(op, status, reply.errorMessage ?? defaultErrorMessage(status)), reply.headers);
     }
     if (op.kind === 'oauth') return writeBody(exchange, oauth.handle(method, path, headers, rawBody, body, query), reply.headers);
-    if (op.kind === 'openai-chat' && op.format === 'azure-openai' && !query['api-version']) {
+    if ((op.kind === 'openai-chat' || op.kind === 'openai-embeddings') && op.format === 'azure-openai' && !query['api-version']) {
       return writeBody(exchange, renderOpenAIError(404, 'Resource not found: the api-version query parameter is required'), reply.headers);
     }
     const rendered = renderSuccess(op, reply, record, receivedAt);

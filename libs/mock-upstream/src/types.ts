@@ -1,5 +1,8 @@
-/** Token usage a mock reply reports. `input` is the uncached input; each format expresses the breakdown natively. */
-export interface MockUsage { input: number; output: number; cacheCreation?: number; cacheRead?: number }
+/**
+ * Token usage a mock reply reports. `input` is the uncached input; each format expresses the breakdown natively.
+ * `cacheCreation1h` is the part of `cacheCreation` written for 1 hour (Anthropic `usage.cache_creation`, sent only when set).
+ */
+export interface MockUsage { input: number; output: number; cacheCreation?: number; cacheRead?: number; cacheCreation1h?: number }
 
 /** A tool/function call the mock model "makes". */
 export interface MockToolCall { id?: string; name: string; arguments: Record<string, unknown> }
@@ -47,6 +50,7 @@ export interface MockReply {
    * `event: error` (overloaded_error), Bedrock a modelStreamErrorException frame, OpenAI a
    * `data: {"error":{…}}` chunk (server_error), Gemini a bare `{"error":{code,message,status}}`
    * JSON chunk (503 UNAVAILABLE).
+   * Responses stream: `error` + `response.failed` after the first delta.
    */
   midStreamError?: boolean;
 }

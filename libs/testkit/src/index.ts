@@ -4,3 +4,4 @@ export * from './proxy-harness.ts';
 export * from './control-plane-harness.ts';
 export * from './control-plane-backends.ts';
 export * from './usage-backend.ts';
+export * from './webhook-receiver.ts';

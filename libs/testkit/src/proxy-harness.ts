@@ -15,7 +15,7 @@ export function testProxyConfig(over: Partial<ProxyConfig> = {}): ProxyConfig {
   const declared = loadProxyConfig(new EnvReader({ API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY }));
   return {
     ...declared, port: 0, maxBodyBytes: 1024 * 1024, connectTimeoutMs: 2000, firstByteTimeoutMs: 5000, nonStreamFirstByteTimeoutMs: 30_000, idleTimeoutMs: 5000, totalTimeoutMs: 30_000,
-    logLevel: 'silent', spoolMaxEvents: 10_000, snapshotPollMs: 1000, allowPrivateUpstreams: true, ...over,
+    logLevel: 'silent', spoolMaxEvents: 10_000, usageStreamMaxBytes: 64 * 1024 * 1024, snapshotPollMs: 1000, allowPrivateUpstreams: true, ...over,
   };
 }
 

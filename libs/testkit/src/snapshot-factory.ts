@@ -8,7 +8,10 @@ import type { HotStore } from '@relay/hot-store';
 export const TEST_API_KEY_SECRET = 'test-api-key-secret-0123456789';
 export const TEST_ENCRYPTION_KEY = 'test-encryption-key-0123456789abcdef';
 
-export interface PriceSpec { input: string; output: string; cacheWrite?: string; cacheRead?: string }
+export interface PriceSpec {
+  input: string; output: string; cacheWrite?: string; cacheRead?: string; cacheWrite1h?: string;
+  tier?: { aboveInputTokens: number; input: string; output: string; cacheWrite?: string; cacheRead?: string; cacheWrite1h?: string };
+}
 
 /** A compact description of what a test needs; everything else gets a sensible default. */
 export interface SnapshotSpec {
@@ -27,7 +30,10 @@ export interface SnapshotSpec {
 }
 
 export function toModelPrice(p: PriceSpec): ModelPrice {
-  return { input: usdToMicro(p.input), output: usdToMicro(p.output), cacheWrite: usdToMicro(p.cacheWrite ?? '0'), cacheRead: usdToMicro(p.cacheRead ?? '0') };
+  const price: ModelPrice = { input: usdToMicro(p.input), output: usdToMicro(p.output), cacheWrite: usdToMicro(p.cacheWrite ?? '0'), cacheRead: usdToMicro(p.cacheRead ?? '0') };
+  if (p.cacheWrite1h) price.cacheWrite1h = usdToMicro(p.cacheWrite1h);
+  if (p.tier) price.tier = { aboveInputTokens: p.tier.aboveInputTokens, ...toModelPrice(p.tier) };
+  return price;
 }
 
 /**

@@ -5,7 +5,7 @@ import { apiKeyOf, joinUrl, type UpstreamAdapter, type UpstreamRequestContext } 
 
 /** Path of an Anthropic Messages API operation. */
 export function anthropicPath(endpoint: Endpoint): string {
-  return endpoint === 'count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages';
+  return endpoint === 'count_tokens' || endpoint === 'gemini_count_tokens' ? '/v1/messages/count_tokens' : '/v1/messages';
 }
 
 /**

@@ -2,7 +2,7 @@
 // formats and their usage collectors, the translation between client formats, the egress
 // dispatchers, the account test and the Claude OAuth token refresher. Pure of the proxy app: the
 // proxy and the control plane both import it through this one entry point.
-export type { Endpoint } from './endpoint.ts';
+export { EMBEDDING_ENDPOINTS, INPUT_ONLY_ENDPOINTS, type Endpoint } from './endpoint.ts';
 export { ProxyError, proxyError } from './proxy-error.ts';
 export { SseDecoder, formatSse, type SseEvent } from './sse-decoder.ts';
 export { eventJson } from './event-json.ts';

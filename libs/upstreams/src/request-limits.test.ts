@@ -15,6 +15,27 @@ function refusal(format: WireFormat, body: Record<string, unknown>): ProxyError 
   }
 }
 
+describe('Responses API limits (endpoint responses)', () => {
+  const read = (body: Record<string, unknown>) => readRequestLimits('openai', 'responses', body, 400, MODEL_MAX);
+  it('reads max_output_tokens, or reserves the model maximum without it; reasoning.effort adds its budget', () => {
+    expect(read({ max_output_tokens: 700 }).output).toEqual({ maxTokens: 700, clientSet: true });
+    expect(read({ input: 'x' }).output).toEqual({ maxTokens: MODEL_MAX, clientSet: false });
+    expect(read({ max_output_tokens: 1000, reasoning: { effort: 'high' } }).output.maxTokens).toBe(25_576);
+    expect(read({ max_output_tokens: 1000, reasoning: { effort: 'none' } }).output.maxTokens).toBe(1000);
+    // Chat Completions fields mean nothing here.
+    expect(read({ max_tokens: 5, n: 4 })).toMatchObject({ output: { maxTokens: MODEL_MAX }, choices: 1 });
+  });
+  it.each([
+    [{ max_output_tokens: 0 }, 'max_output_tokens'],
+    [{ max_output_tokens: '100' }, 'max_output_tokens'],
+    [{ max_output_tokens: 1e12 }, 'max_output_tokens'],
+    [{ reasoning: { effort: 3 } }, 'reasoning.effort'],
+  ])('refuses %j naming %s', (body, field) => {
+    expect(() => read(body)).toThrow(ProxyError);
+    expect(() => read(body)).toThrow(field);
+  });
+});
+
 describe('readOutputLimit (the one reading of a request\'s output limit)', () => {
   it('takes the largest maximum the upstream might honour', () => {
     expect(readOutputLimit('openai', { max_tokens: 1, max_completion_tokens: 20_000 }, MODEL_MAX)).toEqual({ maxTokens: 20_000, clientSet: true });
@@ -31,6 +52,22 @@ describe('readOutputLimit (the one reading of a request\'s output limit)', () =>
     expect(readOutputLimit('openai', { max_tokens: 1000, reasoning_effort: 'high' }, MODEL_MAX).maxTokens).toBe(25_576);
     expect(readOutputLimit('gemini', { generationConfig: { maxOutputTokens: 300, thinkingConfig: { thinkingBudget: 20_000 } } }, MODEL_MAX).maxTokens).toBe(20_300);
     expect(readOutputLimit('anthropic', { max_tokens: 30_000, thinking: { type: 'enabled', budget_tokens: 20_000 } }, MODEL_MAX).maxTokens).toBe(30_000);
+  });
+
+  it("reads Claude Code's adaptive thinking at its effort (default high) as that effort's budget", () => {
+    expect(readOutputLimit('anthropic', { max_tokens: 1000, thinking: { type: 'adaptive' } }, MODEL_MAX).maxTokens).toBe(25_576);
+    expect(readOutputLimit('anthropic', { max_tokens: 1000, thinking: { type: 'adaptive' }, output_config: { effort: 'low' } }, MODEL_MAX).maxTokens).toBe(2024);
+    expect(readOutputLimit('anthropic', { max_tokens: 64_000, thinking: { type: 'adaptive' }, output_config: { effort: 'high' } }, MODEL_MAX).maxTokens).toBe(64_000);
+  });
+
+  it('embeddings and token counting reserve no output, whatever the body says', () => {
+    for (const endpoint of ['embeddings', 'embed_content', 'batch_embed_contents', 'gemini_count_tokens', 'count_tokens'] as const) {
+      const format: WireFormat = endpoint === 'embeddings' ? 'openai' : endpoint === 'count_tokens' ? 'anthropic' : 'gemini';
+      const limits = readRequestLimits(format, endpoint, { input: 'x'.repeat(400), max_tokens: 500 }, 400, MODEL_MAX);
+      expect(limits.output.maxTokens).toBe(0);
+      expect(limits.inputTokens).toBe(100);
+    }
+    expect(readRequestLimits('openai', 'chat', { max_tokens: 500 }, 400, MODEL_MAX).output.maxTokens).toBe(500);
   });
 
   it.each([

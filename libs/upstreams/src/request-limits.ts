@@ -6,9 +6,13 @@
  */
 import type { WireFormat } from '@relay/core';
 import { proxyError } from './proxy-error.ts';
-import type { Endpoint } from './endpoint.ts';
+import { INPUT_ONLY_ENDPOINTS, type Endpoint } from './endpoint.ts';
 import type { OutputLimit } from './translate/index.ts';
-import { budgetFromEffort, DYNAMIC_BUDGET } from './translate/requests/thinking.ts';
+import { anthropicThinkingBudget, budgetFromEffort, DYNAMIC_BUDGET } from './translate/requests/thinking.ts';
+import { responsesThinkingBudget } from './translate/requests/responses.ts';
+
+/** A body's shape: a wire format, or OpenAI's Responses API (endpoint `responses`). */
+type BodyDialect = WireFormat | 'responses';
 
 /** Largest maximum accepted from a client: every upstream takes int32 token counts. */
 export const MAX_ACCEPTED_TOKENS = 2_147_483_647;
@@ -61,7 +65,7 @@ function geminiFields(body: Record<string, unknown>): { max: Field[]; thinking: 
 }
 
 /** The client's maximum (largest of its fields) and its thinking budget in tokens (0 = none). */
-function clientFigures(format: WireFormat, body: Record<string, unknown>): { max: number | null; thinking: number } {
+function clientFigures(format: BodyDialect, body: Record<string, unknown>): { max: number | null; thinking: number } {
   const largest = (fields: Field[], min: number): number | null =>
     fields.reduce<number | null>((m, f) => {
       const v = tokenCount(f, min);
@@ -77,8 +81,16 @@ function clientFigures(format: WireFormat, body: Record<string, unknown>): { max
     case 'anthropic': {
       const max = tokenCount({ name: 'max_tokens', value: body.max_tokens }, 1);
       const thinking = objectAt(body.thinking);
-      const budget = thinking.type === 'enabled' ? tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0) : null;
-      return { max, thinking: budget ?? 0 };
+      if (thinking.type === 'enabled') tokenCount({ name: 'thinking.budget_tokens', value: thinking.budget_tokens }, 0);
+      return { max, thinking: anthropicThinkingBudget(body).budget ?? 0 };
+    }
+    case 'responses': {
+      const max = tokenCount({ name: 'max_output_tokens', value: body.max_output_tokens }, 1);
+      const effort = objectAt(body.reasoning).effort;
+      if (effort !== undefined && effort !== null && typeof effort !== 'string') {
+        throw proxyError('invalid_request', `reasoning.effort must be a string, got ${JSON.stringify(effort)}`);
+      }
+      return { max, thinking: responsesThinkingBudget(body) ?? 0 };
     }
     case 'gemini': {
       const g = geminiFields(body);
@@ -104,7 +116,7 @@ function clientFigures(format: WireFormat, body: Record<string, unknown>): { max
  * the answer limit is added on top of it, as the Anthropic translation must (its max_tokens has to
  * exceed the budget), so the figure bounds every target.
  */
-export function readOutputLimit(format: WireFormat, body: Record<string, unknown>, modelMaxOutput: number): OutputLimit {
+export function readOutputLimit(format: BodyDialect, body: Record<string, unknown>, modelMaxOutput: number): OutputLimit {
   const { max, thinking } = clientFigures(format, body);
   let maxTokens = max ?? modelMaxOutput;
   if (thinking > 0) {
@@ -129,13 +141,14 @@ function readChoices(format: WireFormat, body: Record<string, unknown>): number 
 
 /**
  * Reads a request's limits once (400 in the client's format for a maximum or a choice count that is
- * not an integer in range). count_tokens produces no output, so it reserves none.
+ * not an integer in range). Token counting and embeddings (INPUT_ONLY_ENDPOINTS) produce no output, so they reserve none. The
+ * Responses API (endpoint `responses`, format `openai`) reads `max_output_tokens` and `reasoning.effort`.
  */
 export function readRequestLimits(format: WireFormat, endpoint: Endpoint, body: Record<string, unknown>, bodyBytes: number, modelMaxOutput: number): RequestLimits {
-  const output = readOutputLimit(format, body, modelMaxOutput);
+  const output = readOutputLimit(endpoint === 'responses' ? 'responses' : format, body, modelMaxOutput);
   return {
-    output: endpoint === 'count_tokens' ? { maxTokens: 0, clientSet: output.clientSet } : output,
-    choices: readChoices(format, body),
+    output: INPUT_ONLY_ENDPOINTS.has(endpoint) ? { maxTokens: 0, clientSet: output.clientSet } : output,
+    choices: endpoint === 'responses' ? 1 : readChoices(format, body),
     inputTokens: Math.ceil(bodyBytes / 4),
   };
 }

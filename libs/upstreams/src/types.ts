@@ -72,7 +72,8 @@ export interface UpstreamAdapter {
   createDecoder(): FrameDecoder;
   /** True when stream frames are not SSE and decoded events must be re-serialised for the client. */
   transcodesStream: boolean;
-  createUsageCollector(): UsageCollector;
+  /** `endpoint` picks the reader when one platform answers in more than one shape (OpenAI's Responses API). */
+  createUsageCollector(endpoint?: Endpoint): UsageCollector;
   /** The model id when the account has no mapping for it (Bedrock's built-in ids). */
   defaultModelId?(model: string): string;
 }

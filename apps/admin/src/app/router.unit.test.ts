@@ -15,8 +15,8 @@ describe('hash router', () => {
   it('shows a USER only their own pages and refuses admin paths', () => {
     const userMenu = routesFor(false).map((r) => r.id);
     expect(userMenu).toEqual(['dashboard', 'api-keys', 'usage', 'live-logs', 'settings']);
-    for (const path of ['/accounts', '/users', '/pricing', '/proxy-test', '/audit']) expect(matchRoute(path, false)).toBeUndefined();
+    for (const path of ['/accounts', '/users', '/pricing', '/alerts', '/proxy-test', '/audit']) expect(matchRoute(path, false)).toBeUndefined();
     expect(matchRoute('/users', true)?.id).toBe('users');
-    expect(routesFor(true)).toHaveLength(10);
+    expect(routesFor(true)).toHaveLength(11);
   });
 });

@@ -7,6 +7,7 @@ import { AccountsPage } from '../pages/accounts/AccountsPage.tsx';
 import { ApiKeysPage } from '../pages/api-keys/ApiKeysPage.tsx';
 import { UsersPage } from '../pages/users/UsersPage.tsx';
 import { PricingPage } from '../pages/pricing/PricingPage.tsx';
+import { AlertsPage } from '../pages/alerts/AlertsPage.tsx';
 import { UsagePage } from '../pages/usage/UsagePage.tsx';
 import { LiveLogsPage } from '../pages/live-logs/LiveLogsPage.tsx';
 import { ProxyTestPage } from '../pages/proxy-test/ProxyTestPage.tsx';
@@ -32,6 +33,7 @@ const ICONS = {
   users: 'M16 19v-1a4 4 0 00-4-4H6a4 4 0 00-4 4v1M9 10a3 3 0 100-6 3 3 0 000 6zM22 19v-1a4 4 0 00-3-3.9M16 4.1a3 3 0 010 5.8',
   pricing: 'M20.6 13.4l-7.2 7.2a2 2 0 01-2.8 0L3 13V3h10l7.6 7.6a2 2 0 010 2.8zM7.5 7.5h.01',
   live: 'M22 12h-4l-3 9L9 3l-3 9H2',
+  alerts: 'M18 8a6 6 0 10-12 0c0 7-3 9-3 9h18s-3-2-3-9M13.7 21a2 2 0 01-3.4 0',
   test: 'M9 3h6M10 3v6L4 20h16L14 9V3',
   audit: 'M9 5H7a2 2 0 00-2 2v12a2 2 0 002 2h10a2 2 0 002-2V7a2 2 0 00-2-2h-2M9 5a2 2 0 002 2h2a2 2 0 002-2 2 2 0 00-2-2h-2a2 2 0 00-2 2zM9 13h6M9 17h4',
   settings: 'M12 15a3 3 0 100-6 3 3 0 000 6zM19.4 15a1.7 1.7 0 00.3 1.8l.1.1a2 2 0 11-2.8 2.8l-.1-.1a1.7 1.7 0 00-1.8-.3 1.7 1.7 0 00-1 1.5V21a2 2 0 01-4 0v-.1a1.7 1.7 0 00-1.1-1.5 1.7 1.7 0 00-1.8.3l-.1.1a2 2 0 11-2.8-2.8l.1-.1a1.7 1.7 0 00.3-1.8 1.7 1.7 0 00-1.5-1H3a2 2 0 010-4h.1a1.7 1.7 0 001.5-1.1 1.7 1.7 0 00-.3-1.8l-.1-.1a2 2 0 112.8-2.8l.1.1a1.7 1.7 0 001.8.3H9a1.7 1.7 0 001-1.5V3a2 2 0 014 0v.1a1.7 1.7 0 001 1.5 1.7 1.7 0 001.8-.3l.1-.1a2 2 0 112.8 2.8l-.1.1a1.7 1.7 0 00-.3 1.8V9a1.7 1.7 0 001.5 1H21a2 2 0 010 4h-.1a1.7 1.7 0 00-1.5 1z',
@@ -45,6 +47,7 @@ export const ROUTES: readonly RouteDef[] = [
   { path: '/accounts', id: 'accounts', label: 'nav.accounts', icon: ICONS.accounts, adminOnly: true, component: AccountsPage },
   { path: '/users', id: 'users', label: 'nav.users', icon: ICONS.users, adminOnly: true, component: UsersPage },
   { path: '/pricing', id: 'pricing', label: 'nav.pricing', icon: ICONS.pricing, adminOnly: true, component: PricingPage },
+  { path: '/alerts', id: 'alerts', label: 'nav.alerts', icon: ICONS.alerts, adminOnly: true, component: AlertsPage },
   { path: '/proxy-test', id: 'proxy-test', label: 'nav.proxyTest', icon: ICONS.test, adminOnly: true, component: ProxyTestPage },
   { path: '/audit', id: 'audit', label: 'nav.audit', icon: ICONS.audit, adminOnly: true, component: AuditPage },
   { path: '/settings', id: 'settings', label: 'nav.settings', icon: ICONS.settings, adminOnly: false, component: SettingsPage },

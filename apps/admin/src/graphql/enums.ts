@@ -15,3 +15,19 @@ export const PLATFORM_ENUMS = ['CLAUDE_OAUTH', 'CLAUDE_CONSOLE', 'CCR', 'BEDROCK
 type MissingPlatform = Exclude<PlatformEnum, (typeof PLATFORM_ENUMS)[number]>;
 const everyPlatformListed: [MissingPlatform] extends [never] ? true : MissingPlatform = true;
 void everyPlatformListed;
+
+export type AlertChannelKind = EnumOf<'AlertChannelKind'>;
+export type AlertEventType = EnumOf<'AlertEventType'>;
+export type AlertDeliveryStatus = EnumOf<'AlertDeliveryStatus'>;
+
+/** Every alert channel kind, in the order the channel form lists them; the type check fails if the schema gains or loses one. */
+export const ALERT_CHANNEL_KINDS = ['WEBHOOK', 'SLACK', 'FEISHU', 'DINGTALK', 'WECOM'] as const satisfies readonly AlertChannelKind[];
+type MissingAlertChannelKind = Exclude<AlertChannelKind, (typeof ALERT_CHANNEL_KINDS)[number]>;
+const everyAlertChannelKindListed: [MissingAlertChannelKind] extends [never] ? true : MissingAlertChannelKind = true;
+void everyAlertChannelKindListed;
+
+/** Every alert event type, in the order the channel form lists them (checked against the schema like the kinds). */
+export const ALERT_EVENT_TYPES = ['ACCOUNT_ERROR', 'ACCOUNT_RECOVERED', 'ACCOUNT_PAUSED', 'ACCOUNT_RESUMED', 'OAUTH_REFRESH_FAILED', 'KEY_BUDGET', 'INGESTER_LAGGING'] as const satisfies readonly AlertEventType[];
+type MissingAlertEventType = Exclude<AlertEventType, (typeof ALERT_EVENT_TYPES)[number]>;
+const everyAlertEventTypeListed: [MissingAlertEventType] extends [never] ? true : MissingAlertEventType = true;
+void everyAlertEventTypeListed;

@@ -84,6 +84,9 @@ export async function createApolloServer(opts: {
       errorLoggingPlugin(opts.logger),
       ...(opts.plugins ?? []),
     ],
+    // shutdown.ts owns SIGTERM: Apollo's own handler re-raises the signal, which our handler took for
+    // a second one and exited at once, dropping the usage batch in flight (left pending until claimed).
+    stopOnTerminationSignals: false,
   });
   await server.start();
   return server;

@@ -37,7 +37,7 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
   Query: {
     me: LOOKUP, user: LOOKUP, account: LOOKUP, configVersion: LOOKUP,
     accessTokens: OWN_LIST, myApiKeys: OWN_LIST,
-    accounts: TABLE, modelPrices: TABLE,
+    accounts: TABLE, modelPrices: TABLE, alertChannels: TABLE, alertDeliveries: paged(PAGE_BASE),
     usageSummary: USAGE_AGGREGATE, userUsageSummary: USAGE_AGGREGATE, usageStats: USAGE_AGGREGATE,
     dailyUsage: USAGE_AGGREGATE, monthlyUsage: USAGE_AGGREGATE, usageByModel: USAGE_AGGREGATE,
     users: paged(PAGE_BASE), auditLogs: paged(PAGE_BASE), allApiKeys: paged(PAGE_BASE),
@@ -49,7 +49,10 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
     createAccount: WRITE, updateAccount: WRITE, deleteAccount: WRITE, setAccountSchedulable: WRITE,
     createApiKey: WRITE, updateApiKey: WRITE, deleteApiKey: WRITE, setApiKeyEnabled: WRITE,
     deleteUser: WRITE, setUserPriceRates: WRITE, upsertModelPrice: WRITE, deleteModelPrice: WRITE,
-    republishConfig: WRITE, setAllUserPriceRates: 4 * WRITE,
+    setDefaultModelPrice: WRITE, clearDefaultModelPrice: WRITE,
+    // Compares every catalog price (a few hundred rows) with the table and writes the changes.
+    syncModelPrices: 4 * WRITE,
+    republishConfig: WRITE, createAlertChannel: WRITE, updateAlertChannel: WRITE, deleteAlertChannel: WRITE, sendTestAlert: WRITE, setAllUserPriceRates: 4 * WRITE,
     testAccount: UPSTREAM, startClaudeOAuth: UPSTREAM, completeClaudeOAuth: UPSTREAM, createClaudeAccountFromSessionKey: UPSTREAM,
     // Recomputes every user's counters from all rollups.
   },

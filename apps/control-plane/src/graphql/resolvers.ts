@@ -11,6 +11,7 @@ import { AccountsResolver } from '../modules/accounts/accounts.resolver.ts';
 import { ClaudeOAuthResolver } from '../modules/oauth/oauth.resolver.ts';
 import { ApiKeysResolver } from '../modules/api-keys/api-keys.resolver.ts';
 import { PricingResolver } from '../modules/pricing/pricing.resolver.ts';
+import { AlertsResolver } from '../modules/alerts/alerts.resolver.ts';
 
 /**
  * Every resolver of the API. Adding a module = a folder under src/modules/<domain>/ with its
@@ -27,4 +28,5 @@ export const RESOLVERS: BuildSchemaOptions['resolvers'] = [
   ClaudeOAuthResolver,
   ApiKeysResolver,
   PricingResolver,
+  AlertsResolver,
 ];

@@ -1,7 +1,7 @@
 import { hashApiKey } from '@relay/core';
 
 /** Most keys remembered per server secret; beyond it the oldest entry goes (FIFO). */
-const MAX_ENTRIES = 10_000;
+export const KEY_HASH_CACHE_MAX = 10_000;
 
 const caches = new Map<string, Map<string, string>>();
 
@@ -9,7 +9,7 @@ const caches = new Map<string, Map<string, string>>();
  * hashApiKey with a bounded memo: the HMAC-SHA256 of a key is the same on every request, so the
  * proxy computes it once per key instead of once per request. Only keys that matched a known
  * hash are remembered (`remember`), so random keys sent by a prober cannot evict real ones.
- * Memory stays bounded: at most MAX_ENTRIES (key, hash) pairs per secret.
+ * Memory stays bounded: at most KEY_HASH_CACHE_MAX (key, hash) pairs per secret.
  */
 export function cachedKeyHash(apiKey: string, secret: string): { hash: string; cached: boolean } {
   const hit = caches.get(secret)?.get(apiKey);
@@ -24,6 +24,6 @@ export function rememberKeyHash(apiKey: string, secret: string, hash: string): v
     cache = new Map();
     caches.set(secret, cache);
   }
-  if (cache.size >= MAX_ENTRIES) cache.delete(cache.keys().next().value as string);
+  if (cache.size >= KEY_HASH_CACHE_MAX) cache.delete(cache.keys().next().value as string);
   cache.set(apiKey, hash);
 }

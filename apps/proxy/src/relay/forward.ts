@@ -110,13 +110,14 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       if (attempt.kind === 'retry') {
         rt.inflight.holdAccountLease(s.requestId, null);
         if (release.length) void store.settle(release).catch(() => undefined);
-        metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+        metrics.upstreamErrors.inc({ platform: account.platform, account: metrics.accountLabel(account.id) });
         last = { status: attempt.status, timeout: attempt.timeout };
         continue;
       }
       out.settle.push(...release);
       health.markUsed(account.id, Date.now());
-      if (stickyHash && stickyId !== account.id && attempt.kind === 'done' && out.status < 400) {
+      // Written on every success, not only on a change: each use renews the session's TTL.
+      if (stickyHash && attempt.kind === 'done' && out.status < 400) {
         void store.set(hotKeys.sticky(stickyHash), account.id, STICKY_TTL_MS).catch(() => undefined);
       }
       return finish(out, clientGone, totalTimedOut, res);
@@ -152,7 +153,9 @@ type Attempt = ({ kind: 'retry'; status: number | null; timeout: boolean } | { k
 async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: IncomingMessage, res: ServerResponse, s: ProxyState, signal: AbortSignal, out: ForwardOutcome): Promise<Attempt> {
   const adapter = rt.adapters[account.platform];
   const upstreamFormat = PLATFORM_FORMAT[account.platform];
+  // An OpenAI account serves the Responses API as sent; every other account translates it.
   const translating = upstreamFormat !== s.clientFormat;
+  const dialect = s.endpoint === 'responses' ? 'responses' : s.clientFormat;
   const upstreamModel = account.modelMapping[s.model] ?? adapter.defaultModelId?.(s.model) ?? s.model;
   out.accountId = account.id;
   out.platform = account.platform;
@@ -162,7 +165,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let rawBody: Buffer | null = s.rawBody;
   if (translating) {
     try {
-      body = rt.translation.translateRequest(s.clientFormat, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output });
+      body = rt.translation.translateRequest(dialect, upstreamFormat, s.body, { upstreamModel, stream: s.stream, output: s.limits.output, endpoint: s.endpoint });
     } catch (e) {
       const feature = rt.translation.unsupportedFeature(e);
       throw proxyError(feature ? 'unsupported_feature' : 'invalid_request', feature ? `Not supported across API formats: ${feature}` : 'Request cannot be translated for the serving account');
@@ -213,7 +216,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     return { kind: 'retry', status, timeout: false, verdict: 'failure' };
   }
 
-  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector());
+  const collector = rt.inflight.attempt(s.requestId, out, adapter.createUsageCollector(s.endpoint));
   const ctype = String(response.headers['content-type'] ?? '');
   out.status = status;
   /** Set once a broken stream got its error frame: it then ends normally instead of being reset. */
@@ -232,19 +235,20 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       // The head leaves with the first frame (one socket write, not two) when that frame is
       // already here — usually it came in the same read as the upstream's head; otherwise it is
       // flushed on its own right after this I/O turn, so a slow first token never holds it back.
-      res.writeHead(status, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
+      const jsonArray = s.jsonArrayStream === true;
+      res.writeHead(status, { 'content-type': jsonArray ? 'application/json; charset=UTF-8' : 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': s.requestId });
       const headFlush = setImmediate(() => {
         if (!res.headersSent && !res.destroyed) res.flushHeaders();
       });
       rt.metrics.activeStreams.inc();
-      const translator = translating
-        ? rt.translation.createStreamTranslator(upstreamFormat, s.clientFormat, { clientModel: s.model, requestId: s.requestId, includeUsage: s.body?.stream_options?.include_usage === true })
+      const translator = translating || jsonArray
+        ? rt.translation.createStreamTranslator(upstreamFormat, dialect, { clientModel: s.model, requestId: s.requestId, clientBody: s.body, includeUsage: s.body?.stream_options?.include_usage === true, jsonArray })
         : undefined;
       try {
         await pipeStream(response.body, res, {
           decoder: adapter.createDecoder(),
           usage: collector,
-          raw: !translating && !adapter.transcodesStream && !built.dropEvent,
+          raw: !translating && !jsonArray && !adapter.transcodesStream && !built.dropEvent,
           // Translating: the translator needs every upstream event (OpenAI's usage chunk included);
           // only frames that are not part of the format at all (Bedrock metrics) stay dropped.
           dropEvent: translating && !adapter.transcodesStream ? undefined : built.dropEvent,
@@ -279,7 +283,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       onFirstByte();
       const parsed = JSON.parse(raw.toString('utf8'));
       collector.json(parsed);
-      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, s.clientFormat, parsed, { clientModel: s.model, requestId: s.requestId }), { 'x-request-id': s.requestId });
+      sendJson(res, status, rt.translation.translateResponse(upstreamFormat, dialect, parsed, { clientModel: s.model, requestId: s.requestId, endpoint: s.endpoint, clientBody: s.body }), { 'x-request-id': s.requestId });
     } else {
       // The upstream's length, when it sent one, goes to the client too: the body is relayed
       // byte for byte, so it is exact, and without chunked framing the response needs no
@@ -297,7 +301,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     if (!signal.aborted) {
       out.status = 502;
       out.errorType = (e as { code?: string })?.code === 'UND_ERR_BODY_TIMEOUT' ? 'stream_idle_timeout' : 'upstream_stream_error';
-      rt.metrics.upstreamErrors.inc({ platform: account.platform, account: account.id });
+      rt.metrics.upstreamErrors.inc({ platform: account.platform, account: rt.metrics.accountLabel(account.id) });
     }
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
     else if (errorFrameSent) res.end();

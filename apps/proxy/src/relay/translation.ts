@@ -1,5 +1,8 @@
 import type { WireFormat } from '@relay/core';
-import { createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError, type TranslateRequestOptions } from '@relay/upstreams';
+import {
+  createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError,
+  type ClientFormat, type StreamTranslatorOptions, type TranslateRequestOptions, type TranslateResponseOptions,
+} from '@relay/upstreams';
 import type { EventTranslator } from './pipe-response.ts';
 
 /**
@@ -8,9 +11,9 @@ import type { EventTranslator } from './pipe-response.ts';
  */
 export interface Translation {
   canTranslate(from: WireFormat, to: WireFormat): boolean;
-  translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any;
-  translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any;
-  createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): EventTranslator;
+  translateRequest(from: ClientFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any;
+  translateResponse(upstream: WireFormat, client: ClientFormat, body: any, opts: TranslateResponseOptions): any;
+  createStreamTranslator(upstream: WireFormat, client: ClientFormat, opts: StreamTranslatorOptions): EventTranslator;
   /** The error frame that ends a stream of the client's format (Anthropic `event: error`, OpenAI error chunk, Gemini error JSON). */
   streamErrorFrame(client: WireFormat, status: number, message: string): string;
   /** The feature name when `e` is the layer's UnsupportedFeatureError. */

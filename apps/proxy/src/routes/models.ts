@@ -39,14 +39,3 @@ export function listModelsHandler(_rt: ProxyRuntime): Middleware {
     sendJson(ctx.res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created, owned_by: 'relay' })) }, headers);
   };
 }
-
-/** GET /v1beta/models in Gemini format. */
-export function listGeminiModelsHandler(_rt: ProxyRuntime): Middleware {
-  return async (ctx: Context) => {
-    const s = ctx.state as ProxyState;
-    const models = reachableModels(s).map((id) => ({
-      name: `models/${id}`, displayName: id, supportedGenerationMethods: ['generateContent', 'streamGenerateContent'],
-    }));
-    sendJson(ctx.res, 200, { models }, { 'x-request-id': s.requestId });
-  };
-}

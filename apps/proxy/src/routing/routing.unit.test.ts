@@ -84,4 +84,20 @@ describe('selectAccounts', () => {
     expect(sessionHash({}, { 'x-session-id': 's1' })).toMatch(/^[0-9a-f]{32}$/);
     expect(sessionHash({}, {})).toBeNull();
   });
+
+  it("session hash from Claude Code 2.1's JSON user_id and its session header: the same session either way", () => {
+    const json = (device: string) => JSON.stringify({ device_id: device, account_uuid: '', session_id: '7351a379-b7bc-4427-9cbe-f2e656281111' });
+    const fromBody = sessionHash({ metadata: { user_id: json('d1') } }, {});
+    expect(fromBody).toBe(sessionHash({ metadata: { user_id: json('d2') } }, {}));
+    expect(fromBody).not.toBe(sessionHash({ metadata: { user_id: JSON.stringify({ device_id: 'd1', session_id: 'other' }) } }, {}));
+    expect(sessionHash({}, { 'x-claude-code-session-id': '7351a379-b7bc-4427-9cbe-f2e656281111' })).toBe(fromBody);
+  });
+
+  it('follows Codex CLI threads: session_id, session-id and conversation_id headers name the same session', () => {
+    const h = sessionHash({}, { 'session_id': 'thread-1' });
+    expect(h).toMatch(/^[0-9a-f]{32}$/);
+    expect(sessionHash({}, { 'session-id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'conversation_id': 'thread-1' })).toBe(h);
+    expect(sessionHash({}, { 'session-id': 'thread-2' })).not.toBe(h);
+  });
 });

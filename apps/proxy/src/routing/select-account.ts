@@ -29,8 +29,17 @@ export function accountServesModel(a: SnapshotAccount, model: string): boolean {
 
 function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
   // Token counting is an Anthropic API operation that Bedrock does not offer.
-  if (endpoint === 'count_tokens') return PLATFORM_FORMAT[a.platform] === 'anthropic' && a.platform !== 'bedrock';
-  return true;
+  const anthropicApi = PLATFORM_FORMAT[a.platform] === 'anthropic' && a.platform !== 'bedrock';
+  switch (endpoint) {
+    case 'count_tokens': return anthropicApi;
+    // Gemini counts itself; an Anthropic account counts the translated request (count_tokens).
+    case 'gemini_count_tokens': return a.platform === 'gemini' || anthropicApi;
+    // Embeddings exist only at OpenAI (also on Azure) and Gemini; Gemini's own routes only at Gemini.
+    case 'embed_content':
+    case 'batch_embed_contents': return a.platform === 'gemini';
+    case 'embeddings': return a.platform === 'openai' || a.platform === 'azure-openai' || a.platform === 'gemini';
+    default: return true;
+  }
 }
 
 /**
@@ -74,20 +83,37 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
   return out;
 }
 
+/** The session inside Anthropic `metadata.user_id`: Claude Code's JSON (`{"session_id":…}`) or its older `user_…_session_<uuid>`. */
+function sessionOfUserId(userId: string): string {
+  if (userId.startsWith('{')) {
+    try {
+      const parsed = JSON.parse(userId) as { session_id?: unknown };
+      if (typeof parsed.session_id === 'string' && parsed.session_id) return parsed.session_id;
+    } catch {
+      // Not JSON after all: the whole string is the session.
+    }
+    return userId;
+  }
+  const i = userId.indexOf('session_');
+  return i >= 0 ? userId.slice(i + 8) : userId;
+}
+
 /**
- * The client's session id hashed, for sticky routing: the session part of Anthropic
- * `metadata.user_id` (Claude Code sends `user_<hash>_account_<id>_session_<uuid>`), or the
- * `x-session-id` header. Null when the client has no session.
+ * The client's session id hashed, for sticky routing: Claude Code's `x-claude-code-session-id`
+ * header, the session in Anthropic `metadata.user_id`, the `x-session-id` header, or Codex's
+ * `session_id` / `session-id` / `conversation_id`. Null when the client has no session.
  */
 export function sessionHash(body: any, headers: IncomingHttpHeaders): string | null {
   let session: string | undefined;
+  const claudeCode = headers['x-claude-code-session-id'];
+  if (typeof claudeCode === 'string' && claudeCode) session = claudeCode;
   const userId = body?.metadata?.user_id;
-  if (typeof userId === 'string' && userId) {
-    const i = userId.indexOf('session_');
-    session = i >= 0 ? userId.slice(i + 8) : userId;
+  if (!session && typeof userId === 'string' && userId) session = sessionOfUserId(userId);
+  // Codex CLI names its thread in `session_id` (older releases), `session-id` or `conversation_id`.
+  for (const name of ['x-session-id', 'session_id', 'session-id', 'conversation_id']) {
+    const h = headers[name];
+    if (!session && typeof h === 'string' && h) session = h;
   }
-  const h = headers['x-session-id'];
-  if (!session && typeof h === 'string' && h) session = h;
   if (!session) return null;
   return createHash('sha256').update(session).digest('hex').slice(0, 32);
 }

@@ -1,5 +1,5 @@
 import {
-  maxOutputTokensOf, SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
+  dearestPrice, maxOutputTokensOf, SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
   type SnapshotKey, type SnapshotUser,
 } from '@relay/core';
 
@@ -59,10 +59,7 @@ export class SnapshotIndex {
 
   private widen(model: string, price: ModelPrice, maxOutput: number): void {
     const had = this.anyPriceByModel.get(model);
-    this.anyPriceByModel.set(model, had ? {
-      input: Math.max(had.input, price.input), output: Math.max(had.output, price.output),
-      cacheWrite: Math.max(had.cacheWrite, price.cacheWrite), cacheRead: Math.max(had.cacheRead, price.cacheRead),
-    } as ModelPrice : price);
+    this.anyPriceByModel.set(model, had ? dearestPrice(had, price) : price);
     this.maxOutputByModel.set(model, Math.max(this.maxOutputByModel.get(model) ?? 0, maxOutput));
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { encodeCheckpoint, hotKeys, type HeldLease, type InflightCheckpoint, type ModelPrice, type ReservedCounter } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
-import type { ProxyState } from '../context.ts';
+import { EMBEDDING_ENDPOINTS, type ProxyState } from '../context.ts';
 import { DAY_TTL_MS, TPM_TTL_MS, type Reservation } from '../limits/admission.ts';
 import type { Logger } from '../logger.ts';
 import type { UsageCollector } from '@relay/upstreams';
@@ -215,8 +215,12 @@ export class InflightRegistry {
 const ZERO = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 
 /** Usage to bill so far; when the upstream has not reported input tokens yet, the prompt estimate stands in once output began. */
-export function countedUsage(c: UsageCollector, s: Pick<ProxyState, 'limits'>): RequestOutcome['usage'] {
+export function countedUsage(c: UsageCollector, s: Pick<ProxyState, 'limits' | 'endpoint'>): RequestOutcome['usage'] {
   const u = c.usage();
-  const inputTokens = u.inputKnown ? u.inputTokens : u.outputTokens > 0 ? s.limits.inputTokens : 0;
-  return { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
+  // An embedding has no output; the Gemini API may report no token count for it at all, so the estimate is billed.
+  const produced = u.outputTokens > 0 || EMBEDDING_ENDPOINTS.has(s.endpoint);
+  const inputTokens = u.inputKnown ? u.inputTokens : produced ? s.limits.inputTokens : 0;
+  const counted: RequestOutcome['usage'] = { inputTokens, outputTokens: u.outputTokens, cacheCreationInputTokens: u.cacheCreationInputTokens, cacheReadInputTokens: u.cacheReadInputTokens };
+  if (u.cacheCreation1hInputTokens) counted.cacheCreation1hInputTokens = u.cacheCreation1hInputTokens;
+  return counted;
 }

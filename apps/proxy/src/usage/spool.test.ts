@@ -74,12 +74,26 @@ describe('usage spool', () => {
     }
   });
 
+  it('holds at most USAGE_SPOOL_MAX events: beyond it the oldest are dropped and counted', async () => {
+    const store = flakyStore(new MemoryHotStore());
+    store.down = true;
+    const publisher = new UsagePublisher(store, { spoolMaxEvents: 3, streamMaxBytes: 1024 * 1024 }, silent);
+    for (let i = 1; i <= 5; i++) publisher.publish({ v: 1, requestId: `req_bounded_${i}` } as unknown as UsageEvent);
+    await publisher.flush();
+    expect(publisher.spool.size).toBe(3);
+    expect(publisher.spool.dropped).toBe(2);
+    expect(publisher.spool.peek(10).map((e) => JSON.parse(e).requestId)).toEqual(['req_bounded_3', 'req_bounded_4', 'req_bounded_5']);
+    store.down = false;
+    await publisher.close();
+    await store.close();
+  });
+
   it('with a data dir the spool survives a restart', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'spool-'));
     try {
       const store = flakyStore(new MemoryHotStore());
       store.down = true;
-      const first = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir }, silent);
+      const first = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024 }, silent);
       const ev = { v: 1, requestId: 'req_spooled_1' } as unknown as UsageEvent;
       first.publish(ev);
       await first.flush();
@@ -88,7 +102,7 @@ describe('usage spool', () => {
 
       store.down = false;
       await store.ensureGroup(hotKeys.usageStream, 'g');
-      const second = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir }, silent);
+      const second = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024 }, silent);
       expect(second.spool.size).toBe(1);
       await second.replay();
       const got = await store.readGroup(hotKeys.usageStream, 'g', 'c', 10, 10);

@@ -1,11 +1,25 @@
 import { encodeUsageEvent, hotChannels, hotKeys, type UsageEvent } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
+import type { Gauge } from 'prom-client';
 import type { Logger } from '../logger.ts';
 import { UsageSpool } from './spool.ts';
+import { UsageStreamCap } from './stream-cap.ts';
 
 const BATCH_MAX = 256;
 const REPLAY_INTERVAL_MS = 1000;
-const STREAM_MAX_LEN = 1_000_000;
+/** How often the stream's length is compared with its cap (one XLEN). */
+const CAP_CHECK_MS = 5000;
+/** At most one warning this often while the stream stays at its cap. */
+const CAP_WARN_EVERY_MS = 60_000;
+
+export interface UsagePublisherOptions {
+  spoolMaxEvents: number;
+  dataDir?: string;
+  /** USAGE_STREAM_MAX_BYTES: the stream's safety cap (see UsageStreamCap). */
+  streamMaxBytes: number;
+  /** Set to 1 while the stream is at its cap (the ingester is not keeping up), else 0. */
+  streamFullGauge?: Gauge;
+}
 
 /**
  * Publishes usage events: batched per tick (all stream appends and live-log publishes of a batch
@@ -18,12 +32,33 @@ export class UsagePublisher {
   private flushing: Promise<void> = Promise.resolve();
   private replayTimer: NodeJS.Timeout;
   private replaying = false;
+  private capTimer: NodeJS.Timeout;
+  private lastCapWarning = 0;
   readonly spool: UsageSpool;
+  readonly cap: UsageStreamCap;
 
-  constructor(private readonly store: HotStore, opts: { spoolMaxEvents: number; dataDir?: string }, private readonly logger: Logger) {
+  constructor(private readonly store: HotStore, private readonly opts: UsagePublisherOptions, private readonly logger: Logger) {
     this.spool = new UsageSpool(opts.spoolMaxEvents, opts.dataDir);
+    this.cap = new UsageStreamCap(opts.streamMaxBytes);
     this.replayTimer = setInterval(() => void this.replay(), REPLAY_INTERVAL_MS);
     this.replayTimer.unref();
+    this.capTimer = setInterval(() => void this.checkStreamCap().catch(() => undefined), CAP_CHECK_MS);
+    this.capTimer.unref();
+  }
+
+  /**
+   * Compares the stream's length with its cap: at the cap, the oldest entries are being dropped before
+   * the ingester stored them, so it is logged (once a minute) and shown on the gauge. True when at the cap.
+   */
+  async checkStreamCap(): Promise<boolean> {
+    const length = await this.store.streamLength(hotKeys.usageStream);
+    const full = this.cap.reached(length);
+    this.opts.streamFullGauge?.set(full ? 1 : 0);
+    if (full && Date.now() - this.lastCapWarning >= CAP_WARN_EVERY_MS) {
+      this.lastCapWarning = Date.now();
+      this.logger.warn({ length, maxLen: this.cap.maxLen, maxBytes: this.cap.maxBytes }, 'usage stream at its cap (USAGE_STREAM_MAX_BYTES): the ingester is not keeping up, the oldest events are dropped');
+    }
+    return full;
   }
 
   publish(event: UsageEvent): void {
@@ -52,7 +87,9 @@ export class UsagePublisher {
       for (const e of encoded) this.spool.add(e);
       return;
     }
-    const results = await Promise.allSettled(encoded.map((e) => this.store.streamAdd(hotKeys.usageStream, e, STREAM_MAX_LEN)));
+    this.cap.observe(encoded);
+    const maxLen = this.cap.maxLen;
+    const results = await Promise.allSettled(encoded.map((e) => this.store.streamAdd(hotKeys.usageStream, e, maxLen)));
     for (const e of encoded) void this.store.publish(hotChannels.liveLogs, e).catch(() => undefined);
     let failed = 0;
     results.forEach((r, i) => {
@@ -75,7 +112,7 @@ export class UsagePublisher {
         let delivered = 0;
         for (const e of batch) {
           try {
-            await this.store.streamAdd(hotKeys.usageStream, e, STREAM_MAX_LEN);
+            await this.store.streamAdd(hotKeys.usageStream, e, this.cap.maxLen);
           } catch {
             break;
           }
@@ -91,6 +128,7 @@ export class UsagePublisher {
 
   async close(): Promise<void> {
     clearInterval(this.replayTimer);
+    clearInterval(this.capTimer);
     await this.flush();
     await this.replay().catch(() => undefined);
   }

@@ -1,4 +1,6 @@
 import { AccessToken } from './access-token.ts';
+import { AlertChannel } from './alert-channel.ts';
+import { AlertDelivery } from './alert-delivery.ts';
 import { Account } from './account.ts';
 import { ApiKey } from './api-key.ts';
 import { AuditLog } from './audit-log.ts';
@@ -11,6 +13,8 @@ import { UsageDaily } from './usage-daily.ts';
 import { User } from './user.ts';
 
 export * from './access-token.ts';
+export * from './alert-channel.ts';
+export * from './alert-delivery.ts';
 export * from './account.ts';
 export * from './api-key.ts';
 export * from './audit-log.ts';
@@ -24,4 +28,4 @@ export * from './user.ts';
 export { RateDecimalType } from './columns.ts';
 
 /** Every entity class, in the order the ORM discovers them. */
-export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, AuditLog, Session, AccessToken, OAuthSession, Setting];
+export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, AuditLog, Session, AccessToken, OAuthSession, Setting, AlertChannel, AlertDelivery];

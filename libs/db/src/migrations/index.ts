@@ -3,9 +3,13 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126061313_initial } from './Migration20261126061313_initial.ts';
 import { Migration20261130125421_request_log_outcome } from './Migration20261130125421_request_log_outcome.ts';
+import { Migration20261130132134_alerts } from './Migration20261130132134_alerts.ts';
+import { Migration20261130132943_model_price_catalog } from './Migration20261130132943_model_price_catalog.ts';
 
 /** Every committed MySQL migration, oldest first. */
 export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261126061313_initial', class: Migration20261126061313_initial },
   { name: 'Migration20261130125421_request_log_outcome', class: Migration20261130125421_request_log_outcome },
+  { name: 'Migration20261130132134_alerts', class: Migration20261130132134_alerts },
+  { name: 'Migration20261130132943_model_price_catalog', class: Migration20261130132943_model_price_catalog },
 ];

@@ -17,6 +17,9 @@ function usageOf(plan: ReplyPlan) {
     input_tokens: plan.usage.input,
     cache_creation_input_tokens: plan.usage.cacheCreation,
     cache_read_input_tokens: plan.usage.cacheRead,
+    ...(plan.usage.cacheCreation1h ? {
+      cache_creation: { ephemeral_5m_input_tokens: plan.usage.cacheCreation - plan.usage.cacheCreation1h, ephemeral_1h_input_tokens: plan.usage.cacheCreation1h },
+    } : {}),
     output_tokens: plan.usage.output,
   };
 }

@@ -37,13 +37,14 @@ export function anthropicBody(body: any, rawBody: Buffer | null, upstreamModel: 
 }
 
 /**
- * Anthropic usage: input and cache tokens from `message_start`, output from `message_delta`
- * (cumulative), read by the same usageFromAnthropic the translation reports. When the stream ends early (client abort, upstream break) before a
+ * Anthropic usage: input and cache tokens (with the 1-hour part of the cache writes) from `message_start`,
+ * output from `message_delta` (cumulative), read by the same usageFromAnthropic the translation
+ * reports. When the stream ends early (client abort, upstream break) before a
  * `message_delta`, output tokens are counted as one per `content_block_delta` delivered —
  * Anthropic emits deltas of roughly one token, so this bills what the client received.
  */
 export function anthropicUsageCollector(): UsageCollector {
-  let input = 0, cacheCreation = 0, cacheRead = 0, inputKnown = false;
+  let input = 0, cacheCreation = 0, cacheCreation1h = 0, cacheRead = 0, inputKnown = false;
   let finalOutput: number | null = null;
   let deltas = 0;
   let streamError: UpstreamError | null = null;
@@ -54,6 +55,7 @@ export function anthropicUsageCollector(): UsageCollector {
     if (u.inputTokens !== undefined) { input = u.inputTokens; inputKnown = true; }
     if (u.cacheCreationInputTokens !== undefined) cacheCreation = u.cacheCreationInputTokens;
     if (u.cacheReadInputTokens !== undefined) cacheRead = u.cacheReadInputTokens;
+    if (u.cacheCreation1hInputTokens !== undefined) cacheCreation1h = u.cacheCreation1hInputTokens;
     return u.outputTokens;
   };
   return {
@@ -71,7 +73,10 @@ export function anthropicUsageCollector(): UsageCollector {
       finalOutput = readUsage(body?.usage) ?? finalOutput;
     },
     usage() {
-      return { inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead, inputKnown };
+      return {
+        inputTokens: input, outputTokens: finalOutput ?? deltas, cacheCreationInputTokens: cacheCreation, cacheReadInputTokens: cacheRead,
+        ...(cacheCreation1h > 0 ? { cacheCreation1hInputTokens: cacheCreation1h } : {}), inputKnown,
+      };
     },
     streamError: () => streamError,
   };

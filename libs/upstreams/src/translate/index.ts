@@ -7,6 +7,7 @@ import type { WireFormat } from '@relay/core';
 import { formatSse, type SseEvent } from '../sse-decoder.ts';
 import { clientError, readUpstreamError, streamErrorFrame } from './errors.ts';
 import type { NeutralRequest, NeutralResponse, StreamWriter } from './neutral.ts';
+import { isTranslatedOperation, jsonArrayStream, translateOperationRequest, translateOperationResponse } from './operations.ts';
 import { assertFieldsSupported } from './request-fields.ts';
 import { readAnthropicRequest, writeAnthropicRequest } from './requests/anthropic.ts';
 import { readGeminiRequest, writeGeminiRequest } from './requests/gemini.ts';
@@ -18,10 +19,29 @@ import { createAnthropicStreamWriter } from './streams/anthropic.ts';
 import { createGeminiStreamWriter } from './streams/gemini.ts';
 import { createOpenaiStreamWriter } from './streams/openai.ts';
 import { createStreamReader } from './usage.ts';
+import { assertResponsesFieldsSupported, namespaceIndexOf, readResponsesRequest } from './requests/responses.ts';
+import { writeResponsesResponse } from './responses/responses-api.ts';
+import { createResponsesStreamWriter } from './streams/responses.ts';
 
 export { UnsupportedFeatureError } from './errors.ts';
 export { DROPPED_FIELDS, UNSUPPORTED_FIELDS, droppedFields } from './request-fields.ts';
 export { usageFromResponse, createUsageCollector } from './usage.ts';
+export { estimateGeminiCountTokens } from './operations.ts';
+/**
+ * A client's dialect: one of the wire formats, or OpenAI's Responses API (`/v1/responses`), which
+ * shares OpenAI's errors and accounts but has its own request, answer and stream shapes. An OpenAI
+ * account serves it as sent; the other formats translate through the neutral model.
+ */
+export type ClientFormat = WireFormat | 'responses';
+
+/** Per-request options of the answer writers (JSON and stream). */
+export interface WriteOptions {
+  clientModel: string;
+  requestId: string;
+  /** The client's request body: the Responses writers read its namespaced tools from it. */
+  clientBody?: any;
+}
+
 /** Usage in one neutral shape (billing). */
 export type { NeutralUsage } from './neutral.ts';
 
@@ -41,10 +61,13 @@ export interface TranslateRequestOptions {
   upstreamModel: string;
   stream: boolean;
   output: OutputLimit;
+  /** The operation (proxy Endpoint); token counting and embeddings have shapes of their own. Default: chat. */
+  endpoint?: string;
 }
 
-function readRequest(format: WireFormat, body: any): NeutralRequest {
+function readRequest(format: ClientFormat, body: any): NeutralRequest {
   switch (format) {
+    case 'responses': return readResponsesRequest(body);
     case 'openai': return readOpenaiRequest(body);
     case 'anthropic': return readAnthropicRequest(body);
     case 'gemini': return readGeminiRequest(body);
@@ -60,15 +83,17 @@ function readRequest(format: WireFormat, body: any): NeutralRequest {
  * figure admission reserved for — the others only when the client set one (their default is the
  * model's maximum too). Throws {@link UnsupportedFeatureError} for fields the target cannot express.
  */
-export function translateRequest(from: WireFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
+export function translateRequest(from: ClientFormat, to: WireFormat, body: any, opts: TranslateRequestOptions): any {
   if (from === to) return body;
-  assertFieldsSupported(from, to, body);
+  if (from !== 'responses' && isTranslatedOperation(opts.endpoint)) return translateOperationRequest(opts.endpoint, from, to, body, opts.upstreamModel);
+  if (from === 'responses') assertResponsesFieldsSupported(body, to);
+  else assertFieldsSupported(from, to, body);
   const req = readRequest(from, body);
   if (opts.output.clientSet || to === 'anthropic') req.maxTokens = opts.output.maxTokens;
   switch (to) {
     case 'openai': return writeOpenaiRequest(req, opts);
     case 'anthropic': return writeAnthropicRequest(req, opts);
-    case 'gemini': return writeGeminiRequest(req);
+    case 'gemini': return writeGeminiRequest(req, opts.upstreamModel);
     default: { const never: never = to; return never; }
   }
 }
@@ -82,16 +107,24 @@ function readResponse(format: WireFormat, body: any): NeutralResponse {
   }
 }
 
+/** Options of one response translation. */
+export interface TranslateResponseOptions extends WriteOptions {
+  /** As in TranslateRequestOptions. */
+  endpoint?: string;
+}
+
 /**
  * Translates an upstream JSON response into the client's format. An upstream error envelope
  * becomes the client's error envelope. ids derive from `requestId` (`chatcmpl-…`, `msg_…`).
  */
-export function translateResponse(upstream: WireFormat, client: WireFormat, body: any, opts: { clientModel: string; requestId: string }): any {
+export function translateResponse(upstream: WireFormat, client: ClientFormat, body: any, opts: TranslateResponseOptions): any {
   if (upstream === client) return body;
+  if (client !== 'responses' && isTranslatedOperation(opts.endpoint)) return translateOperationResponse(opts.endpoint, upstream, client, body, { clientModel: opts.clientModel, requestBody: opts.clientBody });
   const err = readUpstreamError(upstream, body);
-  if (err) return clientError(client, err.status, err.message);
+  if (err) return clientError(client === 'responses' ? 'openai' : client, err.status, err.message);
   const res = readResponse(upstream, body);
   switch (client) {
+    case 'responses': return writeResponsesResponse(res, { ...opts, namespaces: namespaceIndexOf(opts.clientBody?.tools) });
     case 'openai': return writeOpenaiResponse(res, opts);
     case 'anthropic': return writeAnthropicResponse(res, opts);
     case 'gemini': return writeGeminiResponse(res, opts);
@@ -111,8 +144,9 @@ export interface StreamTranslator {
 
 export { streamErrorFrame } from './errors.ts';
 
-function createStreamWriter(client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamWriter {
+function createStreamWriter(client: ClientFormat, opts: WriteOptions & { includeUsage: boolean }): StreamWriter {
   switch (client) {
+    case 'responses': return createResponsesStreamWriter({ ...opts, namespaces: namespaceIndexOf(opts.clientBody?.tools) });
     case 'openai': return createOpenaiStreamWriter(opts);
     case 'anthropic': return createAnthropicStreamWriter(opts);
     case 'gemini': return createGeminiStreamWriter(opts);
@@ -128,7 +162,19 @@ function createStreamWriter(client: WireFormat, opts: { clientModel: string; req
  * that ended without a finish reason is reported as an error too. Same format: events are
  * re-serialised unchanged.
  */
-export function createStreamTranslator(upstream: WireFormat, client: WireFormat, opts: { clientModel: string; requestId: string; includeUsage: boolean }): StreamTranslator {
+export function createStreamTranslator(upstream: WireFormat, client: ClientFormat, opts: StreamTranslatorOptions): StreamTranslator {
+  const translator = createSseTranslator(upstream, client, opts);
+  return opts.jsonArray ? jsonArrayStream(translator) : translator;
+}
+
+/** Options of one stream translation. */
+export interface StreamTranslatorOptions extends WriteOptions {
+  includeUsage: boolean;
+  /** A Gemini client that called streamGenerateContent without `alt=sse` gets the JSON array instead of SSE. */
+  jsonArray?: boolean;
+}
+
+function createSseTranslator(upstream: WireFormat, client: ClientFormat, opts: StreamTranslatorOptions): StreamTranslator {
   let closed = false;
   let failed = false;
   if (upstream === client) {

@@ -56,6 +56,16 @@ export interface NeutralRequest {
   frequencyPenalty?: number;
   /** Thinking budget in tokens (0 = thinking requested off). */
   thinkingBudget?: number;
+  /**
+   * The effort the client named (Anthropic `output_config.effort` or adaptive thinking): targets with
+   * an effort control of their own (OpenAI `reasoning_effort`) take it rather than a figure derived from the budget.
+   */
+  reasoningEffort?: 'low' | 'medium' | 'high';
+  /**
+   * The client let the model decide (Anthropic adaptive thinking, or an effort alone; Claude Code sends
+   * both on every request): a target model without reasoning controls gets none, rather than an error.
+   */
+  reasoningOptional?: boolean;
   /** Ask for a JSON object answer; `schema` when the client gave one. */
   jsonOutput?: { schema?: Record<string, unknown> };
 }
@@ -73,6 +83,8 @@ export interface NeutralUsage {
 /** Usage plus the reasoning share of the output, which OpenAI and Gemini clients are shown. */
 export interface DetailedUsage extends NeutralUsage {
   reasoningTokens?: number;
+  /** The part of `cacheCreationInputTokens` written with the 1-hour lifetime (billed at its own price). */
+  cacheCreation1hInputTokens?: number;
 }
 
 /** A whole (non-streamed) answer: choice/candidate 0. */

@@ -41,7 +41,14 @@ const GEMINI_EVERYWHERE: FieldRule[] = [
   { field: 'generationConfig.speechConfig' },
   { field: 'cachedContent' },
 ];
-const ANTHROPIC_EVERYWHERE: FieldRule[] = [{ field: 'container' }, { field: 'mcp_servers' }, { field: 'context_management' }];
+const nonEmptyArray = (v: any): boolean => !Array.isArray(v) || v.length > 0;
+const nonEmptyValue = (v: any): boolean => v !== '' && !(typeof v === 'object' && Object.keys(v).length === 0);
+/**
+ * A code-execution container or MCP servers run inside Anthropic: refused when the client really uses
+ * them, left out when empty. `context_management` only steers how Anthropic trims its own context
+ * (Claude Code always sends it) and is dropped, as are cache_control hints and the betas, which are headers.
+ */
+const ANTHROPIC_EVERYWHERE: FieldRule[] = [{ field: 'container', when: nonEmptyValue }, { field: 'mcp_servers', when: nonEmptyArray }];
 
 /** Client fields refused per direction: UNSUPPORTED_FIELDS[from][to]. */
 export const UNSUPPORTED_FIELDS: Readonly<Record<WireFormat, Readonly<Record<WireFormat, readonly FieldRule[]>>>> = {
@@ -86,8 +93,8 @@ export const DROPPED_FIELDS: Readonly<Record<WireFormat, Readonly<Record<WireFor
   },
   anthropic: {
     anthropic: [],
-    openai: ['metadata', 'service_tier'],
-    gemini: ['metadata', 'service_tier', 'tool_choice.disable_parallel_tool_use'],
+    openai: ['metadata', 'service_tier', 'context_management', 'container', 'mcp_servers'],
+    gemini: ['metadata', 'service_tier', 'tool_choice.disable_parallel_tool_use', 'context_management', 'container', 'mcp_servers'],
   },
   gemini: {
     gemini: [],

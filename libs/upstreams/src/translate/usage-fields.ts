@@ -26,6 +26,25 @@ export function usageFromAnthropic(u: any): Partial<DetailedUsage> {
   if (u?.output_tokens != null) out.outputTokens = n(u.output_tokens);
   if (u?.cache_creation_input_tokens != null) out.cacheCreationInputTokens = n(u.cache_creation_input_tokens);
   if (u?.cache_read_input_tokens != null) out.cacheReadInputTokens = n(u.cache_read_input_tokens);
+  // The 1-hour cache writes are billed at their own price; the split sits under `cache_creation`.
+  if (u?.cache_creation?.ephemeral_1h_input_tokens != null) out.cacheCreation1hInputTokens = n(u.cache_creation.ephemeral_1h_input_tokens);
+  return out;
+}
+
+/**
+ * Responses API usage: `input_tokens` includes cached ones (reads, and writes where reported),
+ * so fresh input = input − both; output includes reasoning.
+ */
+export function usageFromResponses(u: any): Partial<DetailedUsage> {
+  const cached = n(u?.input_tokens_details?.cached_tokens);
+  const written = n(u?.input_tokens_details?.cache_write_tokens);
+  const out: Partial<DetailedUsage> = {
+    inputTokens: Math.max(0, n(u?.input_tokens) - cached - written),
+    outputTokens: n(u?.output_tokens),
+    cacheCreationInputTokens: written,
+    cacheReadInputTokens: cached,
+  };
+  if (u?.output_tokens_details?.reasoning_tokens != null) out.reasoningTokens = n(u.output_tokens_details.reasoning_tokens);
   return out;
 }
 

@@ -10,6 +10,12 @@ export const MODEL_PRICE_FIELDS = graphql(`
     output
     cacheWrite
     cacheRead
+    source
+    tier {
+      aboveInputTokens
+      input
+      output
+    }
   }
 `);
 

@@ -1,10 +1,14 @@
 // Model prices (admin): an editable table in USD per million tokens. A row switches to inputs in
-// place; '*' is the default price used for models without their own row.
+// place; '*' is the default price used for models without their own row (off until an admin sets
+// it). Each row says whether it came from the bundled catalog or an admin; "Sync catalog" brings
+// the catalog in without touching the admin's prices.
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { MODEL_PRICES_QUERY } from '../../graphql/queries/model-prices.ts';
 import { UPSERT_MODEL_PRICE_MUTATION } from '../../graphql/mutations/upsert-model-price.ts';
 import { DELETE_MODEL_PRICE_MUTATION } from '../../graphql/mutations/delete-model-price.ts';
+import { SYNC_MODEL_PRICES_MUTATION } from '../../graphql/mutations/sync-model-prices.ts';
+import { CLEAR_DEFAULT_MODEL_PRICE_MUTATION } from '../../graphql/mutations/clear-default-model-price.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import type { MessageKey } from '../../i18n/en.ts';
 import { Badge } from '../../ui/Badge.tsx';
@@ -15,7 +19,7 @@ import { Input } from '../../ui/Field.tsx';
 import { ErrorState, Skeleton, EmptyState } from '../../ui/States.tsx';
 import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
-import { formatUsdExact, trimDecimalZeros } from '../../ui/format.ts';
+import { formatNumber, formatUsdExact, trimDecimalZeros } from '../../ui/format.ts';
 import { platformLabelKey } from '../accounts/AccountFormDialog.tsx';
 import { PLATFORM_ENUMS, type PlatformEnum } from '../../graphql/enums.ts';
 import type { ModelPrice } from '../../graphql/fragments/model-price-fields.ts';
@@ -33,16 +37,21 @@ export function validatePriceDraft(d: Draft): Partial<Record<PriceField, Message
   return errors;
 }
 
-function draftOf(p: ModelPrice | null): Draft {
-  return p
-    ? { model: p.model, platform: p.platform ?? '', input: trimDecimalZeros(p.input), output: trimDecimalZeros(p.output), cacheWrite: trimDecimalZeros(p.cacheWrite), cacheRead: trimDecimalZeros(p.cacheRead) }
-    : { model: '', platform: '', input: '0', output: '0', cacheWrite: '0', cacheRead: '0' };
+/** The default price: model "*" on any platform (cleared with clearDefaultModelPrice). */
+function isDefaultRow(p: ModelPrice): boolean {
+  return p.model === '*' && !p.platform;
 }
 
-function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone(): void; onCancel(): void }) {
+function draftOf(p: ModelPrice | null, model = ''): Draft {
+  return p
+    ? { model: p.model, platform: p.platform ?? '', input: trimDecimalZeros(p.input), output: trimDecimalZeros(p.output), cacheWrite: trimDecimalZeros(p.cacheWrite), cacheRead: trimDecimalZeros(p.cacheRead) }
+    : { model, platform: '', input: '0', output: '0', cacheWrite: '0', cacheRead: '0' };
+}
+
+function EditRow({ price, model, onDone, onCancel }: { price: ModelPrice | null; model?: string; onDone(): void; onCancel(): void }) {
   const { t } = useI18n();
   const toast = useToast();
-  const [draft, setDraft] = useState<Draft>(() => draftOf(price));
+  const [draft, setDraft] = useState<Draft>(() => draftOf(price, model));
   const [errors, setErrors] = useState<Partial<Record<PriceField, MessageKey>>>({});
   const [{ fetching }, upsert] = useMutation(UPSERT_MODEL_PRICE_MUTATION);
   const set = (f: keyof Draft) => (v: string) => setDraft((d) => ({ ...d, [f]: v }));
@@ -60,7 +69,7 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
   return (
     <tr className="row-editing" data-testid={price ? `price-edit-${price.id}` : 'price-new'}>
       <td className="cell-m-field" data-label={t('pricing.model')}>
-        <Input value={draft.model} onValue={set('model')} disabled={!!price} placeholder="claude-sonnet-4-5" error={err('model')} aria-label={t('pricing.model')} testId="price-model" />
+        <Input value={draft.model} onValue={set('model')} disabled={!!price || !!model} placeholder="claude-sonnet-4-5" error={err('model')} aria-label={t('pricing.model')} testId="price-model" />
       </td>
       <td className="cell-m-field" data-label={t('pricing.platform')}>
         <select className="input select" value={draft.platform} disabled={!!price} onChange={(e) => set('platform')(e.target.value)} aria-label={t('pricing.platform')}>
@@ -71,6 +80,9 @@ function EditRow({ price, onDone, onCancel }: { price: ModelPrice | null; onDone
             </option>
           ))}
         </select>
+      </td>
+      <td className="cell-m-aside" data-label={t('pricing.source')}>
+        <Badge tone="neutral">{t('pricing.source.MANUAL')}</Badge>
       </td>
       {PRICE_FIELDS.map((f) => (
         <td key={f} className="cell-m-half" data-label={t(`pricing.${f}`)}>
@@ -95,10 +107,13 @@ export function PricingPage() {
   const { t } = useI18n();
   const toast = useToast();
   const [{ data, error, fetching }, refetch] = useQuery({ query: MODEL_PRICES_QUERY });
-  const [editingId, setEditingId] = useState<string | 'new' | null>(null);
+  const [editingId, setEditingId] = useState<string | 'new' | 'default' | null>(null);
   const [filter, setFilter] = useState('');
   const [deleting, setDeleting] = useState<ModelPrice | null>(null);
   const [deleteState, deletePrice] = useMutation(DELETE_MODEL_PRICE_MUTATION);
+  const [syncState, syncPrices] = useMutation(SYNC_MODEL_PRICES_MUTATION);
+  const [, clearDefault] = useMutation(CLEAR_DEFAULT_MODEL_PRICE_MUTATION);
+  const hasDefault = (data?.modelPrices ?? []).some(isDefaultRow);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const rows = useMemo(
     () => (data?.modelPrices ?? []).filter((p) => p.model.toLowerCase().includes(filter.trim().toLowerCase())).sort((a, b) => (a.model === '*' ? -1 : b.model === '*' ? 1 : a.model.localeCompare(b.model))),
@@ -109,8 +124,23 @@ export function PricingPage() {
     reload();
   };
 
+  async function sync() {
+    const result = await syncPrices({});
+    if (result.error || !result.data) return toast.show(errorMessage(result.error, t), 'error');
+    const c = result.data.syncModelPrices;
+    toast.show(t('pricing.synced', { added: formatNumber(c.added), updated: formatNumber(c.updated), unchanged: formatNumber(c.unchanged), manualKept: formatNumber(c.manualKept) }));
+    reload();
+  }
+
   async function confirmDelete() {
     if (!deleting) return;
+    if (isDefaultRow(deleting)) {
+      const cleared = await clearDefault({});
+      if (cleared.error) return toast.show(errorMessage(cleared.error, t), 'error');
+      toast.show(t('pricing.defaultCleared'));
+      setDeleting(null);
+      return reload();
+    }
     const result = await deletePrice({ id: deleting.id });
     if (result.error) return toast.show(errorMessage(result.error, t), 'error');
     toast.show(t('pricing.deleted'));
@@ -121,7 +151,7 @@ export function PricingPage() {
   let body;
   if (error && !data) body = <ErrorState error={error} onRetry={reload} />;
   else if (!data && fetching) body = <Skeleton rows={6} />;
-  else if (rows.length === 0 && editingId !== 'new') body = <EmptyState title={t('pricing.empty')} />;
+  else if (rows.length === 0 && editingId !== 'new' && editingId !== 'default') body = <EmptyState title={t('pricing.empty')} />;
   else
     body = (
       <div className="table-scroll">
@@ -130,6 +160,7 @@ export function PricingPage() {
             <tr>
               <th>{t('pricing.model')}</th>
               <th>{t('pricing.platform')}</th>
+              <th>{t('pricing.source')}</th>
               {PRICE_FIELDS.map((f) => (
                 <th key={f} style={{ textAlign: 'right' }}>
                   {t(`pricing.${f}`)}
@@ -140,13 +171,24 @@ export function PricingPage() {
           </thead>
           <tbody>
             {editingId === 'new' && <EditRow price={null} onDone={done} onCancel={() => setEditingId(null)} />}
+            {editingId === 'default' && <EditRow price={null} model="*" onDone={done} onCancel={() => setEditingId(null)} />}
             {rows.map((p) =>
               editingId === p.id ? (
                 <EditRow key={p.id} price={p} onDone={done} onCancel={() => setEditingId(null)} />
               ) : (
                 <tr key={p.id} data-testid={`row-${p.id}`}>
-                  <td className="mono nowrap cell-m-title">{p.model === '*' ? <span title={t('pricing.defaultHint')}>* ({t('pricing.default')})</span> : p.model}</td>
+                  <td className="mono nowrap cell-m-title">
+                    {p.model === '*' ? <span title={t('pricing.defaultHint')}>* ({t('pricing.default')})</span> : p.model}
+                    {p.tier && (
+                      <div className="muted small" data-testid={`price-tier-${p.id}`}>
+                        {t('pricing.tier', { tokens: formatNumber(p.tier.aboveInputTokens), input: formatUsdExact(p.tier.input), output: formatUsdExact(p.tier.output) })}
+                      </div>
+                    )}
+                  </td>
                   <td className="cell-m-aside">{p.platform ? <Badge tone="info">{t(platformLabelKey(p.platform as PlatformEnum))}</Badge> : <span className="muted">{t('pricing.anyPlatform')}</span>}</td>
+                  <td className="cell-m-aside" data-label={t('pricing.source')} data-testid={`price-source-${p.id}`} title={t(`pricing.sourceHint.${p.source}`)}>
+                    <Badge tone={p.source === 'CATALOG' ? 'neutral' : 'warning'}>{t(`pricing.source.${p.source}`)}</Badge>
+                  </td>
                   {PRICE_FIELDS.map((f) => (
                     <td key={f} style={{ textAlign: 'right' }} className="mono cell-m-half" data-label={t(`pricing.${f}`)} data-testid={`price-${f}-${p.id}`}>
                       {formatUsdExact(p[f])}
@@ -157,11 +199,9 @@ export function PricingPage() {
                       <Button size="sm" variant="ghost" onClick={() => setEditingId(p.id)} testId={`price-edit-btn-${p.id}`}>
                         {t('common.edit')}
                       </Button>
-                      {p.model !== '*' && (
-                        <Button size="sm" variant="ghost" className="text-danger" onClick={() => setDeleting(p)}>
-                          {t('common.delete')}
-                        </Button>
-                      )}
+                      <Button size="sm" variant="ghost" className="text-danger" onClick={() => setDeleting(p)} testId={`price-delete-btn-${p.id}`}>
+                        {isDefaultRow(p) ? t('pricing.clearDefault') : t('common.delete')}
+                      </Button>
                     </div>
                   </td>
                 </tr>
@@ -178,15 +218,33 @@ export function PricingPage() {
         title={t('pricing.title')}
         description={t('pricing.description')}
         actions={
-          <Button variant="primary" onClick={() => setEditingId('new')} testId="price-create">
-            {t('pricing.add')}
-          </Button>
+          <>
+            <Button loading={syncState.fetching} onClick={() => void sync()} testId="price-sync">
+              {t('pricing.sync')}
+            </Button>
+            {!hasDefault && (
+              <Button onClick={() => setEditingId('default')} testId="price-set-default">
+                {t('pricing.setDefault')}
+              </Button>
+            )}
+            <Button variant="primary" onClick={() => setEditingId('new')} testId="price-create">
+              {t('pricing.add')}
+            </Button>
+          </>
         }
       />
       <Card title={t('pricing.unit')} actions={<Input placeholder={t('pricing.filter')} aria-label={t('pricing.filter')} value={filter} onValue={setFilter} />}>
         {body}
       </Card>
-      {deleting && <ConfirmDialog title={t('pricing.deleteTitle')} message={t('pricing.deleteConfirm', { model: deleting.model })} busy={deleteState.fetching} onConfirm={() => void confirmDelete()} onClose={() => setDeleting(null)} />}
+      {deleting && (
+        <ConfirmDialog
+          title={isDefaultRow(deleting) ? t('pricing.clearDefault') : t('pricing.deleteTitle')}
+          message={isDefaultRow(deleting) ? t('pricing.clearDefaultConfirm') : t('pricing.deleteConfirm', { model: deleting.model })}
+          busy={deleteState.fetching}
+          onConfirm={() => void confirmDelete()}
+          onClose={() => setDeleting(null)}
+        />
+      )}
     </div>
   );
 }

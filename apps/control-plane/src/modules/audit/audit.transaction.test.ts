@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/core';
-import { Account, AuditLog, ModelPrice, User } from '@relay/db';
+import { Account, AlertChannel, AuditLog, ModelPrice, User } from '@relay/db';
 import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import type { Actor } from '../../service-context.ts';
 import { AuditService, type AuditRecord } from './audit.service.ts';
@@ -106,5 +106,17 @@ describe.each(controlPlaneBackends())('a mutation whose audit row cannot be writ
     await withRefusedAudit(() => cp.gql('mutation($id: ID!) { deleteApiKey(id: $id) }', { id: keyId }, cp.adminToken));
     const mine = await cp.gql<{ myApiKeys: { id: string; name: string }[] }>('{ myApiKeys { id name } }', {}, cp.adminToken);
     expect(mine.data!.myApiKeys).toEqual([{ id: keyId, name: 'audited-key' }]);
+  });
+
+  it('createAlertChannel and deleteAlertChannel: the channel list is unchanged without the audit row', async () => {
+    const create = () => cp.gql<{ createAlertChannel: { id: string } }>(
+      'mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }',
+      { i: { name: 'audited-channel', kind: 'SLACK', url: 'https://hooks.example.com/services/T/B/x', events: ['ACCOUNT_ERROR'] } }, cp.adminToken,
+    );
+    await withRefusedAudit(create);
+    expect(await fresh().count(AlertChannel, { name: 'audited-channel' })).toBe(0);
+    const id = (await create()).data!.createAlertChannel.id;
+    await withRefusedAudit(() => cp.gql('mutation($id: ID!) { deleteAlertChannel(id: $id) }', { id }, cp.adminToken));
+    expect(await fresh().count(AlertChannel, { id: Number(id) })).toBe(1);
   });
 });

@@ -36,6 +36,7 @@ export class AuthService {
     const wait = await this.throttle.claimAttempt(username, this.origin.ip);
     if (wait) {
       const retryAfterSeconds = Math.ceil(wait.retryAfterMs / 1000);
+      this.ctx.services.metrics.loginThrottles.inc();
       await runMutation(this.ctx, async (tx) => {
         tx.audit({ action: 'auth.login_throttled', targetType: 'user', targetId: username.slice(0, 64), after: { username, retryAfterSeconds } });
       });

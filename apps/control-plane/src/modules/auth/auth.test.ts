@@ -80,6 +80,9 @@ describe.each(controlPlaneBackends())('auth ($name)', ({ opts }) => {
     );
     expect(audit.data!.auditLogs.total).toBe(7);
     expect(new Set(audit.data!.auditLogs.items.map((i) => `${i.targetId}@${i.ip}`))).toEqual(new Set(['admin@10.1.0.1']));
+    // Operators see the same refusals on /metrics.
+    const metrics = await cp.controlPlane.services.metrics.registry.metrics();
+    expect(metrics).toMatch(/^relay_cp_login_throttles_total 7$/m);
   });
 
   it('throttles per address: failures from one address never slow another user or another address', async () => {

@@ -1,9 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials } from '@relay/core';
 import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/upstreams';
 import { runMutation, systemContext, type AppServices, type ServiceContext } from '../../service-context.ts';
 import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
+import { accountStatusAlert, alertEvents } from '../alerts/alert-events.ts';
 
 /** Accounts whose access token expires within this window are refreshed. */
 export const REFRESH_WITHIN_MS = 10 * 60_000;
@@ -146,15 +147,22 @@ export class ClaudeTokenRefresher {
   /** A refused refresh token takes the account out of service with the reason; a network error is only logged. */
   private async recordFailure(ctx: ServiceContext, account: Account, err: unknown): Promise<void> {
     const refused = err instanceof OAuthEndpointError && err.status >= 400 && err.status < 500;
-    this.services.logger.warn({ accountId: account.id, status: err instanceof OAuthEndpointError ? err.status : undefined }, 'claude oauth token refresh failed');
+    const status = err instanceof OAuthEndpointError ? err.status : null;
+    this.services.logger.warn({ accountId: account.id, status }, 'claude oauth token refresh failed');
+    // One alert per stored refresh token: a retry of the same failing refresh every minute is not news.
+    const credentialsTag = createHash('sha256').update(account.credentials).digest('hex').slice(0, 16);
+    await this.services.alerts.emit(alertEvents.oauthRefreshFailed({ accountId: account.id, accountName: account.name, reason: (err as Error).message.slice(0, 500), status, at: Date.now(), credentialsTag }));
     if (!refused) return;
-    await runMutation(ctx, async (tx) => {
+    const alert = await runMutation(ctx, async (tx) => {
       const row = await tx.em.findOneOrFail(Account, { id: account.id });
       const before = { status: row.status, statusReason: row.statusReason };
       row.status = 'ERROR';
       row.statusReason = `OAuth refresh refused: ${(err as Error).message}`;
       tx.audit({ action: 'account.status_from_refresh', targetType: 'account', targetId: row.id, before, after: { status: row.status, statusReason: row.statusReason } });
+      return accountStatusAlert(row, before.status, Date.now(), 'oauth-refresh');
     }, { republishSnapshot: true });
+    // Queued after the commit: the alert never announces a change that rolled back.
+    if (alert) await this.services.alerts.emit(alert);
   }
 }
 

@@ -1,8 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
 import type { StreamEntry } from '@relay/hot-store';
 import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
+import { StreamConsumer } from '../../stream-consumer.ts';
+import { accountStatusAlert, type AlertEvent } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -29,44 +30,29 @@ export function parseProxyEvent(payload: string): ProxyEvent | null {
  * snapshot is republished so every proxy sees the change.
  */
 export class ProxyEventsConsumer {
-  private readonly consumer = `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private lastClaim = 0;
+  private readonly loop: StreamConsumer<void>;
 
-  constructor(private readonly deps: AppServices) {}
-
-  async start(): Promise<void> {
-    await this.deps.store.ensureGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP);
-    this.loop = this.run();
+  constructor(private readonly deps: AppServices) {
+    this.loop = new StreamConsumer({
+      store: deps.store, logger: deps.logger, stream: hotKeys.proxyEventStream, group: PROXY_EVENTS_GROUP, label: 'proxy-event consumer',
+      staleMs: STALE_MS, batchSize: BATCH, blockMs: BLOCK_MS, handle: (entries) => this.applyEvents(entries),
+    });
   }
 
-  private async run(): Promise<void> {
-    const { store, logger } = this.deps;
-    while (!this.stopped) {
-      try {
-        let entries: StreamEntry[] = [];
-        if (Date.now() - this.lastClaim > STALE_MS) {
-          this.lastClaim = Date.now();
-          entries = await store.claimStale(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, STALE_MS, BATCH);
-        }
-        if (entries.length === 0) entries = await store.readGroup(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, this.consumer, BATCH, BLOCK_MS);
-        if (this.stopped || entries.length === 0) continue;
-        await this.applyBatch(entries);
-      } catch (err) {
-        if (this.stopped) break;
-        logger.warn({ err }, 'proxy-event consumer: store error, retrying');
-        await new Promise((r) => setTimeout(r, 1000));
-      }
-    }
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   /**
-   * Applies a batch (each event with its audit row in one transaction), then acknowledges it and
-   * republishes the snapshot once, both after the commits.
+   * Applies a batch (each event with its audit row in one transaction), acknowledges it (and trims
+   * the stream), and republishes the snapshot once, after the commits.
    */
-  async applyBatch(entries: StreamEntry[]): Promise<void> {
-    const { store, snapshots, logger } = this.deps;
+  applyBatch(entries: StreamEntry[]): Promise<void> {
+    return this.loop.processBatch(entries);
+  }
+
+  private async applyEvents(entries: StreamEntry[]): Promise<void> {
+    const { snapshots, logger } = this.deps;
     const ctx = systemContext(this.deps, 'proxy-events-consumer');
     let changed = false;
     for (const entry of entries) {
@@ -75,31 +61,32 @@ export class ProxyEventsConsumer {
         logger.warn({ id: entry.id }, 'proxy-event consumer: dropping a malformed event');
         continue;
       }
-      const applied = await runMutation(ctx, async (tx) => {
+      // Null when nothing changed; else the change's alert, queued only once it committed (emit never throws).
+      const applied = await runMutation(ctx, async (tx): Promise<{ alert: AlertEvent | null } | null> => {
         const account = await tx.em.findOne(Account, { id: Number(event.accountId) });
-        if (!account) return false;
+        if (!account) return null;
         if (event.type === 'account.status') {
           // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
-          if (event.at < account.updatedAt.getTime() || account.status === event.status) return false;
+          if (event.at < account.updatedAt.getTime() || account.status === event.status) return null;
           const before = { status: account.status, statusReason: account.statusReason };
           account.status = event.status;
           account.statusReason = event.reason.slice(0, 2000);
           tx.audit({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
-        } else {
-          account.credentials = event.credentials;
-          tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+          return { alert: accountStatusAlert(account, before.status, event.at, 'proxy') };
         }
-        return true;
+        account.credentials = event.credentials;
+        tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
+        return { alert: null };
       });
-      changed ||= applied;
+      if (!applied) continue;
+      changed = true;
+      if (applied.alert) await this.deps.alerts.emit(applied.alert);
     }
-    await store.ack(hotKeys.proxyEventStream, PROXY_EVENTS_GROUP, entries.map((e) => e.id));
     if (changed) await snapshots.requestRebuild();
   }
 
   /** Stops after the current read (at most one block interval). */
-  async close(): Promise<void> {
-    this.stopped = true;
-    await this.loop;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 }

@@ -8,8 +8,19 @@ import {
 /** The snapshot minus its version (the store assigns that when it is stored). */
 export type SnapshotBody = Omit<ConfigSnapshot, 'version'>;
 
+/** A price row as the proxy bills it; the 1-hour and tier figures only when the row has them. */
 function priceOf(p: ModelPrice): PriceMicro {
-  return { input: micro(p.input), output: micro(p.output), cacheWrite: micro(p.cacheWrite), cacheRead: micro(p.cacheRead) };
+  const price: PriceMicro = { input: micro(p.input), output: micro(p.output), cacheWrite: micro(p.cacheWrite), cacheRead: micro(p.cacheRead) };
+  if (p.cacheWrite1h !== null) price.cacheWrite1h = micro(p.cacheWrite1h);
+  if (p.tierAboveInputTokens !== null) {
+    price.tier = {
+      aboveInputTokens: p.tierAboveInputTokens,
+      input: micro(p.tierInput ?? p.input), output: micro(p.tierOutput ?? p.output),
+      cacheWrite: micro(p.tierCacheWrite ?? p.cacheWrite), cacheRead: micro(p.tierCacheRead ?? p.cacheRead),
+    };
+    if (p.tierCacheWrite1h !== null) price.tier.cacheWrite1h = micro(p.tierCacheWrite1h);
+  }
+  return price;
 }
 
 /** Rated cost recorded today (in `timeZone`) per API key id, for the keys given. */

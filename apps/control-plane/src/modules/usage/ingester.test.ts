@@ -146,9 +146,12 @@ for (const { kind, run } of backends) {
       const broken = new UsageIngester({ orm: new Proxy({}, { get: () => { throw new Error('database unreachable'); } }) as never, store: b.store, logger, timeZone: TZ, consumer: 'c-dbdown' });
       await expect(broken.ingest(entries)).rejects.toThrow('database unreachable');
       expect(await b.store.pendingCount(hotKeys.usageStream, USAGE_GROUP)).toBe(1);
+      expect(await b.store.streamLength(hotKeys.usageStream)).toBe(1);
       await ing.ingest(entries);
       expect(await rowsOf(e.requestId)).toBe(1);
       expect(await b.store.pendingCount(hotKeys.usageStream, USAGE_GROUP)).toBe(0);
+      // Stored and acknowledged: the event leaves the stream instead of waiting there for a length cap.
+      expect(await b.store.streamLength(hotKeys.usageStream)).toBe(0);
     });
 
     it('runs as a background loop: events published while it runs are stored', async () => {
@@ -156,9 +159,11 @@ for (const { kind, run } of backends) {
       const ing = ingester('c-loop');
       await ing.start();
       try {
-        const e = usageEvent({ userId, apiKeyId });
-        await publish(e);
-        await waitFor(async () => (await rowsOf(e.requestId)) === 1);
+        const events = Array.from({ length: 20 }, () => usageEvent({ userId, apiKeyId }));
+        for (const e of events) await publish(e);
+        await waitFor(async () => (await b.orm.em.fork().count(RequestLog, { requestId: events.map((e) => e.requestId) })) === events.length);
+        await waitFor(async () => (await b.store.streamLength(hotKeys.usageStream)) === 0);
+        expect(ing.stats.trimmed).toBeGreaterThanOrEqual(events.length);
       } finally {
         await ing.close();
       }

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
+import { StreamConsumer, type StreamConsumerStats } from '../../stream-consumer.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 
 export interface UsageIngesterOptions {
@@ -20,97 +20,79 @@ export interface UsageIngesterOptions {
   blockMs?: number;
   /** Longest pause between retries while the database is down (default 5 s). */
   maxBackoffMs?: number;
-  /** Told about reads, stored and failed batches (the control plane's metrics). */
+  /** Metrics: reads, stored batches, failed attempts (the control plane's /metrics). */
   observer?: IngesterObserver;
+  /** Runs after a batch committed, with its new events (alerts on key budgets); its errors are logged, never retried. */
+  afterCommit?: (fresh: UsageEvent[]) => Promise<void>;
 }
 
 /** Counters for monitoring; `deadLetters` are malformed entries that were logged and dropped. */
-export interface IngesterStats {
-  batches: number;
+export interface IngesterStats extends StreamConsumerStats {
   inserted: number;
   duplicates: number;
   deadLetters: number;
-  failures: number;
+}
+
+/** What one stored batch added. */
+export interface IngestResult {
+  inserted: number;
+  duplicates: number;
+  deadLetters: number;
 }
 
 /**
  * Reads usage events from the proxies' stream with the consumer group USAGE_GROUP (several control
  * planes share the work) and records each request exactly once: request_logs row, daily rollup,
- * API key counters (one transaction, deduplicated by request id), then the Redis counters, then
- * the ack. Entries are acknowledged only after the database committed them, so a crash or an
- * outage loses nothing: unacknowledged entries are retried here, or claimed by another consumer.
+ * API key counters (one transaction, deduplicated by request id), then the after-commit hook
+ * (alerts), then the ack and the trim (the shared StreamConsumer loop). Entries are acknowledged only after the
+ * database committed them, so a crash or an outage loses nothing: unacknowledged entries are
+ * retried here, or claimed by another consumer.
  */
 export class UsageIngester {
-  readonly consumer: string;
-  readonly stats: IngesterStats = { batches: 0, inserted: 0, duplicates: 0, deadLetters: 0, failures: 0 };
-  private stopped = false;
-  private loop: Promise<void> | null = null;
-  private lastClaim = 0;
-  private wakeSleep: (() => void) | null = null;
+  private readonly loop: StreamConsumer<IngestResult>;
+  private readonly counts = { inserted: 0, duplicates: 0, deadLetters: 0 };
 
   constructor(private readonly opts: UsageIngesterOptions) {
-    this.consumer = opts.consumer ?? `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const obs = opts.observer;
+    this.loop = new StreamConsumer({
+      store: opts.store, logger: opts.logger, stream: hotKeys.usageStream, group: USAGE_GROUP, label: 'usage ingester',
+      consumer: opts.consumer, staleMs: opts.staleMs, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs, maxBackoffMs: opts.maxBackoffMs,
+      handle: (entries) => this.storeBatch(entries),
+      onRead: obs ? (entries) => obs.read(entries) : undefined,
+      onDone: obs ? (entries, r) => obs.stored(entries, r) : undefined,
+      onFailure: obs ? () => obs.failed() : undefined,
+    });
   }
 
-  private get staleMs(): number {
-    return this.opts.staleMs ?? 30_000;
+  get consumer(): string {
+    return this.loop.consumer;
+  }
+
+  get stats(): IngesterStats {
+    const { batches, failures, trimmed } = this.loop.stats;
+    return { batches, failures, trimmed, ...this.counts };
   }
 
   /** Creates the group if missing and starts the loop in the background. */
-  async start(): Promise<void> {
-    await this.opts.store.ensureGroup(hotKeys.usageStream, USAGE_GROUP);
-    this.loop = this.run();
+  start(): Promise<void> {
+    return this.loop.start();
   }
 
   /** One read: stale entries of crashed consumers first (at most every `staleMs`), else new ones. */
-  async readBatch(): Promise<StreamEntry[]> {
-    const { store } = this.opts;
-    const batch = this.opts.batchSize ?? 500;
-    if (Date.now() - this.lastClaim >= Math.min(this.staleMs, 30_000)) {
-      this.lastClaim = Date.now();
-      const stale = await store.claimStale(hotKeys.usageStream, USAGE_GROUP, this.consumer, this.staleMs, batch);
-      if (stale.length) return stale;
-    }
-    return store.readGroup(hotKeys.usageStream, USAGE_GROUP, this.consumer, batch, this.opts.blockMs ?? 1000);
-  }
-
-  private async run(): Promise<void> {
-    const { logger } = this.opts;
-    let backoff = 250;
-    while (!this.stopped) {
-      let entries: StreamEntry[];
-      try {
-        entries = await this.readBatch();
-        this.opts.observer?.read(entries);
-      } catch (err) {
-        if (this.stopped) break;
-        logger.warn({ err }, 'usage ingester: hot store unavailable, retrying');
-        await this.sleep(1000);
-        continue;
-      }
-      // The same batch is retried until it is stored: its entries stay pending (never acked) meanwhile.
-      while (entries.length && !this.stopped) {
-        try {
-          await this.ingest(entries);
-          backoff = 250;
-          break;
-        } catch (err) {
-          this.stats.failures++;
-          this.opts.observer?.failed();
-          logger.warn({ err, entries: entries.length, retryInMs: backoff }, 'usage ingester: could not store a batch, retrying');
-          await this.sleep(backoff);
-          backoff = Math.min(backoff * 2, this.opts.maxBackoffMs ?? 5000);
-        }
-      }
-    }
+  readBatch(): Promise<StreamEntry[]> {
+    return this.loop.readBatch();
   }
 
   /**
-   * Stores one batch and acknowledges it. Malformed entries are logged and acknowledged (never
-   * retried); a database error throws before anything is acknowledged.
+   * Stores one batch, acknowledges it and trims the stream. Malformed entries are logged and
+   * acknowledged (never retried); a database error throws before anything is acknowledged.
    */
-  async ingest(entries: StreamEntry[]): Promise<{ inserted: number; duplicates: number; deadLetters: number }> {
-    const { orm, store, logger, timeZone } = this.opts;
+  ingest(entries: StreamEntry[]): Promise<IngestResult> {
+    return this.loop.processBatch(entries);
+  }
+
+  private async storeBatch(entries: StreamEntry[]): Promise<IngestResult> {
+    const { orm, logger, timeZone } = this.opts;
     const events: UsageEvent[] = [];
     let deadLetters = 0;
     for (const entry of entries) {
@@ -121,33 +103,17 @@ export class UsageIngester {
         logger.warn({ id: entry.id, reason: (err as Error).message }, 'usage ingester: dropping a malformed usage event');
       }
     }
-    const inserted = (await persistUsageBatch(orm, events, timeZone)).length;
-    await store.ack(hotKeys.usageStream, USAGE_GROUP, entries.map((e) => e.id));
-    this.stats.batches++;
-    this.stats.inserted += inserted;
-    this.stats.duplicates += events.length - inserted;
-    this.stats.deadLetters += deadLetters;
-    this.opts.observer?.stored(entries, { inserted, duplicates: events.length - inserted, deadLetters });
+    const fresh = await persistUsageBatch(orm, events, timeZone);
+    const inserted = fresh.length;
+    if (inserted) await this.opts.afterCommit?.(fresh).catch((err: unknown) => logger.warn({ err }, 'usage ingester: after-commit hook failed'));
+    this.counts.inserted += inserted;
+    this.counts.duplicates += events.length - inserted;
+    this.counts.deadLetters += deadLetters;
     return { inserted, duplicates: events.length - inserted, deadLetters };
   }
 
-  private sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const t = setTimeout(() => {
-        this.wakeSleep = null;
-        resolve();
-      }, ms);
-      this.wakeSleep = () => {
-        clearTimeout(t);
-        resolve();
-      };
-    });
-  }
-
   /** Stops after the current read (at most one block interval); a batch in flight finishes first. */
-  async close(): Promise<void> {
-    this.stopped = true;
-    this.wakeSleep?.();
-    await this.loop;
+  close(): Promise<void> {
+    return this.loop.close();
   }
 }

@@ -2,7 +2,7 @@ import type { MikroORM } from '@mikro-orm/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore } from '@relay/hot-store';
 import type { ControlPlaneConfig } from '../../config.ts';
-import { UsageIngester } from './ingester.ts';
+import { UsageIngester, type UsageIngesterOptions } from './ingester.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 import { RequestLogPruner } from './retention.ts';
 
@@ -14,9 +14,13 @@ export interface UsageJobs {
 }
 
 /** Starts the usage side of a control plane: the ingester and the raw-log pruner (RAW_LOG_RETENTION_DAYS). */
-export async function startUsageJobs(deps: { orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver }): Promise<UsageJobs> {
+export async function startUsageJobs(deps: {
+  orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver; afterCommit?: UsageIngesterOptions['afterCommit'];
+}): Promise<UsageJobs> {
   const { orm, store, logger, config } = deps;
-  const ingester = new UsageIngester({ orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer });
+  const ingester = new UsageIngester({
+    orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer, afterCommit: deps.afterCommit,
+  });
   await ingester.start();
   const pruner = new RequestLogPruner({ orm, logger, retentionDays: config.rawLogRetentionDays });
   pruner.start();

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
 import { IsolationLevel, type MikroORM } from '@mikro-orm/core';
 import { isMysql, type RequestLog } from '@relay/db';
-import { dayKey, decodeUsageEvent, formatRate, isPlatform, totalTokens, type UsageEvent } from '@relay/core';
+import { dayKey, decodeUsageEvent, formatRate, isPlatform, priceBand, totalTokens, type UsageEvent } from '@relay/core';
 
 /**
  * Turns a stream payload into a UsageEvent the database can hold, or throws (the ingester then
@@ -24,8 +24,12 @@ export function parseUsagePayload(payload: string): UsageEvent {
 
 const cut = (s: string | null | undefined, n: number): string | null => (s === null || s === undefined ? null : s.slice(0, n));
 
-/** The request_logs row of one event (money copied as-is: the ingester never recomputes cost). */
+/**
+ * The request_logs row of one event (money copied as-is: the ingester never recomputes cost). The
+ * price recorded is the one the request paid: the long-context tier's when its prompt was above it.
+ */
 export function requestLogRow(e: UsageEvent): Omit<RequestLog, 'id'> {
+  const paid = priceBand(e.price, e.inputTokens + e.cacheCreationInputTokens + e.cacheReadInputTokens);
   return {
     requestId: e.requestId,
     userId: Number(e.userId),
@@ -51,10 +55,10 @@ export function requestLogRow(e: UsageEvent): Omit<RequestLog, 'id'> {
     baseOutputCost: e.baseOutputCost,
     baseCost: e.baseTotalCost,
     priceRate: formatRate(e.priceRate),
-    priceInput: e.price.input,
-    priceOutput: e.price.output,
-    priceCacheWrite: e.price.cacheWrite,
-    priceCacheRead: e.price.cacheRead,
+    priceInput: paid.input,
+    priceOutput: paid.output,
+    priceCacheWrite: paid.cacheWrite,
+    priceCacheRead: paid.cacheRead,
     latencyMs: e.latencyMs,
     firstTokenMs: e.firstTokenMs ?? null,
     attempts: e.attempts,

@@ -1,6 +1,7 @@
 /** Anthropic Messages request ⇄ neutral request. */
 import { UnsupportedFeatureError } from '../errors.ts';
-import { setIf, type NeutralMessage, type NeutralPart, type NeutralRequest } from '../neutral.ts';
+import { setIf, textOf, type NeutralMessage, type NeutralPart, type NeutralRequest } from '../neutral.ts';
+import { anthropicThinkingBudget } from './thinking.ts';
 
 function mediaPart(block: any): NeutralPart {
   const src = block.source ?? {};
@@ -19,10 +20,22 @@ function toolResultText(content: unknown): string {
   }).join('');
 }
 
-/** Reads an Anthropic request. cache_control hints are dropped (no equivalent elsewhere). */
+/**
+ * Reads an Anthropic request. cache_control hints are dropped (no equivalent elsewhere). A `role:
+ * "system"` message in the conversation (Claude Code sends reminders that way) joins the system
+ * prompt after the top-level `system`, in order: OpenAI would take it in place, but Gemini and
+ * Anthropic only have one system instruction, and one reading keeps every target the same.
+ */
 export function readAnthropicRequest(body: any): NeutralRequest {
   const toolNames = new Map<string, string>();
-  const messages: NeutralMessage[] = (body.messages ?? []).map((m: any): NeutralMessage => {
+  const inlineSystem: string[] = [];
+  const conversation = (body.messages ?? []).filter((m: any) => {
+    if (m?.role !== 'system') return true;
+    const text = textOf(m.content, 'messages.system');
+    if (text) inlineSystem.push(text);
+    return false;
+  });
+  const messages: NeutralMessage[] = conversation.map((m: any): NeutralMessage => {
     const blocks = typeof m.content === 'string' ? [{ type: 'text', text: m.content }] : (m.content ?? []);
     const parts = blocks.flatMap((b: any): NeutralPart[] => {
       switch (b.type) {
@@ -47,6 +60,7 @@ export function readAnthropicRequest(body: any): NeutralRequest {
   const req: NeutralRequest = { messages };
   if (typeof body.system === 'string' && body.system) req.system = body.system;
   else if (Array.isArray(body.system) && body.system.length) req.system = body.system.map((b: any) => b.text ?? '').join('\n\n');
+  if (inlineSystem.length) req.system = [req.system, ...inlineSystem].filter(Boolean).join('\n\n');
   if (Array.isArray(body.tools) && body.tools.length) {
     req.tools = body.tools.map((t: any) => {
       // Server tools (web_search_…, bash_…, computer_…) run inside Anthropic and exist nowhere else.
@@ -68,7 +82,12 @@ export function readAnthropicRequest(body: any): NeutralRequest {
   setIf(req, 'temperature', body.temperature);
   setIf(req, 'topP', body.top_p);
   setIf(req, 'topK', body.top_k);
-  if (body.thinking?.type === 'enabled') req.thinkingBudget = body.thinking.budget_tokens;
+  const thinking = anthropicThinkingBudget(body);
+  if (thinking.budget !== null) req.thinkingBudget = thinking.budget;
+  if (thinking.effort) req.reasoningEffort = thinking.effort;
+  if (body.thinking?.type !== 'enabled' && thinking.effort) req.reasoningOptional = true;
+  const format = body.output_config?.format;
+  if (format?.type === 'json_schema') req.jsonOutput = { schema: format.schema ?? {} };
   return req;
 }
 

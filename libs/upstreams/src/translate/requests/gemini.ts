@@ -1,7 +1,7 @@
 /** Gemini generateContent request ⇄ neutral request. The model and stream flag live in the URL, not the body. */
 import { UnsupportedFeatureError } from '../errors.ts';
 import { setIf, type NeutralMessage, type NeutralPart, type NeutralRequest } from '../neutral.ts';
-import { budgetFromEffort, DYNAMIC_BUDGET } from './thinking.ts';
+import { budgetFromEffort, DYNAMIC_BUDGET, takesReasoningControls } from './thinking.ts';
 
 /** Gemini's OpenAPI-style schema (upper-case types, `nullable`) → JSON Schema. */
 export function jsonSchemaFromGemini(s: any): any {
@@ -134,8 +134,11 @@ function geminiPart(p: NeutralPart): any {
   }
 }
 
-/** Writes a Gemini request body. Thinking from other vendors' history is not replayed. */
-export function writeGeminiRequest(req: NeutralRequest): any {
+/**
+ * Writes a Gemini request body. Thinking from other vendors' history is not replayed; optional
+ * thinking (Anthropic adaptive) is left out for models without thinking (`upstreamModel`, when known).
+ */
+export function writeGeminiRequest(req: NeutralRequest, upstreamModel?: string): any {
   const contents: any[] = [];
   for (const m of req.messages) {
     const parts = m.parts.map(geminiPart).filter((p) => p !== null);
@@ -171,7 +174,8 @@ export function writeGeminiRequest(req: NeutralRequest): any {
   setIf(g, 'seed', req.seed);
   setIf(g, 'presencePenalty', req.presencePenalty);
   setIf(g, 'frequencyPenalty', req.frequencyPenalty);
-  if (req.thinkingBudget !== undefined) g.thinkingConfig = req.thinkingBudget > 0 ? { thinkingBudget: req.thinkingBudget, includeThoughts: true } : { thinkingBudget: 0 };
+  const thinkingWanted = !(req.reasoningOptional && upstreamModel && !takesReasoningControls(upstreamModel));
+  if (req.thinkingBudget !== undefined && thinkingWanted) g.thinkingConfig = req.thinkingBudget > 0 ? { thinkingBudget: req.thinkingBudget, includeThoughts: true } : { thinkingBudget: 0 };
   if (req.jsonOutput) {
     g.responseMimeType = 'application/json';
     setIf(g, 'responseJsonSchema', req.jsonOutput.schema);

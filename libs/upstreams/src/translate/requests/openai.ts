@@ -4,7 +4,7 @@ import {
   parseDataUrl, parseToolArgs, setIf, textOf,
   type NeutralMessage, type NeutralPart, type NeutralRequest, type NeutralToolChoice,
 } from '../neutral.ts';
-import { budgetFromEffort, effortFromBudget } from './thinking.ts';
+import { budgetFromEffort, effortFromBudget, takesReasoningControls } from './thinking.ts';
 
 function userParts(content: unknown): NeutralPart[] {
   if (typeof content === 'string') return [{ type: 'text', text: content }];
@@ -155,7 +155,10 @@ export function writeOpenaiRequest(req: NeutralRequest, opts: { upstreamModel: s
   setIf(out, 'seed', req.seed);
   setIf(out, 'presence_penalty', req.presencePenalty);
   setIf(out, 'frequency_penalty', req.frequencyPenalty);
-  if (req.thinkingBudget) out.reasoning_effort = effortFromBudget(req.thinkingBudget);
+  if (req.reasoningOptional && !takesReasoningControls(opts.upstreamModel)) {
+    // Adaptive thinking on a model without reasoning: the model simply answers.
+  } else if (req.reasoningEffort) out.reasoning_effort = req.reasoningEffort;
+  else if (req.thinkingBudget) out.reasoning_effort = effortFromBudget(req.thinkingBudget);
   if (req.jsonOutput) {
     out.response_format = req.jsonOutput.schema
       ? { type: 'json_schema', json_schema: { name: 'response', schema: req.jsonOutput.schema } }

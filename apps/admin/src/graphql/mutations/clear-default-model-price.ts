@@ -1,0 +1,7 @@
+import { graphql } from '../graphql.ts';
+
+export const CLEAR_DEFAULT_MODEL_PRICE_MUTATION = graphql(`
+  mutation ClearDefaultModelPrice {
+    clearDefaultModelPrice
+  }
+`);

@@ -1,0 +1,59 @@
+import { hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
+import { MemoryHotStore } from '@relay/hot-store';
+import { Gauge, Registry } from 'prom-client';
+import { describe, expect, it } from 'vitest';
+import { UsagePublisher } from './usage-publisher.ts';
+import { UsageStreamCap } from './stream-cap.ts';
+
+/** A usage-event-shaped payload of about `bytes` bytes (the publisher only encodes it). */
+function eventOfSize(i: number, bytes: number): UsageEvent {
+  return { v: 1, requestId: `req_cap_${i}`, padding: 'x'.repeat(bytes) } as unknown as UsageEvent;
+}
+
+describe('usage stream cap (USAGE_STREAM_MAX_BYTES)', () => {
+  it('turns the byte budget into an entry count from the size of the events published', () => {
+    const cap = new UsageStreamCap(1024 * 1024);
+    expect(cap.maxLen).toBe(1024);
+    cap.observe(['x'.repeat(924)]);
+    expect(cap.maxLen).toBe(1024); // 924 bytes + 100 of bookkeeping per entry
+    cap.observe(Array.from({ length: 10 }, () => 'x'.repeat(1948)));
+    expect(cap.maxLen).toBeLessThan(1024);
+    expect(cap.reached(cap.maxLen)).toBe(true);
+    expect(cap.reached(cap.maxLen / 2)).toBe(false);
+  });
+
+  it('with the ingester stopped, the stream stops at its byte cap and the gauge and log say so', async () => {
+    const store = new MemoryHotStore();
+    await store.ensureGroup(hotKeys.usageStream, USAGE_GROUP);
+    const registry = new Registry();
+    const gauge = new Gauge({ name: 'stream_full', help: 'test', registers: [registry] });
+    const warnings: string[] = [];
+    const logger = { info() {}, error() {}, debug() {}, warn: (_o: unknown, msg: string) => warnings.push(msg) };
+    const maxBytes = 64 * 1024;
+    const publisher = new UsagePublisher(store, { spoolMaxEvents: 10, streamMaxBytes: maxBytes, streamFullGauge: gauge }, logger);
+    try {
+      expect(await publisher.checkStreamCap()).toBe(false);
+      expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(0);
+
+      for (let i = 0; i < 400; i++) publisher.publish(eventOfSize(i, 900));
+      await publisher.flush();
+      const length = await store.streamLength(hotKeys.usageStream);
+      // About 1 KB per entry: 64 KiB holds ~64 entries, not the 400 published.
+      expect(length).toBeGreaterThan(50);
+      expect(length).toBeLessThanOrEqual(64);
+      expect(await publisher.checkStreamCap()).toBe(true);
+      expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(1);
+      expect(warnings.filter((w) => w.includes('usage stream at its cap'))).toHaveLength(1);
+
+      // The ingester catches up (reads, acknowledges, trims): the gauge goes back to 0.
+      const entries = await store.readGroup(hotKeys.usageStream, USAGE_GROUP, 'c', 1000, 0);
+      await store.ack(hotKeys.usageStream, USAGE_GROUP, entries.map((e) => e.id));
+      await store.trimAcknowledged(hotKeys.usageStream);
+      expect(await publisher.checkStreamCap()).toBe(false);
+      expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(0);
+    } finally {
+      await publisher.close();
+      await store.close();
+    }
+  });
+});
