@@ -51,6 +51,17 @@ describe('one reading of each upstream event', () => {
     expect(billed).toEqual(translation.usage());
   });
 
+  it('bills Anthropic 1-hour cache writes apart, as the translation reads them', () => {
+    const usage = { input_tokens: 10, cache_creation_input_tokens: 300, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 100, ephemeral_1h_input_tokens: 200 }, output_tokens: 1 };
+    const evs = events(`event: message_start\ndata: ${JSON.stringify({ type: 'message_start', message: { usage } })}\n\nevent: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn"},"usage":{"output_tokens":7}}\n\n`);
+    const billing = anthropicUsageCollector();
+    const translation = createUsageCollector('anthropic');
+    for (const ev of evs) { billing.event(ev); translation.push(ev); }
+    expect(billing.usage()).toEqual({ inputTokens: 10, outputTokens: 7, cacheCreationInputTokens: 300, cacheCreation1hInputTokens: 200, cacheReadInputTokens: 0, inputKnown: true });
+    const { inputKnown: _known, ...billed } = billing.usage();
+    expect(translation.usage()).toEqual(billed);
+  });
+
   it('bills a Gemini tool-use prompt as input, as the translation reports it', () => {
     const chunk = { candidates: [{ content: { parts: [{ text: 'ok' }] }, finishReason: 'STOP' }], usageMetadata: { promptTokenCount: 100, toolUsePromptTokenCount: 40, candidatesTokenCount: 5, cachedContentTokenCount: 20 } };
     const evs = events(`data: ${JSON.stringify(chunk)}\n\n`);

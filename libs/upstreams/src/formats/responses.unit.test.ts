@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { eventJson } from '../event-json.ts';
 import { responsesBody, responsesUsageCollector } from './responses.ts';
 
 const ev = (type: string, fields: Record<string, unknown> = {}) => ({ event: type, data: JSON.stringify({ type, ...fields }) });
@@ -31,6 +32,18 @@ describe('Responses API usage reader (passthrough billing)', () => {
     c.event({ data: JSON.stringify({ type: 'response.reasoning_summary_text.delta', delta: 'x' }) });
     c.event(ev('response.output_item.added', { item: {} }));
     expect(c.usage()).toEqual({ inputTokens: 0, outputTokens: 3, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, inputKnown: false });
+  });
+
+  it('parses only the terminal event, once, sharing the parse with any other reader of the event', () => {
+    const evs = [ev('response.created', { response: { usage: null } }), ev('response.output_text.delta', { delta: 'a' }), ev('response.completed', { response: { usage } })];
+    const parse = vi.spyOn(JSON, 'parse');
+    const c = responsesUsageCollector();
+    for (const e of evs) c.event(e);
+    eventJson(evs[2]!); // a later reader (the relay's translator) gets the collector's parse
+    const parsed = parse.mock.calls.map(([text]) => text);
+    parse.mockRestore();
+    expect(parsed).toEqual([evs[2]!.data]);
+    expect(c.usage().outputTokens).toBe(30);
   });
 
   it('forwards the client\'s bytes unless the account maps the model', () => {

@@ -79,12 +79,12 @@ export interface NeutralUsage {
   outputTokens: number;
   cacheCreationInputTokens: number;
   cacheReadInputTokens: number;
+  /** The part of `cacheCreationInputTokens` written with the 1-hour lifetime (billed at its own price); absent = none. */
+  cacheCreation1hInputTokens?: number;
 }
 /** Usage plus the reasoning share of the output, which OpenAI and Gemini clients are shown. */
 export interface DetailedUsage extends NeutralUsage {
   reasoningTokens?: number;
-  /** The part of `cacheCreationInputTokens` written with the 1-hour lifetime (billed at its own price). */
-  cacheCreation1hInputTokens?: number;
 }
 
 /** A whole (non-streamed) answer: choice/candidate 0. */

@@ -26,8 +26,10 @@ export function usageFromAnthropic(u: any): Partial<DetailedUsage> {
   if (u?.output_tokens != null) out.outputTokens = n(u.output_tokens);
   if (u?.cache_creation_input_tokens != null) out.cacheCreationInputTokens = n(u.cache_creation_input_tokens);
   if (u?.cache_read_input_tokens != null) out.cacheReadInputTokens = n(u.cache_read_input_tokens);
-  // The 1-hour cache writes are billed at their own price; the split sits under `cache_creation`.
-  if (u?.cache_creation?.ephemeral_1h_input_tokens != null) out.cacheCreation1hInputTokens = n(u.cache_creation.ephemeral_1h_input_tokens);
+  // The 1-hour cache writes are billed at their own price; the split sits under `cache_creation`
+  // (absent = none, the same as billing's event omits it).
+  const written1h = n(u?.cache_creation?.ephemeral_1h_input_tokens);
+  if (written1h > 0) out.cacheCreation1hInputTokens = written1h;
   return out;
 }
 
@@ -69,6 +71,7 @@ export function mergeUsage(into: DetailedUsage, u: Partial<DetailedUsage>): void
   if (u.cacheCreationInputTokens !== undefined) into.cacheCreationInputTokens = u.cacheCreationInputTokens;
   if (u.cacheReadInputTokens !== undefined) into.cacheReadInputTokens = u.cacheReadInputTokens;
   if (u.reasoningTokens !== undefined) into.reasoningTokens = u.reasoningTokens;
+  if (u.cacheCreation1hInputTokens !== undefined) into.cacheCreation1hInputTokens = u.cacheCreation1hInputTokens;
 }
 
 /** OpenAI usage: prompt_tokens = input + cache writes + cache reads; cached_tokens = cache reads. */

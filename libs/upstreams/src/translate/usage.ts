@@ -22,6 +22,7 @@ const neutral = (u: DetailedUsage): NeutralUsage => ({
   outputTokens: u.outputTokens,
   cacheCreationInputTokens: u.cacheCreationInputTokens,
   cacheReadInputTokens: u.cacheReadInputTokens,
+  ...(u.cacheCreation1hInputTokens ? { cacheCreation1hInputTokens: u.cacheCreation1hInputTokens } : {}),
 });
 
 /**
