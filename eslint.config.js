@@ -25,7 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['apps/proxy/**/*.ts'],
+    // libs/upstreams runs inside the proxy's request path too.
+    files: ['apps/proxy/**/*.ts', 'libs/upstreams/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: proxyForbidden }] },
   },
 );

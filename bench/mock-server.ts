@@ -1,9 +1,9 @@
 // Child process: the mock upstream on its own core (`taskset -c 1 node --import tsx bench/mock-server.ts`).
 // Every request gets 20 chunks of text and a usage figure; a prompt `bench-slow-<ms>-<n>` streams n
 // chunks <ms> apart. Prints MOCK_PORT=<port> when listening.
-import type { MockReply } from '../libs/mock-upstream/src/index.ts';
+import type { MockReply } from '@relay/mock-upstream';
 import { CHUNKS } from './lib/cases.ts';
-import { startMockUpstream } from '../libs/mock-upstream/src/index.ts';
+import { startMockUpstream } from '@relay/mock-upstream';
 
 
 const TEXT = Array.from({ length: CHUNKS }, (_, i) => `word${i} `).join('').trimEnd();

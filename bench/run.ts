@@ -2,11 +2,16 @@
 // generator on core 1, the proxy (production profile, esbuild bundle) on core 0; every case measured
 // direct to the mock and through the proxy, then first-byte latency, 1,000 slow streams, the usage
 // ingester and a CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
+//
+// Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
+// measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
+// `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
+// runs the cases through each bundle in turn, interleaved round by round, and prints median and range.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hotKeys } from '../libs/core/src/index.ts';
-import { uniqueSuffix } from '../libs/testkit/src/services.ts';
+import { hotKeys } from '@relay/core';
+import { uniqueSuffix } from '@relay/testkit';
 import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';
@@ -54,8 +59,8 @@ async function startMock(): Promise<string> {
   return `http://127.0.0.1:${match[1]}`;
 }
 
-async function launchProxy(mode: 'bundle' | 'tsx', prefix: string, nodeArgs: string[] = []): Promise<RunningProxy> {
-  const p = await startProxy({ mode, redisUrl: REDIS_URL, prefix, core: PROXY_CORE, nodeArgs });
+async function launchProxy(mode: 'bundle' | 'tsx', prefix: string, nodeArgs: string[] = [], bundle?: string): Promise<RunningProxy> {
+  const p = await startProxy({ mode, redisUrl: REDIS_URL, prefix, core: PROXY_CORE, nodeArgs, bundle });
   children.push(p.child);
   return p;
 }
@@ -218,7 +223,77 @@ function judge(report: Report): Target[] {
   return t;
 }
 
+/** Where docs/BENCHMARKS.md's hand-recorded comparisons (from --cpu-compare runs) start; a full run keeps them. */
+const COMPARISONS_MARKER = '<!-- comparisons: kept by pnpm bench -->';
+
+/**
+ * The sections of an existing report that other commands write (the comparisons, and the soak
+ * figures of pnpm soak), to carry over into the regenerated one: everything from the first marker on.
+ */
+function keptSections(file: string): string {
+  const old = existsSync(file) ? readFileSync(file, 'utf8') : '';
+  const starts = [COMPARISONS_MARKER, SOAK_SECTION_MARKER].map((m) => old.indexOf(m)).filter((at) => at >= 0);
+  return starts.length === 0 ? '' : `\n${old.slice(Math.min(...starts))}`;
+}
+
+/** The value after `name` on the command line, if any. */
+function argValue(name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+/**
+ * CPU µs per request of each case through each bundle, `rounds` times, alternating the bundles'
+ * order every round so a slow phase of the shared machine falls on both. Prints a Markdown table.
+ */
+async function cpuCompare(bundles: string[], ids: string[], rounds: number): Promise<void> {
+  const cases = ids.map((id) => CASES.find((c) => c.id === id) ?? (() => { throw new Error(`no case ${id}`); })());
+  const prefix = `bench:${uniqueSuffix()}:`;
+  const samples = new Map<string, number[]>();
+  try {
+    const mockUrl = await startMock();
+    await publishBenchSnapshot(REDIS_URL, prefix, mockUrl);
+    for (let round = 1; round <= rounds; round++) {
+      for (const bundle of round % 2 ? bundles : [...bundles].reverse()) {
+        const proxy = await launchProxy('bundle', prefix, [], bundle);
+        for (const c of cases) {
+          await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
+          const { r, cpuUsPerReq } = await proxyThroughput(proxy, c, P.loadS);
+          const key = `${bundle}\t${c.id}`;
+          samples.set(key, [...(samples.get(key) ?? []), cpuUsPerReq]);
+          log(`round ${round} ${bundle} ${c.id}: ${f(cpuUsPerReq)} µs CPU/req, ${f(r.rps)} req/s${r.errors ? `, ${r.errors} errors` : ''}`);
+          await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+        }
+        await stopChild(proxy.child);
+      }
+    }
+  } finally {
+    for (const c of [...children]) await c.stop().catch(() => undefined);
+    await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+  }
+  const out = ['| bundle | case | CPU µs/request, median | min – max | runs |', '|---|---|---:|---:|---:|'];
+  for (const [key, xs] of samples) {
+    const [bundle, id] = key.split('\t');
+    const sorted = [...xs].sort((a, b) => a - b);
+    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    out.push(`| ${bundle} | ${id} | ${f(median)} | ${f(sorted[0])} – ${f(sorted[sorted.length - 1])} | ${xs.length} |`);
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
+  const bundleTo = argValue('--bundle-to');
+  if (bundleTo) {
+    log(`bundled the proxy into ${await bundleProxy(join(ROOT, bundleTo))}`);
+    return;
+  }
+  const compare = argValue('--cpu-compare');
+  if (compare) {
+    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
+    mkdirSync(SCRATCH, { recursive: true });
+    await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
+    return;
+  }
   // The harness itself (TTFB client, bookkeeping, ingester) stays off the proxy's core.
   try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
   mkdirSync(SCRATCH, { recursive: true });
@@ -303,10 +378,8 @@ async function main(): Promise<void> {
   report.targets = judge(report);
   const file = quick ? join(OUT_DIR, 'BENCHMARKS-quick.md') : join(ROOT, 'docs/BENCHMARKS.md');
   if (!existsSync(join(ROOT, 'docs'))) mkdirSync(join(ROOT, 'docs'));
-  // The soak section (pnpm soak figures) comes from another command: keep it across bench runs.
-  const previous = existsSync(file) ? readFileSync(file, 'utf8') : '';
-  const soakAt = previous.indexOf(SOAK_SECTION_MARKER);
-  writeFileSync(file, renderReport(report) + (soakAt >= 0 ? `\n${previous.slice(soakAt)}` : ''));
+  // The comparisons and the soak section (pnpm soak figures) come from other commands: keep them across bench runs.
+  writeFileSync(file, renderReport(report) + keptSections(file));
   writeFileSync(join(OUT_DIR, quick ? 'results-quick.json' : 'results.json'), JSON.stringify(report, null, 2));
   log(`wrote ${file}`);
   for (const t of report.targets) log(`${t.met ? 'met   ' : 'MISSED'} ${t.what}: ${t.measured} (goal ${t.target})`);

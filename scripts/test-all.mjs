@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The whole test suite, in the order a failure is cheapest to find: lint, types, the committed
+// The whole test suite, in the order a failure is cheapest to find: lint, types, the import graph, the committed
 // GraphQL contract (schema.graphql and the admin's gql.tada output), vitest — all three projects
 // of vitest.config.ts (unit, integration, e2e) in one run, counted from one JSON report — then
 // Playwright in Chromium against the embedded build. Prints one closing line that CI reads:
@@ -54,6 +54,7 @@ mkdirSync(outDir, { recursive: true });
 const staticOk = [
   step('lint', bin('eslint'), ['--max-warnings', '0', '.']),
   step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
+  step('import graph (.dependency-cruiser.cjs)', process.execPath, ['scripts/deps-check.mjs']),
   step('schema.graphql is current', bin('tsx'), ['apps/control-plane/src/emit-schema.ts', '--check']),
   step('admin graphql-env.d.ts is current', process.execPath, ['apps/admin/gql-env.mjs', '--check']),
   step('docs/CONFIGURATION.md is current', bin('tsx'), ['scripts/config-doc.ts', '--check']),

@@ -2,12 +2,12 @@
 // then the control plane's UsageIngester drains them into a scratch MariaDB database (created with
 // createScratchDatabase + upgradeSchema, dropped after). Measured: wall time from start() until
 // every event is committed and acknowledged.
-import { computeCost, encodeUsageEvent, hotKeys, parseRate, USAGE_GROUP, usdToMicro, type ModelPrice, type UsageEvent } from '../../libs/core/src/index.ts';
-import { createLogger } from '../../libs/core/src/logger.ts';
-import { createHotStore } from '../../libs/hot-store/src/index.ts';
-import { createOrm, createScratchDatabase, upgradeSchema } from '../../libs/db/src/index.ts';
-import { UsageIngester } from '../../apps/control-plane/src/modules/usage/ingester.ts';
-import { uniqueSuffix } from '../../libs/testkit/src/services.ts';
+import { computeCost, encodeUsageEvent, hotKeys, parseRate, USAGE_GROUP, usdToMicro, type ModelPrice, type UsageEvent } from '@relay/core';
+import { createLogger } from '@relay/core/logger';
+import { createHotStore } from '@relay/hot-store';
+import { createOrm, createScratchDatabase, upgradeSchema } from '@relay/db';
+import { UsageIngester } from '@relay/control-plane';
+import { uniqueSuffix } from '@relay/testkit';
 import { deletePrefix } from './redis.ts';
 
 export interface IngestResult {

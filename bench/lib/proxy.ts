@@ -5,8 +5,8 @@
 import { createRequire } from 'node:module';
 import { mkdirSync, readFileSync, realpathSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { createHotStore } from '../../libs/hot-store/src/index.ts';
-import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from '../../libs/testkit/src/snapshot-factory.ts';
+import { createHotStore } from '@relay/hot-store';
+import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from '@relay/testkit';
 import { BENCH_KEY } from './cases.ts';
 import { spawnPinned, type Child } from './proc.ts';
 
@@ -71,19 +71,19 @@ export let translateImportPatched = false;
  * Bundles apps/proxy/src/main.ts and its dependencies into bench/.out/proxy.mjs with esbuild
  * (tsx's own copy: no extra dependency). Returns the bundle path.
  */
-export async function bundleProxy(): Promise<string> {
+export async function bundleProxy(outfile: string = PROXY_BUNDLE): Promise<string> {
   const tsxRequire = createRequire(realpathSync(join(ROOT, 'node_modules/tsx/package.json')));
   const esbuild = tsxRequire('esbuild') as Esbuild;
   mkdirSync(OUT_DIR, { recursive: true });
   await esbuild.build({
     entryPoints: [join(ROOT, 'apps/proxy/src/main.ts')],
-    outfile: PROXY_BUNDLE,
+    outfile,
     bundle: true, platform: 'node', format: 'esm', target: 'node20', sourcemap: 'linked', logLevel: 'error',
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     plugins: [staticTranslateImport],
     banner: { js: "import { createRequire as __benchCreateRequire } from 'node:module'; const require = __benchCreateRequire(import.meta.url);" },
   });
-  return PROXY_BUNDLE;
+  return outfile;
 }
 
 export type ProxyMode = 'bundle' | 'tsx';
@@ -98,8 +98,8 @@ export interface RunningProxy {
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
 /** Starts the standalone proxy on core 0 and waits until it answers /readyz. */
-export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv }): Promise<RunningProxy> {
-  const entry = opts.mode === 'bundle' ? [PROXY_BUNDLE] : ['--import', 'tsx', join(ROOT, 'apps/proxy/src/main.ts')];
+export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; bundle?: string }): Promise<RunningProxy> {
+  const entry = opts.mode === 'bundle' ? [opts.bundle ?? PROXY_BUNDLE] : ['--import', 'tsx', join(ROOT, 'apps/proxy/src/main.ts')];
   const { child, match } = await spawnPinned(opts.core, process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
     ready: /PROXY_PORT=(\d+)/,

@@ -136,7 +136,7 @@ export function renderReport(r: Report): string {
   else if ('error' in r.ingest) out.push(`Failed: ${r.ingest.error}`);
   else {
     const i = r.ingest;
-    out.push(`${f(i.events)} UsageEvents pushed onto the Redis usage stream, then drained by \`UsageIngester\` (apps/control-plane) into a scratch MariaDB database (request_logs + usage_daily + api_keys counters, Redis usage counters): **${f(i.eventsPerSecond)} events/s** (${f(i.seconds, 2)} s, ${f(i.batches)} batches, ${f(i.rowsInDb)} rows in request_logs).`);
+    out.push(`${f(i.events)} UsageEvents pushed onto the Redis usage stream, then drained by \`UsageIngester\` (apps/control-plane) into a scratch MariaDB database (request_logs + usage_daily + api_keys counters): **${f(i.eventsPerSecond)} events/s** (${f(i.seconds, 2)} s, ${f(i.batches)} batches, ${f(i.rowsInDb)} rows in request_logs).`);
   }
   out.push('');
   if (r.profile.length) {

@@ -28,7 +28,7 @@ function freePort(): Promise<number> {
 async function startEmbedded(port: number): Promise<{ child: ChildProcess; output: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), DATA_DIR: dataDir, METRICS_TOKEN };
   for (const name of ['DATABASE_URL', 'REDIS_URL', 'ADMIN_PASSWORD', 'ENCRYPTION_KEY', 'API_KEY_SECRET', 'HOT_STORE_PREFIX', 'METRICS_LISTEN']) delete env[name];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/control-plane/src/main-embedded.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'apps/embedded/src/main.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let output = '';
   await new Promise<void>((resolve, reject) => {
@@ -143,7 +143,7 @@ describe('embedded mode (pnpm start)', () => {
 
   it('a bad DATA_DIR ends the start with one line saying what to fix, no stack trace', async () => {
     const notADir = join(dataDir, 'secrets.json');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/control-plane/src/main-embedded.ts'], {
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'apps/embedded/src/main.ts'], {
       cwd: root, encoding: 'utf8', timeout: 60_000, env: { ...process.env, DATA_DIR: join(notADir, 'sub'), PORT: '0', DATABASE_URL: '', REDIS_URL: '' },
     });
     expect(r.status).not.toBe(0);

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeUsageEvent, hotKeys } from '@relay/core';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from './test-backends.ts';
-import { createUserWithKey, usageEvent } from './modules/usage/usage.test-support.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends, createUserWithKey, usageEvent } from '@relay/testkit';
 
 const METRICS_TOKEN = 'cp-metrics-token-for-tests-01';
 

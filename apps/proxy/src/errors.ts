@@ -1,29 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { CLIENT_ERRORS, clientErrorBody, type ClientErrorCode, type WireFormat } from '@relay/core';
+import { clientErrorBody, type ClientErrorCode, type WireFormat } from '@relay/core';
+import { ProxyError, proxyError } from '@relay/upstreams';
 
-/**
- * A client-facing error with a stable code from CLIENT_ERRORS. Its message is shown to the
- * client; any other thrown error is reported as `internal_error` with a generic message.
- */
-export class ProxyError extends Error {
-  readonly status: number;
-  constructor(
-    readonly code: ClientErrorCode,
-    message: string,
-    readonly headers: Record<string, string> = {},
-    /** Status override (e.g. an upstream 4xx relayed in the client's format). */
-    status?: number,
-  ) {
-    super(message);
-    this.name = 'ProxyError';
-    this.status = status ?? CLIENT_ERRORS[code];
-  }
-}
-
-/** Factory: `proxyError('invalid_json', 'Body is not valid JSON')`. */
-export function proxyError(code: ClientErrorCode, message: string, headers?: Record<string, string>): ProxyError {
-  return new ProxyError(code, message, headers);
-}
+// ProxyError lives in @relay/upstreams (reading a request's limits throws it); re-exported so the
+// proxy's own code keeps one place to import its errors from.
+export { ProxyError, proxyError };
 
 /** Writes a JSON response with the request id; used for every non-streamed answer. */
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {

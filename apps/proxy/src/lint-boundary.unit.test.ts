@@ -19,6 +19,12 @@ describe('proxy import boundary', () => {
     expect(errors[0]).toMatch(/hot path/);
   });
 
+  it.each(['@mikro-orm/core', 'type-graphql', '@relay/db'])('refuses %s in libs/upstreams (it runs in the request path)', async (mod) => {
+    const errors = await errorsFor(`import * as x from '${mod}';\nexport const y = x;\n`, `${root}/libs/upstreams/src/boundary-probe.ts`);
+    expect(errors.length).toBe(1);
+    expect(errors[0]).toMatch(/hot path/);
+  });
+
   it('allows the same import in the control plane', async () => {
     const errors = await errorsFor(`import * as x from '@mikro-orm/core';\nexport const y = x;\n`, `${root}/apps/control-plane/src/boundary-probe.ts`);
     expect(errors).toEqual([]);

@@ -10,9 +10,7 @@ import { translation } from './relay/translation.ts';
 import { AccountHealth } from './routing/account-health.ts';
 import type { ProxyRuntime } from './runtime.ts';
 import { SnapshotCache } from './snapshot/snapshot-cache.ts';
-import { OAuthTokenRefresher } from './upstreams/claude-oauth/token-refresher.ts';
-import { EgressDispatchers } from './upstreams/egress.ts';
-import { createAdapterRegistry } from './upstreams/registry.ts';
+import { createAdapterRegistry, EgressDispatchers, OAuthTokenRefresher } from '@relay/upstreams';
 import { InflightRegistry } from './usage/inflight-registry.ts';
 import { UsagePublisher } from './usage/usage-publisher.ts';
 

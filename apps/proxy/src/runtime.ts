@@ -6,8 +6,7 @@ import type { ProxyMetrics } from './metrics.ts';
 import type { Translation } from './relay/translation.ts';
 import type { AccountHealth } from './routing/account-health.ts';
 import type { SnapshotCache } from './snapshot/snapshot-cache.ts';
-import type { EgressDispatchers } from './upstreams/egress.ts';
-import type { UpstreamAdapter } from './upstreams/types.ts';
+import type { EgressDispatchers, UpstreamAdapter } from '@relay/upstreams';
 import type { InflightRegistry } from './usage/inflight-registry.ts';
 import type { UsagePublisher } from './usage/usage-publisher.ts';
 

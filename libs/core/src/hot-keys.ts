@@ -31,13 +31,6 @@ export const hotKeys = {
   proxyReaper: (instanceId: string) => `{p:${instanceId}}:reaper`,
   /** Hash of every proxy instance that ever checkpointed: instanceId → last heartbeat (epoch ms). */
   proxyInstances: '{proxies}:instances',
-  /** Original design's usage counters (hashes), hash-tagged by user. */
-  usageTotal: (userId: string) => `usage:total:{u:${userId}}`,
-  usageDaily: (userId: string, day: string) => `usage:daily:{u:${userId}}:${day}`,
-  usageMonthly: (userId: string, month: string) => `usage:monthly:{u:${userId}}:${month}`,
-  usageApiKey: (keyId: string) => `usage:apikey:{k:${keyId}}`,
-  costTotal: (userId: string) => `cost:total:{u:${userId}}`,
-  costDaily: (userId: string, day: string) => `cost:daily:{u:${userId}}:${day}`,
   /** Streams. */
   usageStream: '{usage}:stream',
   proxyEventStream: '{events}:proxy',

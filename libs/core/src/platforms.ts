@@ -1,6 +1,6 @@
 /**
  * Upstream platform ids. The id is the folder name of the proxy adapter
- * (`apps/proxy/src/upstreams/<id>/`) and the GraphQL enum value upper-snake-cased.
+ * (`libs/upstreams/src/<id>/`) and the GraphQL enum value upper-snake-cased.
  */
 export const PLATFORMS = ['claude-oauth', 'claude-console', 'ccr', 'bedrock', 'azure-openai', 'openai', 'gemini'] as const;
 export type Platform = (typeof PLATFORMS)[number];

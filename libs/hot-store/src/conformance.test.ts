@@ -337,8 +337,8 @@ function conformance(adapterFactory: () => Adapter): void {
 
   describe('hashes', () => {
     it('incrementHashes adds across keys; getHash reads; replaceHash replaces entirely', async () => {
-      const apiKeyUsage = hotKeys.usageApiKey('k1');
-      const userCost = hotKeys.costTotal('u1');
+      const apiKeyUsage = 'test:hash:{k:k1}';
+      const userCost = 'test:hash:{u:u1}';
       const ops: HashIncrement[] = [
         { key: apiKeyUsage, fields: { requests: 1, inputTokens: 120 } },
         { key: userCost, fields: { rated: 5_000 } },
@@ -352,7 +352,7 @@ function conformance(adapterFactory: () => Adapter): void {
       expect(await store.getHash(apiKeyUsage)).toEqual({ requests: '7', model: 'claude' });
       await store.replaceHash(apiKeyUsage, {});
       expect(await store.getHash(apiKeyUsage)).toEqual({});
-      expect(await store.getHash(hotKeys.usageApiKey('missing'))).toEqual({});
+      expect(await store.getHash('test:hash:{k:missing}')).toEqual({});
     });
 
     it('setHashFields sets some fields and keeps the rest; deleteHashFields removes them, the last one the hash', async () => {

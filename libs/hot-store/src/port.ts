@@ -117,7 +117,7 @@ export interface HotStore {
   /** Reads several plain values in one round trip (cooldowns of many accounts). */
   mget(keys: string[]): Promise<(string | null)[]>;
 
-  /** Increments many hash fields across many keys in one round trip (usage counters); `ttlMs` is refreshed on each call. */
+  /** Increments many hash fields across many keys in one round trip; `ttlMs` is refreshed on each call. */
   incrementHashes(ops: HashIncrement[]): Promise<void>;
   getHash(key: string): Promise<Record<string, string>>;
   /** Replaces a hash entirely (rebuild from the database). */

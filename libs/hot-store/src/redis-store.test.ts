@@ -86,7 +86,7 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
         { kind: 'budget', key: hotKeys.keyCostTotal('key-1'), limit: 100, amount: 5, floor: 10 },
       ]);
       expect(result).toEqual({ ok: true });
-      await store.incrementHashes([{ key: hotKeys.usageApiKey('key-1'), fields: { requests: 1 } }]);
+      await store.incrementHashes([{ key: 'test:hash:{k:key-1}', fields: { requests: 1 } }]);
       await store.streamAdd(hotKeys.usageStream, 'e');
       await store.putSnapshot(() => '{}');
 
@@ -97,7 +97,7 @@ describe.runIf(redisUrl)('RedisHotStore on a real Redis', () => {
           hotKeys.keyRpm('key-1', 7),
           hotKeys.keyLeases('key-1'),
           hotKeys.keyCostTotal('key-1'),
-          hotKeys.usageApiKey('key-1'),
+          'test:hash:{k:key-1}',
           hotKeys.usageStream,
           '{cfg}:snapshot:seq',
           '{cfg}:snapshot:json',

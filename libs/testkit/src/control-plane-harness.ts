@@ -8,10 +8,7 @@ import { EnvReader } from '@relay/core';
 import { closeLogger, createLogger, type Logger } from '@relay/core/logger';
 import { createHotStore, type HotStore } from '@relay/hot-store';
 import { createScratchDatabase, type RelayOrm, type ScratchDatabase } from '@relay/db';
-import { loadControlPlaneConfig, type ControlPlaneConfig } from '@relay/control-plane/config';
-import { openDatabase } from '@relay/control-plane/bootstrap';
-import { createControlPlane, type ControlPlane } from '@relay/control-plane/server';
-import { startBackgroundJobs } from '@relay/control-plane/background';
+import { createControlPlane, loadControlPlaneConfig, openDatabase, startBackgroundJobs, type ControlPlane, type ControlPlaneConfig } from '@relay/control-plane';
 import { testDatabaseUrl, uniqueSuffix } from './services.ts';
 import { Redis } from 'ioredis';
 

@@ -2,9 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeUsageEvent, EnvReader, hotKeys, type UsageEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
-// Relative import: @relay/proxy already depends on the testkit, so a package dependency would be a cycle.
-import { createProxyInternals, type ProxyInternals } from '../../../apps/proxy/src/index.ts';
-import { loadProxyConfig, type ProxyConfig } from '../../../apps/proxy/src/config.ts';
+import { createProxyInternals, loadProxyConfig, type ProxyConfig, type ProxyInternals } from '@relay/proxy';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
 import { uniqueSuffix } from './services.ts';
 

@@ -1,8 +1,8 @@
 // Every error code the control plane can send reaches the user in the UI's language: the list of
-// codes is the server's own ErrorCode enum, so a code added there fails here until both
+// codes is the server's own ErrorCode enum (@relay/core), so a code added there fails here until both
 // dictionaries translate it.
 import { describe, expect, it } from 'vitest';
-import { ErrorCode } from '../../../control-plane/src/graphql/errors.ts';
+import { ErrorCode } from '@relay/core';
 import { translate, type Locale } from '../i18n/I18nProvider.tsx';
 import { en } from '../i18n/en.ts';
 import { zh } from '../i18n/zh.ts';

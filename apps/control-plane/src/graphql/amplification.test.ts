@@ -9,8 +9,7 @@
 import { loadavg } from 'node:os';
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 
 const ALIASES_4900 = `{ ${Array.from({ length: 4900 }, (_, i) => `a${i}: usageSummary { totalRequests totalTokens totalCost }`).join(' ')} }`;
 /** Ten usage aggregates: exactly the per-operation cap (200), so only the per-minute budget stops it. */

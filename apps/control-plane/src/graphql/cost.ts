@@ -55,7 +55,6 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
     republishConfig: WRITE, createAlertChannel: WRITE, updateAlertChannel: WRITE, deleteAlertChannel: WRITE, sendTestAlert: WRITE, setAllUserPriceRates: 4 * WRITE,
     testAccount: UPSTREAM, startClaudeOAuth: UPSTREAM, completeClaudeOAuth: UPSTREAM, createClaudeAccountFromSessionKey: UPSTREAM,
     // Recomputes every user's counters from all rollups.
-    rebuildUsageCounters: 100,
   },
   Subscription: { configVersionChanged: LOOKUP, requestLogged: LOOKUP, proxyTest: UPSTREAM },
 };

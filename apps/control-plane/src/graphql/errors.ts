@@ -3,14 +3,10 @@
  * code into `extensions.code`. Anything else thrown is treated as a bug: logged, and shown to the
  * client only as "Internal error".
  */
-export enum ErrorCode {
-  UNAUTHENTICATED = 'UNAUTHENTICATED',
-  FORBIDDEN = 'FORBIDDEN',
-  BAD_USER_INPUT = 'BAD_USER_INPUT',
-  NOT_FOUND = 'NOT_FOUND',
-  CONFLICT = 'CONFLICT',
-  LIMIT_EXCEEDED = 'LIMIT_EXCEEDED',
-}
+import { ErrorCode } from '@relay/core';
+
+// The codes themselves are the API's contract with the admin app: declared in @relay/core.
+export { ErrorCode };
 
 export class DomainError extends Error {
   constructor(

@@ -5,7 +5,7 @@ import { assertModelAllowed, authenticate } from '../auth/authenticate.ts';
 import type { Endpoint, ProxyState } from '../context.ts';
 import { proxyError, writeClientError } from '../errors.ts';
 import { admit, settleOps, type Reservation } from '../limits/admission.ts';
-import { readRequestLimits } from '../limits/request-limits.ts';
+import { readRequestLimits } from '@relay/upstreams';
 import type { ProxyRuntime } from '../runtime.ts';
 import { billedPrice, buildUsageEvent } from '../usage/build-event.ts';
 import { LEASE_TTL_MS } from '../usage/inflight-registry.ts';

@@ -2,7 +2,7 @@ import { estimateCost, hotKeys, type MicroUsd, type ModelPrice, type SnapshotKey
 import { cachedDayKey } from './day-key-cache.ts';
 import type { AdmissionCheck, HotStore, SettleOp } from '@relay/hot-store';
 import { proxyError } from '../errors.ts';
-import type { RequestLimits } from './request-limits.ts';
+import type { RequestLimits } from '@relay/upstreams';
 
 const MINUTE = 60_000;
 /** Expiry of a key's per-minute token counter and of its daily cost counter (kept by every adjustment). */

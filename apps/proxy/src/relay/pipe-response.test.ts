@@ -2,8 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
-import { anthropicUsageCollector } from '../upstreams/formats/anthropic.ts';
-import { sseFrameDecoder } from '../upstreams/sse-frames.ts';
+import { anthropicUsageCollector, sseFrameDecoder } from '@relay/upstreams';
 import { pipeStream } from './pipe-response.ts';
 
 const START = 'event: message_start\ndata: {"type":"message_start","message":{"usage":{"input_tokens":7,"output_tokens":1}}}\n\n';

@@ -1,8 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatSse, type SseEvent } from './sse-decoder.ts';
-import type { FrameDecoder, UsageCollector } from '../upstreams/types.ts';
+import { formatSse, type FrameDecoder, type SseEvent, type UsageCollector } from '@relay/upstreams';
 
 /** Cap on the copy of a JSON body kept for usage parsing (the client gets every byte regardless). */
 export const USAGE_COPY_LIMIT = 4 * 1024 * 1024;

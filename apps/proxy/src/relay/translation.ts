@@ -2,11 +2,11 @@ import type { WireFormat } from '@relay/core';
 import {
   createStreamTranslator, streamErrorFrame, translateRequest, translateResponse, UnsupportedFeatureError,
   type ClientFormat, type StreamTranslatorOptions, type TranslateRequestOptions, type TranslateResponseOptions,
-} from '../translate/index.ts';
+} from '@relay/upstreams';
 import type { EventTranslator } from './pipe-response.ts';
 
 /**
- * The seam between the relay and the translate layer (apps/proxy/src/translate: pure functions,
+ * The seam between the relay and the translate layer (libs/upstreams/src/translate: pure functions,
  * owned separately). The relay only calls it when the client's format differs from the account's.
  */
 export interface Translation {

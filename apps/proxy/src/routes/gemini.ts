@@ -7,7 +7,7 @@ import { decodePathSegment, readLimits, type Middleware } from '../http/middlewa
 import { forwardRequest } from '../relay/forward.ts';
 import { selectAccounts } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
-import { estimateGeminiCountTokens } from '../translate/index.ts';
+import { estimateGeminiCountTokens } from '@relay/upstreams';
 import { reachableModels } from './models.ts';
 
 /**

@@ -5,7 +5,7 @@ import type { HotStore } from '@relay/hot-store';
 import { EMBEDDING_ENDPOINTS, type ProxyState } from '../context.ts';
 import { DAY_TTL_MS, TPM_TTL_MS, type Reservation } from '../limits/admission.ts';
 import type { Logger } from '../logger.ts';
-import type { UsageCollector } from '../upstreams/types.ts';
+import type { UsageCollector } from '@relay/upstreams';
 import { billedPrice, usageDraft, type RequestMeta, type RequestOutcome } from './build-event.ts';
 
 /**

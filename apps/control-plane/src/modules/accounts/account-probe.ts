@@ -1,5 +1,5 @@
 import type { SnapshotAccount } from '@relay/core';
-import { streamTestAccountRequest, TEST_CANCELLED, testAccountRequest, type AccountTestOutcome, type AccountTestRequest } from '@relay/proxy/test-account';
+import { streamTestAccountRequest, TEST_CANCELLED, testAccountRequest, type AccountTestOutcome, type AccountTestRequest } from '@relay/upstreams';
 import type { Account } from '@relay/db';
 import { runMutation, type ServiceContext } from '../../service-context.ts';
 import { errors } from '../../graphql/errors.ts';

@@ -4,8 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Account, AuditLog } from '@relay/db';
 import { hotKeys, type AccountCredentials, type ConfigSnapshot } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 
 const FIELDS = 'id name platform status schedulable priority baseUrl credentialHint egressProxyHint models modelMapping concurrency concurrencyInUse cooldownUntil region deployment apiVersion tokenExpiresAt';
 const CREATE = `mutation($i: CreateAccountInput!) { createAccount(input: $i) { ${FIELDS} } }`;

@@ -1,7 +1,7 @@
 // The `proxyTest` subscription's events: an account test whose answer is pushed to the admin
 // piece by piece while the upstream is still writing it.
 import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
-import type { AccountTestOutcome } from '@relay/proxy/test-account';
+import type { AccountTestOutcome } from '@relay/upstreams';
 import type { ServiceContext } from '../../service-context.ts';
 import { prepareStreamProbe } from './account-probe.ts';
 

@@ -5,8 +5,7 @@ import WebSocket from 'ws';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog } from '@relay/db';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 
 const PROXY_TEST = `subscription($a: ID!, $m: String!, $p: String!) {
   proxyTest(accountId: $a, model: $m, prompt: $p) { kind text status latencyMs firstTokenMs error }

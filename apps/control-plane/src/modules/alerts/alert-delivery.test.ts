@@ -3,10 +3,8 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { Account, AlertDelivery, ApiKey, User } from '@relay/db';
 import { encodeUsageEvent, hotKeys, micro, USAGE_GROUP, type UsageEvent } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestControlPlane, startWebhookReceiver, type ReceivedWebhook, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { controlPlaneBackends, startTestControlPlane, startWebhookReceiver, usageEvent, type ReceivedWebhook, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
 import { ClaudeTokenRefresher } from '../oauth/oauth.refresher.ts';
-import { usageEvent } from '../usage/usage.test-support.ts';
 import { alertEvents } from './alert-events.ts';
 import { AlertDeliveryWorker } from './alert-delivery.worker.ts';
 import { IngesterLagWatcher } from './alert-triggers.ts';

@@ -1,8 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlertChannel, AuditLog } from '@relay/db';
-import { startTestControlPlane, startWebhookReceiver, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { controlPlaneBackends, startTestControlPlane, startWebhookReceiver, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
 import { clearAlerts, createChannel, CREATE_CHANNEL, deliveries, SEND_TEST, settledDeliveries, UPDATE_CHANNEL } from './alerts.test-support.ts';
 
 const SECRET = 'whsec-0123456789abcdef';

@@ -3,8 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKey, AuditLog, RequestLog } from '@relay/db';
 import { hashApiKey, type ConfigSnapshot } from '@relay/core';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 
 const KEY_FIELDS = 'id name keyPrefix enabled allowedPlatforms allowedModels rpm tpm concurrency dailyCostLimit totalCostLimit expiresAt requestCount tokensUsed costUsed';
 const CREATE = `mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { key apiKey { ${KEY_FIELDS} } } }`;

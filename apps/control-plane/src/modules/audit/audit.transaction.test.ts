@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/core';
 import { Account, AlertChannel, AuditLog, ModelPrice, User } from '@relay/db';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import type { Actor } from '../../service-context.ts';
 import { AuditService, type AuditRecord } from './audit.service.ts';
 

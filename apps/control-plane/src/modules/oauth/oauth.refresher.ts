@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials } from '@relay/core';
-import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/proxy/upstreams/claude-oauth/token-refresher';
+import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/upstreams';
 import { runMutation, systemContext, type AppServices, type ServiceContext } from '../../service-context.ts';
 import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
 import { accountStatusAlert, alertEvents } from '../alerts/alert-events.ts';

@@ -2,10 +2,9 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Account, AuditLog, OAuthSession } from '@relay/db';
 import { hotKeys, type AccountCredentials, type ConfigSnapshot } from '@relay/core';
-import { sharedCredentialsKey } from '@relay/proxy/upstreams/claude-oauth/token-refresher';
+import { sharedCredentialsKey } from '@relay/upstreams';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import { ClaudeTokenRefresher } from './oauth.refresher.ts';
 
 const START = 'mutation($k: OAuthKind) { startClaudeOAuth(kind: $k) { sessionId authorizeUrl expiresAt } }';

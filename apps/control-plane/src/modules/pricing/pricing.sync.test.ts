@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, catalogModelPrices, ModelPrice } from '@relay/db';
 import type { ConfigSnapshot } from '@relay/core';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { controlPlaneBackends, startTestControlPlane, type TestControlPlane } from '@relay/testkit';
 
 const SYNC = 'mutation { syncModelPrices { catalog added updated unchanged manualKept } }';
 const UPSERT = 'mutation($i: ModelPriceInput!) { upsertModelPrice(input: $i) { model source input output cacheWrite1h tier { aboveInputTokens input output cacheWrite cacheRead cacheWrite1h } } }';

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog, ModelPrice } from '@relay/db';
 import type { ConfigSnapshot } from '@relay/core';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
-import { controlPlaneBackends } from '../../test-backends.ts';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 
 const FIELDS = 'id model isDefault platform input output cacheWrite cacheRead';
 const UPSERT = `mutation($i: ModelPriceInput!) { upsertModelPrice(input: $i) { ${FIELDS} } }`;

@@ -5,9 +5,8 @@ import { Account, ApiKey, UsageDaily, User } from '@relay/db';
 import { dayKey, hotChannels, hotKeys, SecretBox, type ConfigSnapshot } from '@relay/core';
 import { snapshotKeys } from '@relay/hot-store';
 import { createLogger } from '@relay/core/logger';
-import { startTestControlPlane, type TestControlPlane } from '@relay/testkit';
+import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import { SnapshotPublisher } from './snapshot.publisher.ts';
-import { controlPlaneBackends } from '../../test-backends.ts';
 
 async function snapshot(cp: TestControlPlane): Promise<ConfigSnapshot> {
   const s = await cp.store.getSnapshot();

@@ -3,7 +3,6 @@ import type { Logger } from '@relay/core/logger';
 import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
-import { counterIncrements, withCounterLock } from './usage.counters.ts';
 import { StreamConsumer, type StreamConsumerStats } from '../../stream-consumer.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 
@@ -44,8 +43,8 @@ export interface IngestResult {
 /**
  * Reads usage events from the proxies' stream with the consumer group USAGE_GROUP (several control
  * planes share the work) and records each request exactly once: request_logs row, daily rollup,
- * API key counters (one transaction, deduplicated by request id), then the Redis counters, then
- * the ack and the trim (the shared StreamConsumer loop). Entries are acknowledged only after the
+ * API key counters (one transaction, deduplicated by request id), then the after-commit hook
+ * (alerts), then the ack and the trim (the shared StreamConsumer loop). Entries are acknowledged only after the
  * database committed them, so a crash or an outage loses nothing: unacknowledged entries are
  * retried here, or claimed by another consumer.
  */
@@ -93,7 +92,7 @@ export class UsageIngester {
   }
 
   private async storeBatch(entries: StreamEntry[]): Promise<IngestResult> {
-    const { orm, store, logger, timeZone } = this.opts;
+    const { orm, logger, timeZone } = this.opts;
     const events: UsageEvent[] = [];
     let deadLetters = 0;
     for (const entry of entries) {
@@ -104,19 +103,7 @@ export class UsageIngester {
         logger.warn({ id: entry.id, reason: (err as Error).message }, 'usage ingester: dropping a malformed usage event');
       }
     }
-    const fresh = await withCounterLock(async () => {
-      const fresh = await persistUsageBatch(orm, events, timeZone);
-      if (fresh.length) {
-        try {
-          await store.incrementHashes(counterIncrements(fresh, timeZone));
-        } catch (err) {
-          // The rows are committed, so retrying would not count them again; the counters are
-          // rebuilt from the database (rebuildUsageCounters) when they are found missing.
-          logger.warn({ err }, 'usage ingester: could not update the usage counters');
-        }
-      }
-      return fresh;
-    });
+    const fresh = await persistUsageBatch(orm, events, timeZone);
     const inserted = fresh.length;
     if (inserted) await this.opts.afterCommit?.(fresh).catch((err: unknown) => logger.warn({ err }, 'usage ingester: after-commit hook failed'));
     this.counts.inserted += inserted;

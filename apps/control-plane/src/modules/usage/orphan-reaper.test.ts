@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint, hotKeys, USAGE_GROUP, type InflightCheckpoint, type UsageEvent } from '@relay/core';
 import { createLogger } from '@relay/core/logger';
 import { RequestLog } from '@relay/db';
-import { testDatabaseUrl, testRedisUrl, uniqueSuffix } from '@relay/testkit';
+import { testDatabaseUrl, testRedisUrl, uniqueSuffix, createUserWithKey, openBackend, usageEvent, type TestBackend } from '@relay/testkit';
 import { UsageIngester } from './ingester.ts';
 import { interruptedEvent, OrphanReaper } from './orphan-reaper.ts';
-import { createUserWithKey, openBackend, usageEvent, type TestBackend } from './usage.test-support.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const LEASE_TTL_MS = 10_000;

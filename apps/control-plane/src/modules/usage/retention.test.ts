@@ -2,10 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeUsageEvent, hotKeys, USAGE_GROUP } from '@relay/core';
 import { createLogger } from '@relay/core/logger';
 import { RequestLog, UsageDaily } from '@relay/db';
-import { testDatabaseUrl, testRedisUrl } from '@relay/testkit';
+import { testDatabaseUrl, testRedisUrl, createUserWithKey, openBackend, usageEvent, type TestBackend } from '@relay/testkit';
 import { UsageIngester } from './ingester.ts';
 import { RequestLogPruner } from './retention.ts';
-import { createUserWithKey, openBackend, usageEvent, type TestBackend } from './usage.test-support.ts';
 
 const logger = createLogger({ name: 'test', level: 'silent' });
 const DAY = 86_400_000;

@@ -5,7 +5,6 @@ import type { ControlPlaneConfig } from '../../config.ts';
 import { UsageIngester, type UsageIngesterOptions } from './ingester.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 import { RequestLogPruner } from './retention.ts';
-import { rebuildUsageCounters, usageCountersMissing } from './usage.counters.ts';
 
 /** The usage background work of one control-plane process. */
 export interface UsageJobs {
@@ -14,24 +13,11 @@ export interface UsageJobs {
   close(): Promise<void>;
 }
 
-/**
- * Starts the usage side of a control plane: rebuilds the hot-store usage counters from the
- * database when they are missing (fresh in-process store, Redis restarted), then starts the
- * ingester and the raw-log pruner (RAW_LOG_RETENTION_DAYS).
- */
+/** Starts the usage side of a control plane: the ingester and the raw-log pruner (RAW_LOG_RETENTION_DAYS). */
 export async function startUsageJobs(deps: {
   orm: MikroORM; store: HotStore; logger: Logger; config: ControlPlaneConfig; observer?: IngesterObserver; afterCommit?: UsageIngesterOptions['afterCommit'];
 }): Promise<UsageJobs> {
   const { orm, store, logger, config } = deps;
-  try {
-    if (await usageCountersMissing(orm, store)) {
-      const hashes = await rebuildUsageCounters(orm, store);
-      logger.info({ hashes }, 'usage counters rebuilt from the database');
-    }
-  } catch (err) {
-    // Counters are a convenience read path; the ingester must start regardless.
-    logger.warn({ err }, 'could not check or rebuild the usage counters');
-  }
   const ingester = new UsageIngester({
     orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer, afterCommit: deps.afterCommit,
   });

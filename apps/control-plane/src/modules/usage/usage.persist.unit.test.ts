@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { micro, type ModelPrice } from '@relay/core';
 import { requestLogRow } from './usage.persist.ts';
-import { usageEvent } from './usage.test-support.ts';
+import { usageEvent } from '@relay/testkit';
 
 const TIERED: ModelPrice = {
   input: micro(3_000_000), output: micro(15_000_000), cacheWrite: micro(3_750_000), cacheRead: micro(300_000),

@@ -1,6 +1,5 @@
-import { Arg, Args, Authorized, Ctx, ID, Int, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { serviceContext, type AppContext } from '../../graphql/context.ts';
-import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
 import { MonthlyUsageArgs, UsageRangeArgs, UsageRecordFilter, UsageScopeArgs } from './usage.inputs.ts';
 import { UsageService } from './usage.service.ts';
@@ -69,17 +68,5 @@ export class UsageResolver {
     const scope = svc.resolveScope({ scope: filter?.scope, userId: filter?.userId, apiKeyId: filter?.apiKeyId });
     const result = await svc.records(scope, filter ?? {}, pageOf(page));
     return Object.assign(new PagedUsageRecords(), { items: result.items.map((r) => UsageRecordType.fromLog(r)), total: result.total });
-  }
-
-  @Authorized('ADMIN')
-  @Mutation(() => Int, {
-    description: 'Recomputes the hot-store usage counters from the database (one user, or everyone); returns how many counter hashes were written.',
-  })
-  async rebuildUsageCounters(
-    @Ctx() ctx: AppContext,
-    @Arg('userId', () => ID, { nullable: true, description: 'Only this user (default: everyone).' }) userId?: string | null,
-  ): Promise<number> {
-    const id = userId ? parseId(userId, 'userId') : undefined;
-    return new UsageService(serviceContext(ctx)).rebuildCounters(id);
   }
 }

@@ -5,8 +5,7 @@ import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { UsageScope } from './usage.inputs.ts';
-import { requireActingUser, runMutation, type ServiceContext } from '../../service-context.ts';
-import { rebuildUsageCounters } from './usage.counters.ts';
+import { requireActingUser, type ServiceContext } from '../../service-context.ts';
 
 /** Whose usage to read: null userId = the whole platform. */
 export interface ResolvedScope {
@@ -191,15 +190,5 @@ export class UsageService {
       limit: page.limit,
     });
     return { items, total };
-  }
-
-  /**
-   * Recomputes the hot-store usage counters from the database (one user, or everyone) and audits
-   * it; returns how many counter hashes were written.
-   */
-  async rebuildCounters(userId?: number): Promise<number> {
-    const written = await rebuildUsageCounters(this.ctx.services.orm, this.ctx.services.store, userId);
-    await runMutation(this.ctx, async (tx) => tx.audit({ action: 'usage.rebuild_counters', targetType: 'usage', targetId: userId ?? null, after: { hashes: written } }));
-    return written;
   }
 }
