@@ -155,3 +155,14 @@ export function gqlClient(url: string): GqlClient {
     return body.data;
   };
 }
+
+/** Polls `probe` until it returns a value (not undefined), at most `ms`; throws with `what` otherwise. */
+export async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>, gapMs = 100): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, gapMs));
+  }
+}

@@ -16,7 +16,7 @@ import {
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { startTestControlPlane, testDatabaseUrl, testRedisUrl, uniqueSuffix, type TestControlPlane } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { proxyProcess, type AppProcess } from './processes.ts';
+import { proxyProcess, until, type AppProcess } from './processes.ts';
 
 const MODEL = 'claude-sonnet-4-20250514';
 const PRICE = { input: '3', output: '15', cacheWrite: '3.75', cacheRead: '0.3' };
@@ -28,18 +28,6 @@ const RECOVERY_MS = 15_000;
 
 const redisUrl = testRedisUrl();
 const enabled = !!(redisUrl && testDatabaseUrl());
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `probe` until it returns a value (not undefined), at most `ms`; throws with `what` otherwise. */
-async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined>, gapMs = 100): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await sleep(gapMs);
-  }
-}
 
 describe.runIf(enabled)('a proxy killed with 5 open streams (MariaDB control plane, two proxy processes on Redis)', () => {
   let mock: MockUpstream;

@@ -36,4 +36,41 @@ describe('StreamConsumer', () => {
       await store.close();
     }
   });
+  it('close() (SIGTERM) while a batch is being handled lets it finish, then acknowledges and trims it before resolving', async () => {
+    const store = new MemoryHotStore();
+    let started!: () => void;
+    const handling = new Promise<void>((resolve) => (started = resolve));
+    let finish!: () => void;
+    const release = new Promise<void>((resolve) => (finish = resolve));
+    const handled: string[] = [];
+    const consumer = new StreamConsumer({
+      store, logger, stream: 'drain-stream', group: 'g', label: 'test consumer', blockMs: 50,
+      handle: async (entries: StreamEntry[]) => {
+        started();
+        await release;
+        handled.push(...entries.map((e) => e.payload));
+      },
+    });
+    for (const p of ['a', 'b']) await store.streamAdd('drain-stream', p);
+    await consumer.start();
+    try {
+      await handling;
+      let closed = false;
+      const closing = consumer.close().then(() => (closed = true));
+      // The batch is still in the handler: close() waits for it.
+      await new Promise((r) => setImmediate(r));
+      expect(closed).toBe(false);
+      expect(await store.pendingCount('drain-stream', 'g')).toBe(2);
+      finish();
+      await closing;
+      expect(handled).toEqual(['a', 'b']);
+      expect(consumer.stats).toMatchObject({ batches: 1, failures: 0 });
+      expect(await store.pendingCount('drain-stream', 'g')).toBe(0);
+      expect(await store.streamLength('drain-stream')).toBe(0);
+    } finally {
+      finish();
+      await consumer.close();
+      await store.close();
+    }
+  });
 });

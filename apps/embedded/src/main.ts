@@ -60,12 +60,15 @@ server.listen(config.port, () => {
   else process.stdout.write(`Relay is running at ${url}\n`);
 });
 
+// The proxy drains first (readiness 503, streams finish or are cut at SHUTDOWN_GRACE_MS and
+// billed); the rest closes after it. The hard stop allows the grace plus time to flush.
 onShutdownSignal(logger, async () => {
-  await closeHttpServer(server);
+  await proxy.drain(proxyConfig.shutdownGraceMs);
+  await closeHttpServer(server, 2_000);
   await proxy.close();
   await jobs.close();
   await cp.close();
   await store.close();
   await orm.close();
   await closeLogger(logger);
-});
+}, proxyConfig.shutdownGraceMs + 20_000);

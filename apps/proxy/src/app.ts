@@ -85,6 +85,17 @@ export function createApp(rt: ProxyRuntime): Koa {
     sendJson(ctx.res, 404, clientErrorBody(format, 'not_found', `No route for ${ctx.method} ${ctx.path}`), { 'x-request-id': newRequestId() });
   };
 
+  app.use(async (ctx, next) => {
+    if (OWN.has(ctx.path)) return next();
+    if (rt.drain.active) {
+      // A request that reached a draining proxy on a kept-alive connection: a retryable 503 in the
+      // client's format, and the connection closes so the client reconnects to another instance.
+      ctx.respond = false;
+      sendJson(ctx.res, 503, clientErrorBody(formatForPath(ctx.path, ctx), 'overloaded', 'This proxy is shutting down; retry the request'), { 'x-request-id': newRequestId(), connection: 'close' });
+      return;
+    }
+    await rt.drain.track(() => next());
+  });
   app.use(async (ctx) => {
     const path = ctx.path;
     const method = ctx.method;

@@ -1,7 +1,7 @@
 /**
  * Standalone proxy process (`pnpm start:proxy`): config from the environment, the Redis hot
  * store, the Koa data plane on PORT, metrics on METRICS_LISTEN when set, and a graceful SIGTERM
- * (stop accepting, let streams finish for up to 10 s). A failed boot prints one line and exits.
+ * drain (see `shutdown`). A failed boot prints one line and exits.
  */
 import { createServer } from 'node:http';
 import { BootError, bootStep, describeError, ConfigError, EnvReader, exitOnBootFailure, loadConfigOrExit, restrictDataDir, startMetricsListener } from '@relay/core';
@@ -9,8 +9,6 @@ import { createHotStore } from '@relay/hot-store';
 import { loadProxyConfig } from './config.ts';
 import { createProxyLogger } from './logger.ts';
 import { createProxy } from './proxy.ts';
-
-const SHUTDOWN_GRACE_MS = 10_000;
 
 const config = loadConfigOrExit(() => {
   const c = loadProxyConfig(new EnvReader());
@@ -39,17 +37,24 @@ server.listen(config.port, () => {
 });
 
 let stopping = false;
+/**
+ * SIGTERM: /readyz turns 503 at once and new API requests are refused (503, connection closed);
+ * running requests and streams get SHUTDOWN_GRACE_MS, then open streams end with an error event
+ * and are billed; usage and in-flight checkpoints are flushed before exiting 0.
+ */
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
-  logger.info({ signal }, 'shutting down');
-  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-  server.closeIdleConnections();
-  const grace = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS).unref());
-  await Promise.race([closed, grace]);
-  server.closeAllConnections();
-  await proxy.close().catch(() => undefined);
+  logger.info({ signal, graceMs: config.shutdownGraceMs }, 'draining');
+  const cut = await proxy.drain(config.shutdownGraceMs);
+  if (cut > 0) logger.warn({ streams: cut }, 'grace period over: open requests ended with an error event');
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+  await proxy.close().catch((err) => logger.error({ err: describeError(err) }, 'flushing usage failed'));
   await store.close().catch(() => undefined);
+  logger.info('drained; exiting');
   process.exit(0);
 }
 process.on('SIGTERM', () => void shutdown('SIGTERM'));

@@ -4,6 +4,7 @@ import type { HotStore } from '@relay/hot-store';
 import { createApp, proxyHandles } from './app.ts';
 import { proxyMetricsText, proxyReadiness } from './routes/health.ts';
 import type { ProxyConfig } from './config.ts';
+import { Drain } from './drain.ts';
 import { createProxyLogger, type Logger } from './logger.ts';
 import { ProxyMetrics } from './metrics.ts';
 import { translation } from './relay/translation.ts';
@@ -22,9 +23,15 @@ export interface ProxyInstance {
   /** Resolves when the first snapshot is loaded (or immediately when none exists yet). */
   ready: Promise<void>;
   /** What `/readyz` reports: a snapshot is loaded and the hot store answers. */
-  readiness(): { ready: boolean; snapshotVersion: number; store: boolean };
+  readiness(): { ready: boolean; snapshotVersion: number; store: boolean; draining: boolean };
   /** The proxy's Prometheus text (for a METRICS_LISTEN listener, or embedded mode's one `/metrics`). */
   metricsText(): Promise<MetricsText>;
+  /**
+   * SIGTERM drain: /readyz turns 503, running requests get up to `graceMs` to finish, streams
+   * still open then end with an error event (and are billed). Resolves with how many were cut.
+   * Call `close()` afterwards to flush usage and the in-flight registry.
+   */
+  drain(graceMs: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -64,6 +71,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     inflight: new InflightRegistry(store, logger),
     metrics,
     translation,
+    drain: new Drain(),
   };
   await health.start();
   await snapshots.start();
@@ -77,6 +85,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     ready: snapshots.ready,
     readiness: () => proxyReadiness(runtime),
     metricsText: () => proxyMetricsText(runtime),
+    drain: (graceMs) => runtime.drain.run(graceMs),
     async close() {
       await snapshots.close();
       await runtime.inflight.close();
@@ -91,5 +100,5 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
 /** The data plane: see ProxyInstance. */
 export async function createProxy(deps: { store: HotStore; config: ProxyConfig; logger?: Logger }): Promise<ProxyInstance> {
   const p = await createProxyInternals(deps);
-  return { handler: p.handler, handles: p.handles, ready: p.ready, readiness: p.readiness, metricsText: p.metricsText, close: p.close };
+  return { handler: p.handler, handles: p.handles, ready: p.ready, readiness: p.readiness, metricsText: p.metricsText, drain: p.drain, close: p.close };
 }

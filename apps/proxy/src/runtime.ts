@@ -1,6 +1,7 @@
 import type { Platform } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import type { ProxyConfig } from './config.ts';
+import type { Drain } from './drain.ts';
 import type { Logger } from './logger.ts';
 import type { ProxyMetrics } from './metrics.ts';
 import type { Translation } from './relay/translation.ts';
@@ -23,5 +24,7 @@ export interface ProxyRuntime {
   /** This instance's in-flight requests: heartbeat, lease renewal, usage checkpoints. */
   inflight: InflightRegistry;
   metrics: ProxyMetrics;
+  /** SIGTERM drain: readiness, the in-flight count, and the deadline that cuts open streams. */
+  drain: Drain;
   translation: Translation;
 }

@@ -256,6 +256,11 @@ export const CONFIG_VARIABLES = [
     planes: { proxy: { default: '600000' } },
   }),
   variable({
+    name: 'SHUTDOWN_GRACE_MS', key: 'shutdownGraceMs', type: 'integer 0–3600000', parse: parse.integer({ min: 0, max: 3_600_000 }),
+    description: 'On SIGTERM, how long requests and streams already running may take to finish (readiness is 503 and no new connections are taken meanwhile); streams still open then end with an error event and are billed for what they produced.',
+    planes: { proxy: { default: '30000' } },
+  }),
+  variable({
     name: 'USAGE_SPOOL_MAX', key: 'spoolMaxEvents', type: 'integer ≥ 1', parse: parse.integer({ min: 1 }),
     description: 'Most usage events kept locally while the hot store is unreachable.',
     planes: { proxy: { default: '100000' } },

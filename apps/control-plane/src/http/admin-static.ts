@@ -4,8 +4,14 @@ import { fileURLToPath } from 'node:url';
 import type { Context, Next } from 'koa';
 import send from 'koa-send';
 
-/** Where `pnpm --filter @relay/admin build` writes the SPA. */
-export const ADMIN_DIST_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../admin/dist');
+/** Set by `pnpm build` (scripts/build.mjs): the SPA's folder relative to the bundle, `dist/admin`. */
+declare const __RELAY_ADMIN_DIST__: string | undefined;
+
+/** Where the admin SPA is: apps/admin/dist from the sources, dist/admin next to a bundle. */
+export const ADMIN_DIST_DIR = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  typeof __RELAY_ADMIN_DIST__ === 'string' ? __RELAY_ADMIN_DIST__ : '../../../admin/dist',
+);
 
 const MISSING_BUILD_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Relay</title></head>

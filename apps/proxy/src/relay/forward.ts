@@ -47,6 +47,10 @@ function upstreamErrorCode(status: number): ClientErrorCode {
   return 'upstream_error';
 }
 
+/** The abort reason of requests cut at the drain deadline (SIGTERM, SHUTDOWN_GRACE_MS elapsed). */
+const SHUTDOWN_CUT = 'proxy_shutdown';
+const SHUTDOWN_MESSAGE = 'The proxy shut down before the response was complete; retry the request';
+
 /**
  * Chooses accounts and relays the request: failover on connect errors, a stream's first-byte
  * timeout, 429/529/5xx and 401/403 while nothing has reached the client; never once bytes were
@@ -79,10 +83,17 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
     totalTimedOut = true;
     ac.abort();
   }, config.totalTimeoutMs);
+  // The drain's grace deadline cuts the request like a timeout, with its own reason for the client.
+  let shutdownCut = false;
+  const onDrainDeadline = () => {
+    shutdownCut = true;
+    ac.abort(SHUTDOWN_CUT);
+  };
+  rt.drain.deadline.addEventListener('abort', onDrainDeadline, { once: true });
   let last: { status: number | null; timeout: boolean } | null = null;
   try {
     for (const account of candidates) {
-      if (clientGone || totalTimedOut) break;
+      if (clientGone || totalTimedOut || shutdownCut) break;
       const leaseKey = hotKeys.accountLeases(account.id);
       if (account.concurrency !== null) {
         // Short TTL: the instance's heartbeat renews it while the request runs (see InflightRegistry).
@@ -120,24 +131,29 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       if (stickyHash && attempt.kind === 'done' && out.status < 400) {
         void store.set(hotKeys.sticky(stickyHash), account.id, STICKY_TTL_MS).catch(() => undefined);
       }
-      return finish(out, clientGone, totalTimedOut, res);
+      return finish(out, clientGone, totalTimedOut, shutdownCut, res);
     }
-    if (clientGone || totalTimedOut) return finish(out, clientGone, totalTimedOut, res);
+    if (clientGone || totalTimedOut || shutdownCut) return finish(out, clientGone, totalTimedOut, shutdownCut, res);
     out.error = exhaustedError(last);
     out.status = out.error.status;
     out.errorType = out.error.code;
     return out;
   } finally {
     clearTimeout(totalTimer);
+    rt.drain.deadline.removeEventListener('abort', onDrainDeadline);
     res.off('close', onClose);
   }
 }
 
-/** Final status when the request was cut short: 499 for a client that left, 504 for the total timeout. */
-function finish(out: ForwardOutcome, clientGone: boolean, totalTimedOut: boolean, res: ServerResponse): ForwardOutcome {
+/** Final status when the request was cut short: 499 for a client that left, 504 for the total timeout, 503 at the drain deadline. */
+function finish(out: ForwardOutcome, clientGone: boolean, totalTimedOut: boolean, shutdownCut: boolean, res: ServerResponse): ForwardOutcome {
   if (clientGone) {
     out.status = 499;
     out.errorType = 'client_closed';
+  } else if (shutdownCut) {
+    out.status = 503;
+    out.errorType = 'proxy_shutdown';
+    if (!res.headersSent) out.error = proxyError('overloaded', SHUTDOWN_MESSAGE);
   } else if (totalTimedOut) {
     out.status = 504;
     out.errorType = 'upstream_timeout';
@@ -258,7 +274,8 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
       } catch (e) {
         // Unless the client left, it learns of the break in its own format, as the stream's last event.
         if (!res.destroyed && !res.writableEnded) {
-          const [code, message] = signal.aborted ? [504, 'The request took longer than the total timeout'] : [502, 'The upstream stream broke off before the response was complete'];
+          const [code, message] = signal.reason === SHUTDOWN_CUT ? [503, SHUTDOWN_MESSAGE]
+            : signal.aborted ? [504, 'The request took longer than the total timeout'] : [502, 'The upstream stream broke off before the response was complete'];
           await writeFinalFrame(res, translator ? translator.fail(code, message) : rt.translation.streamErrorFrame(s.clientFormat, code, message));
           errorFrameSent = true;
         }

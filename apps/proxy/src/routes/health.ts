@@ -8,13 +8,14 @@ export async function healthz(ctx: Context): Promise<void> {
   ctx.body = 'ok';
 }
 
-/** Whether this proxy can serve: a snapshot is loaded and the hot store answers. */
-export function proxyReadiness(rt: ProxyRuntime): { ready: boolean; snapshotVersion: number; store: boolean } {
+/** Whether this proxy can serve: a snapshot is loaded, the hot store answers and it is not draining. */
+export function proxyReadiness(rt: ProxyRuntime): { ready: boolean; snapshotVersion: number; store: boolean; draining: boolean } {
   const store = rt.store.isReady();
-  return { ready: rt.snapshots.isLoaded() && store, snapshotVersion: rt.snapshots.current().version, store };
+  const draining = rt.drain.active;
+  return { ready: rt.snapshots.isLoaded() && store && !draining, snapshotVersion: rt.snapshots.current().version, store, draining };
 }
 
-/** GET /readyz: 200 once a snapshot is loaded and the hot store answers, else 503. */
+/** GET /readyz: 200 once a snapshot is loaded and the hot store answers, else 503 (and from the start of a drain on). */
 export function readyz(rt: ProxyRuntime) {
   return async (ctx: Context): Promise<void> => {
     ctx.set('x-request-id', newRequestId());
