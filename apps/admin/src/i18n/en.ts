@@ -315,6 +315,8 @@ export const en = {
   'usage.byModel': 'By model',
   'usage.daily': 'Daily',
   'usage.records': 'Requests',
+  'usage.exportCsv': 'Export CSV',
+  'usage.exportFailed': 'Export failed: {message}',
   'usage.date': 'Date',
   'usage.requests': 'Requests',
   'usage.tokens': 'Tokens',

@@ -316,6 +316,8 @@ export const zh: Record<MessageKey, string> = {
   'usage.byModel': '按模型',
   'usage.daily': '按天',
   'usage.records': '请求明细',
+  'usage.exportCsv': '导出 CSV',
+  'usage.exportFailed': '导出失败：{message}',
   'usage.date': '日期',
   'usage.requests': '请求数',
   'usage.tokens': 'Token 数',
