@@ -53,6 +53,13 @@ test('a key created in the browser serves SDK requests that show up live and in 
   await usagePage.showTab('records');
   await expect(usagePage.recordsTable.locator('tr[data-testid^="row-"]')).toHaveCount(2);
   await expect(usagePage.recordsTable).toContainText('gpt-4o');
+  // Export CSV downloads the same two records, without the admin-only rate or base-cost columns.
+  const csv = await usagePage.exportCsv();
+  expect(csv.filename).toBe('usage-records.csv');
+  expect(csv.rows).toHaveLength(2);
+  expect(csv.rows.every((r) => r.includes(',gpt-4o,'))).toBe(true);
+  expect(csv.header).not.toContain('price_rate');
+  expect(csv.header).not.toContain('base_cost_usd');
 
   // The key's own counters moved too.
   await apiKeysPage.open();

@@ -21,6 +21,7 @@ import { SnapshotPublisher } from './modules/snapshot/snapshot.publisher.ts';
 import { AuditService } from './modules/audit/audit.service.ts';
 import { ControlPlaneMetrics } from './metrics.ts';
 import { AlertService } from './modules/alerts/alert.service.ts';
+import { addExportRoutes } from './modules/exports/export.routes.ts';
 
 export interface ControlPlaneDeps {
   orm: MikroORM;
@@ -134,6 +135,7 @@ export async function createControlPlane(deps: ControlPlaneDeps): Promise<Contro
   });
   router.post('/graphql', jsonBody(), graphql);
   router.get('/graphql', graphql);
+  addExportRoutes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());
   app.use(adminStatic(deps.adminDistDir));

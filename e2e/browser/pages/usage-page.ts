@@ -16,6 +16,21 @@ export class UsagePage extends BasePage {
     await this.page.getByTestId(`tab-${tab}`).click();
   }
 
+  /**
+   * Clicks "Export CSV" (the shown tab's data over the chosen range) and returns the downloaded
+   * file's name and its data lines (the header line excluded).
+   */
+  async exportCsv(): Promise<{ filename: string; header: string[]; rows: string[] }> {
+    const download = this.page.waitForEvent('download');
+    await this.page.getByTestId('usage-export-csv').click();
+    const file = await download;
+    const stream = await file.createReadStream();
+    let text = '';
+    for await (const chunk of stream) text += String(chunk);
+    const [header, ...rows] = text.split('\r\n').filter((l) => l !== '');
+    return { filename: file.suggestedFilename(), header: header.split(','), rows };
+  }
+
   get recordsTable(): Locator {
     return this.page.getByTestId('records-table');
   }

@@ -9,7 +9,8 @@ import type { User } from '../graphql/fragments/user-fields.ts';
 
 const TOKEN_KEY = 'relay.token';
 
-function readToken(): string | null {
+/** The signed-in session's bearer token, for requests outside GraphQL (CSV downloads). */
+export function readToken(): string | null {
   try {
     return localStorage.getItem(TOKEN_KEY);
   } catch {

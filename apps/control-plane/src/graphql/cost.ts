@@ -39,7 +39,7 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
     accessTokens: OWN_LIST, myApiKeys: OWN_LIST,
     accounts: TABLE, modelPrices: TABLE, alertChannels: TABLE, alertDeliveries: paged(PAGE_BASE),
     usageSummary: USAGE_AGGREGATE, userUsageSummary: USAGE_AGGREGATE, usageStats: USAGE_AGGREGATE,
-    dailyUsage: USAGE_AGGREGATE, monthlyUsage: USAGE_AGGREGATE, usageByModel: USAGE_AGGREGATE,
+    dailyUsage: USAGE_AGGREGATE, monthlyUsage: USAGE_AGGREGATE, usageByModel: USAGE_AGGREGATE, accountUsage: USAGE_AGGREGATE,
     users: paged(PAGE_BASE), auditLogs: paged(PAGE_BASE), allApiKeys: paged(PAGE_BASE),
     usageRecords: paged(REQUEST_LOG_PAGE_BASE), apiKeyLogs: paged(REQUEST_LOG_PAGE_BASE),
   },

@@ -6,6 +6,7 @@ import { AuthResolver } from '../modules/auth/auth.resolver.ts';
 import { SnapshotResolver } from '../modules/snapshot/snapshot.resolver.ts';
 import { UsersResolver } from '../modules/users/users.resolver.ts';
 import { UsageResolver } from '../modules/usage/usage.resolver.ts';
+import { AccountUsageResolver } from '../modules/usage/account-usage.ts';
 import { LiveLogsResolver } from '../modules/live-logs/live-logs.resolver.ts';
 import { AccountsResolver } from '../modules/accounts/accounts.resolver.ts';
 import { ClaudeOAuthResolver } from '../modules/oauth/oauth.resolver.ts';
@@ -23,6 +24,7 @@ export const RESOLVERS: BuildSchemaOptions['resolvers'] = [
   AuditResolver,
   SnapshotResolver,
   UsageResolver,
+  AccountUsageResolver,
   LiveLogsResolver,
   AccountsResolver,
   ClaudeOAuthResolver,

@@ -12,6 +12,8 @@ import { BigIntIdType, bigintNumber, DATETIME, RateDecimalType } from './columns
 @Index({ properties: ['apiKeyId', 'createdAt'] })
 @Index({ properties: ['createdAt'] })
 @Index({ properties: ['model', 'createdAt'] })
+// Per-account figures (accountUsage) group one account's range.
+@Index({ properties: ['accountId', 'createdAt'] })
 export class RequestLog {
   /** Properties with defaults: optional in em.create(). */
   [OptionalProps]?: 'accountId' | 'platform' | 'errorType' | 'inputTokens' | 'outputTokens' | 'cacheCreationInputTokens' | 'cacheReadInputTokens' | 'totalTokens' | 'inputCost' | 'outputCost' | 'totalCost' | 'baseInputCost' | 'baseOutputCost' | 'baseCost' | 'priceRate' | 'priceInput' | 'priceOutput' | 'priceCacheWrite' | 'priceCacheRead' | 'latencyMs' | 'firstTokenMs' | 'attempts' | 'clientIp' | 'userAgent' | 'createdAt' | 'finishedAt' | 'outcome';

@@ -3,6 +3,7 @@
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { ACCOUNTS_QUERY } from '../../graphql/queries/accounts.ts';
+import { ACCOUNT_USAGE_QUERY } from '../../graphql/queries/account-usage.ts';
 import { DELETE_ACCOUNT_MUTATION } from '../../graphql/mutations/delete-account.ts';
 import { SET_ACCOUNT_SCHEDULABLE_MUTATION } from '../../graphql/mutations/set-account-schedulable.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
@@ -15,7 +16,7 @@ import { EmptyState } from '../../ui/States.tsx';
 import { Table, type Column } from '../../ui/Table.tsx';
 import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
-import { formatDateTime } from '../../ui/format.ts';
+import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { AccountFormDialog, platformLabelKey } from './AccountFormDialog.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
@@ -33,6 +34,10 @@ export function AccountsPage() {
   const { t } = useI18n();
   const toast = useToast();
   const [{ data, error, fetching }, refetch] = useQuery({ query: ACCOUNTS_QUERY });
+  // Per-account figures of the last 30 days, fixed when the page opens.
+  const [usageRange] = useState(() => ({ since: new Date(Date.now() - 30 * 86_400_000).toISOString(), until: new Date(Date.now() + 60_000).toISOString() }));
+  const [usageResult] = useQuery({ query: ACCOUNT_USAGE_QUERY, variables: usageRange });
+  const usageOf = useMemo(() => new Map((usageResult.data?.accountUsage ?? []).map((u) => [u.accountId, u])), [usageResult.data]);
   const [platformFilter, setPlatformFilter] = useState('');
   const [editing, setEditing] = useState<Account | 'new' | null>(null);
   const [testing, setTesting] = useState<Account | null>(null);
@@ -102,6 +107,23 @@ export function AccountsPage() {
     { key: 'priority', header: t('accounts.field.priority'), align: 'right', render: (a) => a.priority, hideOnMobile: true },
     { key: 'concurrency', header: t('accounts.concurrency'), align: 'right', render: (a) => `${a.concurrencyInUse} / ${a.concurrency ?? '∞'}`, hideOnMobile: true },
     { key: 'models', header: t('accounts.field.models'), render: (a) => <span className="truncate cell-sub">{a.models?.length ? a.models.join(', ') : t('accounts.allModels')}</span>, hideOnMobile: true },
+    { key: 'requests30d', header: t('accounts.requests30d'), align: 'right', render: (a) => <span data-testid={`requests-${a.id}`}>{formatNumber(usageOf.get(a.id)?.requests ?? 0)}</span>, hideOnMobile: true },
+    { key: 'errors30d', header: t('accounts.errors30d'), align: 'right', render: (a) => formatNumber(usageOf.get(a.id)?.errors ?? 0), hideOnMobile: true },
+    {
+      key: 'cost30d',
+      header: t('accounts.cost30d'),
+      align: 'right',
+      render: (a) => {
+        const u = usageOf.get(a.id);
+        return (
+          <div title={t('accounts.baseCost', { cost: formatUsd(u?.baseCost ?? '0') })}>
+            {formatUsd(u?.cost ?? '0')}
+            <div className="cell-sub">{t('accounts.tokens', { n: formatNumber(u?.totalTokens ?? 0) })}</div>
+          </div>
+        );
+      },
+      hideOnMobile: true,
+    },
     { key: 'lastUsed', header: t('accounts.lastUsed'), render: (a) => <span className="cell-sub">{formatDateTime(a.lastUsedAt)}</span>, hideOnMobile: true },
     {
       key: 'actions',

@@ -13,6 +13,9 @@ import { formatNumber, formatShare, formatUsd, isoDay, nextDay, startOfLocalDay 
 import { DailyCostChart, ModelShareChart, UsageSummaryCards, useDailyUsage, useUsageByModel } from './usage-widgets.tsx';
 import { dailyTableRows } from './daily-rows.ts';
 import { usageRecordColumns } from './usage-record-columns.tsx';
+import { downloadUsageCsv, usageCsvUrl } from './export-csv.ts';
+import { Button } from '../../ui/Button.tsx';
+import { useToast } from '../../ui/Toast.tsx';
 import type { DailyUsage } from '../../graphql/queries/daily-usage.ts';
 import type { ModelUsage } from '../../graphql/queries/usage-by-model.ts';
 
@@ -101,6 +104,15 @@ export function UsagePage() {
   const [metric, setMetric] = useState<'cost' | 'requests' | 'tokens'>('cost');
   const [tab, setTab] = useState('daily');
   const rangeError = from > to ? t('usage.rangeError') : null;
+  const toast = useToast();
+  const [exporting, setExporting] = useState(false);
+  // The Requests tab exports its records; the other tabs the daily rollups of the same range.
+  const exportCsv = () => {
+    setExporting(true);
+    downloadUsageCsv(usageCsvUrl(tab === 'records' ? 'records' : 'daily', from, to))
+      .catch((err: unknown) => toast.show(t('usage.exportFailed', { message: (err as Error).message }), 'error'))
+      .finally(() => setExporting(false));
+  };
   const preset = (days: number) => {
     setFrom(isoDay(days - 1));
     setTo(isoDay(0));
@@ -108,7 +120,15 @@ export function UsagePage() {
 
   return (
     <div className="page" data-testid="page-usage">
-      <PageHeader title={t('usage.title')} description={t('usage.description')} />
+      <PageHeader
+        title={t('usage.title')}
+        description={t('usage.description')}
+        actions={
+          <Button onClick={exportCsv} loading={exporting} disabled={!!rangeError} testId="usage-export-csv">
+            {t('usage.exportCsv')}
+          </Button>
+        }
+      />
       <UsageSummaryCards />
       <Card>
         <div className="filter-bar">

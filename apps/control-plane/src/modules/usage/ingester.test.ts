@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeCost, dayKey, encodeUsageEvent, hotKeys, parseRate, USAGE_GROUP, type UsageEvent } from '@relay/core';
 import { createLogger } from '@relay/core/logger';
-import { ApiKey, RequestLog, UsageDaily } from '@relay/db';
+import { Account, ApiKey, RequestLog, UsageDaily } from '@relay/db';
 import { testDatabaseUrl, testRedisUrl, createUserWithKey, openBackend, TEST_PRICE, usageEvent, waitFor, type TestBackend } from '@relay/testkit';
 import { UsageIngester } from './ingester.ts';
 import { persistUsageBatch } from './usage.persist.ts';
@@ -107,6 +107,26 @@ for (const { kind, run } of backends) {
       for (const k of ['n', 't', 'c', 'bc']) expect(Number(roll[k])).toBe(Number(raw[k]));
       const key = await b.orm.em.fork().findOneOrFail(ApiKey, { id: Number(apiKeyId) });
       expect([key.requestCount, key.tokensUsed, key.costUsed]).toEqual([Number(raw.n), Number(raw.t), Number(raw.c)]);
+    });
+
+    it('sets each account\'s lastUsedAt to the latest finish of the committed batch, never moving it back', async () => {
+      const { userId, apiKeyId } = await createUserWithKey(b.orm);
+      const em = b.orm.em.fork();
+      const [a1, a2, idle] = ['a1', 'a2', 'idle'].map((name) => em.create(Account, { name: `${name}-${Date.now()}`, platform: 'claude-console', credentials: 'x', credentialHint: 'x' }));
+      await em.flush();
+      const t = Date.UTC(2026, 10, 30, 12, 0, 0, 0);
+      const batch = [
+        usageEvent({ userId, apiKeyId, accountId: String(a1.id), finishedAt: t + 1_000 }),
+        usageEvent({ userId, apiKeyId, accountId: String(a1.id), finishedAt: t + 3_456 }),
+        usageEvent({ userId, apiKeyId, accountId: String(a2.id), finishedAt: t + 2_000 }),
+        usageEvent({ userId, apiKeyId, accountId: null, finishedAt: t + 9_000 }),
+      ];
+      await persistUsageBatch(b.orm, batch, TZ);
+      const lastUsed = async () => (await b.orm.em.fork().find(Account, { id: [a1.id, a2.id, idle.id] }, { orderBy: { id: 'asc' } })).map((a) => a.lastUsedAt?.getTime() ?? null);
+      expect(await lastUsed()).toEqual([t + 3_456, t + 2_000, null]);
+      // A late event that finished earlier leaves a1 as it is; a newer one moves a2 forward.
+      await persistUsageBatch(b.orm, [usageEvent({ userId, apiKeyId, accountId: String(a1.id), finishedAt: t }), usageEvent({ userId, apiKeyId, accountId: String(a2.id), finishedAt: t + 5_000 })], TZ);
+      expect(await lastUsed()).toEqual([t + 3_456, t + 5_000, null]);
     });
 
     it('counts each event once when two consumers store overlapping batches at the same moment', async () => {

@@ -186,10 +186,26 @@ async function insertRequestLogs(
 }
 
 /**
+ * Sets accounts.last_used_at to the latest finish of the batch per account, in ONE statement for
+ * the whole batch; it only moves forward (a late, older event leaves it), and a deleted account
+ * matches no row.
+ */
+async function touchAccounts(lastUsed: Map<number, number>, run: (sql: string, params: unknown[]) => Promise<unknown>, toDbDate: (d: Date) => unknown): Promise<void> {
+  if (lastUsed.size === 0) return;
+  const entries = [...lastUsed];
+  const newest = `case \`id\` ${entries.map(() => 'when ? then ?').join(' ')} end`;
+  await run(
+    `update \`accounts\` set \`last_used_at\` = case when \`last_used_at\` is null or \`last_used_at\` < ${newest} then ${newest} else \`last_used_at\` end ` +
+      `where \`id\` in (${entries.map(() => '?').join(', ')})`,
+    [...entries.flatMap(([id, at]) => [id, toDbDate(new Date(at))]), ...entries.flatMap(([id, at]) => [id, toDbDate(new Date(at))]), ...entries.map(([id]) => id)],
+  );
+}
+
+/**
  * Writes a batch in ONE transaction: the request_logs rows of the events whose requestId is not
  * stored yet (multi-row INSERT IGNORE / INSERT OR IGNORE, see insertRequestLogs for how the new
  * ones are told apart); then, for the new rows only, the daily rollups (multi-row upsert) and the
- * API keys' counters (one UPDATE per key). Returns the events that were new — a redelivered event
+ * API keys' counters (one UPDATE per key) and the accounts' last use (one UPDATE). Returns the events that were new — a redelivered event
  * is never counted twice. Throws (and commits nothing) when the database fails; the caller retries
  * the same batch.
  */
@@ -217,7 +233,9 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
 
     const daily = new Map<string, DailyDelta>();
     const keys = new Map<number, KeyDelta>();
+    const accountsLastUsed = new Map<number, number>();
     for (const e of inserted) {
+      if (e.accountId !== null) accountsLastUsed.set(Number(e.accountId), Math.max(accountsLastUsed.get(Number(e.accountId)) ?? 0, e.finishedAt));
       const day = dayKey(e.startedAt, timeZone);
       const tk = `${day}|${e.userId}|${e.apiKeyId}|${e.model}`;
       const d = daily.get(tk) ?? { day, userId: Number(e.userId), apiKeyId: Number(e.apiKeyId), model: e.model.slice(0, 128), requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, totalTokens: 0, cost: 0, baseCost: 0 };
@@ -255,6 +273,7 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
         [k.requests, k.tokens, k.cost, at, at, id],
       );
     }
+    await touchAccounts(accountsLastUsed, run, toDbDate);
     return inserted;
   }, mysql ? { isolationLevel: IsolationLevel.REPEATABLE_READ } : {});
 }

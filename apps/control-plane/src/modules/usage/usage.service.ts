@@ -56,7 +56,7 @@ function totalsOf(r: SumRow | undefined): UsageTotals {
 const MAX_RANGE_DAYS = 3660;
 
 /** Checks a YYYY-MM-DD range (calendar-valid, from ≤ to, at most ~10 years). */
-function checkRange(from: string, to: string): void {
+export function checkRange(from: string, to: string): void {
   for (const [field, d] of [['from', from], ['to', to]] as const) {
     const t = Date.parse(`${d}T00:00:00Z`);
     if (Number.isNaN(t) || new Date(t).toISOString().slice(0, 10) !== d) throw errors.badInput(field, 'must be a calendar day YYYY-MM-DD');

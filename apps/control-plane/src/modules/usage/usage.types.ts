@@ -22,7 +22,7 @@ registerEnumType(RequestOutcome, {
 
 /** Sums over a set of requests. Counts are SafeInt (beyond GraphQL Int's 32 bits); money is USD. */
 @ObjectType()
-abstract class UsageTotalsFields {
+export abstract class UsageTotalsFields {
   @Field(() => GraphQLSafeInt, { description: 'Number of requests.' })
   requests!: number;
 
