@@ -27,7 +27,7 @@ async function loadOperations(): Promise<{ file: string; name: string; doc: Docu
 }
 
 // Admin-only operations may select the private fields; everything else must not.
-const ADMIN_ONLY = new Set(['USERS_QUERY', 'SET_USER_PRICE_RATES_MUTATION', 'SET_ALL_USER_PRICE_RATES_MUTATION', 'CREATE_USER_MUTATION', 'UPDATE_USER_MUTATION', 'ALL_API_KEYS_QUERY', 'API_KEY_LOGS_QUERY']);
+const ADMIN_ONLY = new Set(['USERS_QUERY', 'SET_USER_PRICE_RATES_MUTATION', 'SET_ALL_USER_PRICE_RATES_MUTATION', 'CREATE_USER_MUTATION', 'UPDATE_USER_MUTATION', 'ALL_API_KEYS_QUERY', 'API_KEY_LOGS_QUERY', 'ACCOUNT_USAGE_QUERY']);
 
 describe('admin GraphQL operations', () => {
   it('every operation validates against schema.graphql', async () => {
