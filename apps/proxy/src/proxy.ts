@@ -9,6 +9,7 @@ import { createProxyLogger, type Logger } from './logger.ts';
 import { ProxyMetrics } from './metrics.ts';
 import { translation } from './relay/translation.ts';
 import { AccountHealth } from './routing/account-health.ts';
+import { UsageWindowTracker } from './routing/usage-windows.ts';
 import type { ProxyRuntime } from './runtime.ts';
 import { SnapshotCache } from './snapshot/snapshot-cache.ts';
 import { createAdapterRegistry, EgressDispatchers, OAuthTokenRefresher } from '@relay/upstreams';
@@ -56,6 +57,8 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     probeTimeoutMs: config.totalTimeoutMs + 30_000,
   });
   snapshots.onChange((index) => void health.syncFromStore(index));
+  const windows = new UsageWindowTracker(store, logger);
+  snapshots.onChange((index) => void windows.syncFromStore(index));
   const metrics = new ProxyMetrics();
   const runtime: ProxyRuntime = {
     config,
@@ -63,6 +66,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     logger,
     snapshots,
     health,
+    windows,
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
     dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
     publisher: new UsagePublisher(store, {
@@ -74,6 +78,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     drain: new Drain(),
   };
   await health.start();
+  await windows.start();
   await snapshots.start();
   // A store that is down at boot must not stop the proxy: the heartbeat timer keeps trying.
   await runtime.inflight.start().catch((err) => logger.warn({ err: (err as Error).message }, 'first heartbeat failed'));
@@ -90,6 +95,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
       await snapshots.close();
       await runtime.inflight.close();
       await health.close();
+      await windows.close();
       await runtime.publisher.close();
       await runtime.dispatchers.close();
       runtime.metrics.close();

@@ -6,6 +6,7 @@ import type { Logger } from './logger.ts';
 import type { ProxyMetrics } from './metrics.ts';
 import type { Translation } from './relay/translation.ts';
 import type { AccountHealth } from './routing/account-health.ts';
+import type { UsageWindowTracker } from './routing/usage-windows.ts';
 import type { SnapshotCache } from './snapshot/snapshot-cache.ts';
 import type { EgressDispatchers, UpstreamAdapter } from '@relay/upstreams';
 import type { InflightRegistry } from './usage/inflight-registry.ts';
@@ -18,6 +19,8 @@ export interface ProxyRuntime {
   logger: Logger;
   snapshots: SnapshotCache;
   health: AccountHealth;
+  /** Claude subscription usage windows (pauses, remaining window) shared through the hot store. */
+  windows: UsageWindowTracker;
   adapters: Record<Platform, UpstreamAdapter>;
   dispatchers: EgressDispatchers;
   publisher: UsagePublisher;

@@ -14,6 +14,8 @@ export const hotKeys = {
   accountAuthFailures: (accountId: string) => `{a:${accountId}}:authfail`,
   /** Held by the one request probing a half-open circuit breaker (value: its request id). */
   accountProbe: (accountId: string) => `{a:${accountId}}:probe`,
+  /** Hash of a Claude subscription account's usage windows (fields: `encodeUsageWindows`). */
+  accountWindows: (accountId: string) => `{a:${accountId}}:windows`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
   /** Settlement mark of a request billed by the orphan reaper: a replayed checkpoint never settles twice. */
   keySettled: (keyId: string, requestId: string) => `{k:${keyId}}:settled:${requestId}`,
@@ -47,6 +49,8 @@ export const hotChannels = {
    * `breaker: 'closed'` (no `until`) one whose probe succeeded.
    */
   cooldowns: 'acct:cooldown',
+  /** Payload: JSON { accountId, fields } — an account's usage-window hash as just written, so every proxy schedules by it. */
+  accountWindows: 'acct:windows',
 } as const;
 
 export const USAGE_GROUP = 'ingester';

@@ -99,7 +99,12 @@ export type AccountCredentials =
 /** Events a proxy sends back for the control plane to persist (on the proxy-events stream). */
 export type ProxyEvent =
   | { type: 'account.status'; accountId: string; status: AccountStatus; reason: string; at: number }
-  | { type: 'account.credentials'; accountId: string; credentials: string; at: number };
+  | { type: 'account.credentials'; accountId: string; credentials: string; at: number }
+  /**
+   * A subscription account's usage window was spent (`paused` until its reset, epoch ms) or it
+   * served again after such a pause (`resumed`, `until` = the reset it waited for). Alerts only.
+   */
+  | { type: 'account.window'; accountId: string; state: 'paused' | 'resumed'; until: number; reason: string; at: number };
 
 export function emptySnapshot(): ConfigSnapshot {
   return { version: 0, generatedAt: new Date(0).toISOString(), keys: {}, users: {}, accounts: [], prices: [], defaultPrice: null };

@@ -15,6 +15,7 @@ import { renderResponsesJson, renderResponsesStream } from './formats/responses.
 import { formatOf, routeOf, type Operation } from './routes.ts';
 import { checkSigV4, type AwsCredentials } from './sigv4.ts';
 import type { MockReply, RecordedRequest } from './types.ts';
+import { unifiedRateLimitHeaders } from './unified-rate-limit.ts';
 
 /** A running mock provider server. See MOCK_API.md for the contract. */
 export interface MockUpstream {
@@ -233,10 +234,9 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
 
   const chooseReply = (record: RecordedRequest, op: Operation): MockReply | undefined => {
     const chosen = responder?.(record);
-    if (chosen) return chosen;
     // OAuth routes answer from their own state; only an explicit responder reply overrides them.
-    if (op.kind === 'oauth') return undefined;
-    return queue.shift() ?? defaultReply;
+    const reply = chosen || (op.kind === 'oauth' ? undefined : (queue.shift() ?? defaultReply));
+    return reply?.unified ? { ...reply, headers: { ...unifiedRateLimitHeaders(reply.unified), ...reply.headers } } : reply;
   };
 
   const writeBody = (exchange: Exchange, rendered: RenderedBody, extraHeaders?: Record<string, string>) => {

@@ -1,3 +1,5 @@
+import type { MockUnifiedRateLimit } from './unified-rate-limit.ts';
+
 /**
  * Token usage a mock reply reports. `input` is the uncached input; each format expresses the breakdown natively.
  * `cacheCreation1h` is the part of `cacheCreation` written for 1 hour (Anthropic `usage.cache_creation`, sent only when set).
@@ -13,6 +15,11 @@ export interface MockReply {
   status?: number;
   /** Extra response headers (e.g. 'retry-after', 'anthropic-ratelimit-unified-reset'). */
   headers?: Record<string, string>;
+  /**
+   * Anthropic's unified rate-limit headers (Claude subscription windows), added to the response
+   * whatever its status: e.g. `{ fiveHour: { utilization: '0.95', resetsAt } }`, or `status: 'rejected'` with a 429.
+   */
+  unified?: MockUnifiedRateLimit;
   /** Default 'Hello from mock'; '' means no text content at all. */
   text?: string;
   /** Reasoning text (anthropic thinking block, openai reasoning_content, gemini thought part). */

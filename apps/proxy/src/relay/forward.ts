@@ -6,7 +6,7 @@ import type { ProxyState } from '../context.ts';
 import { ProxyError, proxyError, sendJson } from '../errors.ts';
 import type { AttemptVerdict } from '../routing/account-health.ts';
 import { cooldownUntil, explicitCooldownUntil } from '../routing/cooldown-headers.ts';
-import { selectAccounts, sessionHash } from '../routing/select-account.ts';
+import { selectAccounts, sessionHash, windowsSpentError } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
 import type { RequestOutcome } from '../usage/build-event.ts';
 import { countedUsage, LEASE_TTL_MS } from '../usage/inflight-registry.ts';
@@ -65,7 +65,7 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
   const stickyHash = sessionHash(s.body, req.headers);
   const stickyId = stickyHash ? await store.get(hotKeys.sticky(stickyHash)).catch(() => null) : null;
   const candidates = selectAccounts({
-    index: s.index, health, key: s.key, model: s.model, clientFormat: s.clientFormat, endpoint: s.endpoint,
+    index: s.index, health, windows: rt.windows, key: s.key, model: s.model, clientFormat: s.clientFormat, endpoint: s.endpoint,
     canTranslate: rt.translation.canTranslate, stickyAccountId: stickyId, now: Date.now(),
   });
 
@@ -134,7 +134,9 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       return finish(out, clientGone, totalTimedOut, shutdownCut, res);
     }
     if (clientGone || totalTimedOut || shutdownCut) return finish(out, clientGone, totalTimedOut, shutdownCut, res);
-    out.error = exhaustedError(last);
+    // Rate limited because usage windows are spent: the client learns when the first one resets.
+    const resumeAt = last?.status === 429 ? rt.windows.earliestPauseEnd(candidates, Date.now()) : null;
+    out.error = resumeAt !== null ? windowsSpentError(s.model, resumeAt, Date.now()) : exhaustedError(last);
     out.status = out.error.status;
     out.errorType = out.error.code;
     return out;
@@ -216,6 +218,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
 
   const { built, response } = upstream;
   const status = response.statusCode;
+  void rt.windows.record(account, response.headers, Date.now());
   if (isRetryableStatus(status)) {
     await response.body.dump().catch(() => undefined);
     if (status === 401 || status === 403) {

@@ -5,10 +5,13 @@ import type { Endpoint } from '../context.ts';
 import { proxyError } from '../errors.ts';
 import type { SnapshotIndex } from '../snapshot/snapshot-index.ts';
 import type { AccountHealth } from './account-health.ts';
+import type { UsageWindowView } from './usage-windows.ts';
 
 export interface SelectInput {
   index: SnapshotIndex;
   health: AccountHealth;
+  /** Subscription usage windows: paused accounts are skipped, more remaining window is preferred. */
+  windows?: UsageWindowView;
   key: SnapshotKey;
   model: string;
   clientFormat: WireFormat;
@@ -44,15 +47,18 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
 
 /**
  * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
- * schedulable, allowed for the key, not cooling down, circuit breaker not open; the sticky session's account first, then
- * by priority (lower first), then same-format before translated, then least recently used. Concurrency caps are checked when an
- * account is actually tried (a lease). Throws 403 when only the key's platform list excludes
- * every compatible account.
+ * schedulable, allowed for the key, not paused by a spent usage window, not cooling down, circuit breaker not open; the
+ * sticky session's account first, then by priority (lower first), then same-format before translated, then more remaining
+ * usage window first, then least recently used. Concurrency caps are checked when an account is actually tried (a lease).
+ * Throws 403 when only the key's platform list excludes every compatible account, and 429 with `retry-after` (seconds to
+ * the earliest reset) when every compatible account left out is paused by its usage window.
  */
 export function selectAccounts(input: SelectInput): SnapshotAccount[] {
   const { index, key, model, now } = input;
   const allowed = key.allowedPlatforms;
   let excludedByKey = 0;
+  let unavailable = 0;
+  let earliestResume: number | null = null;
   const out: SnapshotAccount[] = [];
   for (const a of index.snapshot.accounts) {
     if (a.status !== 'ACTIVE' || !a.schedulable) continue;
@@ -63,10 +69,19 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
       excludedByKey++;
       continue;
     }
-    if (!input.health.isAvailable(a.id, now)) continue;
+    const pausedUntil = input.windows?.pausedUntil(a.id, now) ?? null;
+    if (pausedUntil !== null) {
+      if (earliestResume === null || pausedUntil < earliestResume) earliestResume = pausedUntil;
+      continue;
+    }
+    if (!input.health.isAvailable(a.id, now)) {
+      unavailable++;
+      continue;
+    }
     out.push(a);
   }
   if (out.length === 0 && excludedByKey > 0) throw proxyError('platform_not_allowed', `This API key may not use the platforms serving ${model}`);
+  if (out.length === 0 && earliestResume !== null && unavailable === 0) throw windowsSpentError(model, earliestResume, now);
   const sticky = input.stickyAccountId;
   out.sort((x, y) => {
     if (sticky) {
@@ -78,9 +93,19 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
     const xs = PLATFORM_FORMAT[x.platform] === input.clientFormat ? 0 : 1;
     const ys = PLATFORM_FORMAT[y.platform] === input.clientFormat ? 0 : 1;
     if (xs !== ys) return xs - ys;
+    if (input.windows) {
+      const left = input.windows.remainingBp(y.id, now) - input.windows.remainingBp(x.id, now);
+      if (left !== 0) return left;
+    }
     return input.health.lastUsedAt(x.id) - input.health.lastUsedAt(y.id);
   });
   return out;
+}
+
+/** 429 in the client's format telling when capacity returns: `retry-after` in whole seconds until `resumeAt` (at least 1). */
+export function windowsSpentError(model: string, resumeAt: number, now: number) {
+  const seconds = Math.max(1, Math.ceil((resumeAt - now) / 1000));
+  return proxyError('rate_limited', `Every account serving ${model} has used up its usage window; capacity returns at ${new Date(resumeAt).toISOString()}`, { 'retry-after': String(seconds) });
 }
 
 /** The session inside Anthropic `metadata.user_id`: Claude Code's JSON (`{"session_id":…}`) or its older `user_…_session_<uuid>`. */

@@ -1,0 +1,160 @@
+import { decodeUsageWindows, hotKeys, type ProxyEvent } from '@relay/core';
+import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
+import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
+import { startTestProxy, testRedisUrl, uniqueSuffix, type SnapshotSpec, type TestProxy } from '@relay/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+
+const KEY = 'sk-relay-windows-000000000000000000000000';
+const SONNET = 'claude-sonnet-4-20250514';
+const BODY = { model: SONNET, max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] };
+const HOUR = 3600_000;
+
+function oauthAccount(id: string, url: string) {
+  return { id, platform: 'claude-oauth' as const, baseUrl: url, credentials: { kind: 'oauth' as const, accessToken: `sk-ant-oat01-${id}`, refreshToken: null, expiresAt: null } };
+}
+
+function spec(...accounts: ReturnType<typeof oauthAccount>[]): SnapshotSpec {
+  return { keys: [{ id: 'k1', userId: 'u1', key: KEY }], accounts, prices: [{ model: SONNET, price: { input: '3', output: '15' } }] };
+}
+
+function send(url: string) {
+  return fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': KEY, 'content-type': 'application/json' }, body: JSON.stringify(BODY) });
+}
+
+function sendOpenAI(url: string) {
+  return fetch(`${url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' }, body: JSON.stringify({ model: SONNET, messages: [{ role: 'user', content: 'hi' }] }) });
+}
+
+/** Every proxy event (account.window ones) published so far, read through a group of the test's own. */
+async function windowEvents(store: HotStore, group: string): Promise<ProxyEvent[]> {
+  await store.ensureGroup(hotKeys.proxyEventStream, group);
+  const entries = await store.readGroup(hotKeys.proxyEventStream, group, 'c', 100, 1);
+  return entries.map((e) => JSON.parse(e.payload) as ProxyEvent).filter((e) => e.type === 'account.window');
+}
+
+const stored = async (store: HotStore, id: string) => decodeUsageWindows(await store.getHash(hotKeys.accountWindows(id)));
+
+describe('Claude subscription usage windows', () => {
+  let a: MockUpstream;
+  let b: MockUpstream;
+  const proxies: TestProxy[] = [];
+  beforeAll(async () => {
+    [a, b] = await Promise.all([startMockUpstream(), startMockUpstream()]);
+  });
+  afterAll(async () => Promise.all([a.close(), b.close()]));
+  afterEach(async () => {
+    vi.useRealTimers();
+    await Promise.all(proxies.splice(0).map((p) => p.close()));
+    a.reset();
+    b.reset();
+  });
+
+  it('a 95 % window, then rejected with a reset 2 minutes ahead: paused until the reset (nothing reaches the account, clients get 429 + retry-after in their format), then serves again', async () => {
+    // A controlled clock: Date only (timers and sockets run for real), moved by hand past the reset.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const t0 = Math.floor(Date.now() / 1000) * 1000;
+    vi.setSystemTime(t0);
+    const resetAt = t0 + 120_000;
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url)) });
+    proxies.push(proxy);
+    await windowEvents(proxy.store, 'g');
+
+    a.setDefault({ unified: { fiveHour: { utilization: '0.95', status: 'allowed_warning', resetsAt: t0 + 3 * HOUR }, sevenDay: { utilization: '0.4', resetsAt: t0 + 96 * HOUR } } });
+    expect((await send(proxy.url)).status).toBe(200);
+    await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.fiveHour).toEqual({ utilizationBp: 9500, status: 'allowed_warning', resetsAt: t0 + 3 * HOUR }));
+    expect((await stored(proxy.store, 'A'))?.sevenDay).toEqual({ utilizationBp: 4000, status: 'allowed', resetsAt: t0 + 96 * HOUR });
+
+    a.enqueue({ status: 429, errorMessage: 'Rate limited', unified: { status: 'rejected', resetsAt: resetAt, fiveHour: { utilization: '1.0', status: 'rejected', resetsAt: resetAt }, sevenDay: { utilization: '0.41', resetsAt: t0 + 96 * HOUR } } });
+    const rejected = await send(proxy.url);
+    expect(rejected.status).toBe(429);
+    expect(rejected.headers.get('retry-after')).toBe('120');
+    expect(await rejected.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    expect(a.requests).toHaveLength(2);
+    await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.pausedUntil).toBe(resetAt));
+    await vi.waitFor(async () => expect(await windowEvents(proxy.store, 'g')).toEqual([
+      expect.objectContaining({ type: 'account.window', accountId: 'A', state: 'paused', until: resetAt }),
+    ]));
+
+    // 90 s later: still paused; nothing is sent upstream; each client is told how long is left.
+    vi.setSystemTime(t0 + 90_000);
+    const anthropic = await send(proxy.url);
+    expect(anthropic.status).toBe(429);
+    expect(anthropic.headers.get('retry-after')).toBe('30');
+    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    const openai = await sendOpenAI(proxy.url);
+    expect(openai.status).toBe(429);
+    expect(openai.headers.get('retry-after')).toBe('30');
+    expect(await openai.json()).toMatchObject({ error: { type: 'rate_limit_error' } });
+    expect(a.requests).toHaveLength(2);
+
+    // Past the reset: served again without anyone clearing anything, and the resume is reported.
+    a.setDefault({ unified: { fiveHour: { utilization: '0.01', resetsAt: t0 + 5 * HOUR }, sevenDay: { utilization: '0.41', resetsAt: t0 + 96 * HOUR } } });
+    vi.setSystemTime(resetAt + 1000);
+    expect((await send(proxy.url)).status).toBe(200);
+    expect(a.requests).toHaveLength(3);
+    await vi.waitFor(async () => expect(await windowEvents(proxy.store, 'g')).toEqual([
+      expect.objectContaining({ type: 'account.window', accountId: 'A', state: 'resumed', until: resetAt }),
+    ]));
+    expect((await stored(proxy.store, 'A'))?.pausedUntil).toBeNull();
+  });
+
+  it('two accounts at the same priority: the one with more remaining window is chosen, until it has less', async () => {
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url), oauthAccount('B', b.url)) });
+    proxies.push(proxy);
+    const now = Date.now();
+    a.setDefault({ unified: { fiveHour: { utilization: '0.90', resetsAt: now + 3 * HOUR }, sevenDay: { utilization: '0.10', resetsAt: now + 96 * HOUR } } });
+    b.setDefault({ unified: { fiveHour: { utilization: '0.20', resetsAt: now + 3 * HOUR }, sevenDay: { utilization: '0.30', resetsAt: now + 96 * HOUR } } });
+    // Unknown windows count as full: the first two requests (least recently used) learn both.
+    for (let i = 0; i < 2; i++) expect((await send(proxy.url)).status).toBe(200);
+    expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+    for (let i = 0; i < 5; i++) expect((await send(proxy.url)).status).toBe(200);
+    expect([a.requests.length, b.requests.length]).toEqual([1, 6]);
+    // B's 7-day window is now the tighter one: 3 % left against A's 10 %.
+    b.setDefault({ unified: { fiveHour: { utilization: '0.25', resetsAt: now + 3 * HOUR }, sevenDay: { utilization: '0.97', resetsAt: now + 96 * HOUR } } });
+    expect((await send(proxy.url)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await send(proxy.url)).status).toBe(200);
+    expect([a.requests.length, b.requests.length]).toEqual([4, 7]);
+  });
+
+  const stores: { name: string; make: () => { store: HotStore; redisUrl?: string; prefix?: string } }[] = [{ name: 'memory', make: () => ({ store: new MemoryHotStore() }) }];
+  const redisUrl = testRedisUrl();
+  if (redisUrl) stores.push({ name: 'redis', make: () => ({ store: createHotStore({ redisUrl, prefix: `test:${uniqueSuffix()}:` }), redisUrl }) });
+
+  it.each(stores)('a pause seen by one proxy holds on another sharing the hot store ($name); with every account paused, retry-after is the earliest reset', async ({ make }) => {
+    const { store } = make();
+    try {
+      const p1 = await startTestProxy({ store, spec: spec(oauthAccount('A', a.url), oauthAccount('B', b.url)) });
+      proxies.push(p1);
+      const p2 = await startTestProxy({ store });
+      proxies.push(p2);
+      const now = Date.now();
+      const rejected = (resetsAt: number) => ({ status: 429, unified: { status: 'rejected' as const, resetsAt, fiveHour: { utilization: '1', status: 'rejected' as const, resetsAt } } });
+      a.setDefault(rejected(now + 600_000));
+      b.setDefault(rejected(now + 300_000));
+      const first = await send(p1.url);
+      expect(first.status).toBe(429);
+      // Both accounts were tried and both are paused: the client waits for the earlier reset (B's).
+      expect(Number(first.headers.get('retry-after'))).toBeGreaterThan(290);
+      expect(Number(first.headers.get('retry-after'))).toBeLessThanOrEqual(300);
+      expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+      const knowsBothPauses = (p: TestProxy) => vi.waitFor(() => {
+        for (const id of ['A', 'B']) expect(p.proxy.runtime.windows.pausedUntil(id, Date.now())).not.toBeNull();
+      });
+      // The other proxy learns the pauses from the hot store's announcement, not from its own attempts.
+      await knowsBothPauses(p2);
+      const second = await send(p2.url);
+      expect(second.status).toBe(429);
+      expect(Number(second.headers.get('retry-after'))).toBeLessThanOrEqual(300);
+      expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+      // A proxy started afterwards reads the stored windows with its first snapshot.
+      const p3 = await startTestProxy({ store });
+      proxies.push(p3);
+      await knowsBothPauses(p3);
+      expect((await send(p3.url)).status).toBe(429);
+      expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+    } finally {
+      await Promise.all(proxies.splice(0).map((p) => p.close()));
+      await store.close();
+    }
+  });
+});
