@@ -1,5 +1,5 @@
 import { Account } from '@relay/db';
-import { hotKeys, type AccountCredentials, type Platform } from '@relay/core';
+import { currentUsageWindows, decodeUsageWindows, hotKeys, type AccountCredentials, type Platform } from '@relay/core';
 import { errors } from '../../graphql/errors.ts';
 import {
   buildPlatformConfig, credentialFields, egressProxyHint, PLATFORM_FIELDS, type AccountPlatformFields, type PlatformConfig,
@@ -79,13 +79,19 @@ export class AccountsService {
     if (accounts.length === 0) return out;
     const now = Date.now();
     const ids = accounts.map((a) => String(a.id));
-    const [cooldowns, leases] = await Promise.all([
+    const [cooldowns, leases, windows] = await Promise.all([
       this.services.store.mget(ids.map((id) => hotKeys.accountCooldown(id))),
       Promise.all(ids.map((id) => this.services.store.leaseCount(hotKeys.accountLeases(id), now))),
+      // Only subscription accounts have usage windows (one hash read each).
+      Promise.all(accounts.map((a) => (a.platform === 'claude-oauth' ? this.services.store.getHash(hotKeys.accountWindows(String(a.id))) : null))),
     ]);
     accounts.forEach((a, i) => {
       const until = Number(cooldowns[i]);
-      out.set(a.id, { cooldownUntil: Number.isFinite(until) && until > now ? new Date(until) : null, concurrencyInUse: leases[i] ?? 0 });
+      const stored = windows[i] ? decodeUsageWindows(windows[i]) : null;
+      out.set(a.id, {
+        cooldownUntil: Number.isFinite(until) && until > now ? new Date(until) : null, concurrencyInUse: leases[i] ?? 0,
+        usageWindows: stored && currentUsageWindows(stored, now),
+      });
     });
     return out;
   }

@@ -1,6 +1,7 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import type { Account } from '@relay/db';
+import type { UsageWindow, UsageWindows } from '@relay/core';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 import { fromPlatform, PlatformEnum } from './platform.enum.ts';
 
@@ -23,6 +24,54 @@ registerEnumType(AccountStatus, {
 export interface AccountLiveState {
   cooldownUntil: Date | null;
   concurrencyInUse: number;
+  /** Subscription usage windows as of now (`currentUsageWindows`), when a response reported them. */
+  usageWindows?: UsageWindows | null;
+}
+
+const date = (ms: number | null) => (ms === null ? null : new Date(ms));
+
+@ObjectType('UsageWindow', { description: 'One Claude subscription usage window (5 hours or 7 days) as Anthropic last reported it.' })
+export class UsageWindowType {
+  @Field(() => Int, { description: 'Share of the window used, in basis points (10000 = 100 %); 0 once the window has reset.' })
+  utilizationBp!: number;
+
+  @Field(() => String, { nullable: true, description: 'The window\'s status: allowed, allowed_warning or rejected; null when unknown or reset since.' })
+  status!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the window restarts; null when unknown or past.' })
+  resetsAt!: Date | null;
+
+  static from(w: UsageWindow): UsageWindowType {
+    return Object.assign(new UsageWindowType(), { utilizationBp: w.utilizationBp, status: w.status, resetsAt: date(w.resetsAt) });
+  }
+}
+
+@ObjectType('AccountUsageWindows', { description: 'A Claude subscription account\'s usage windows, read by the proxies from Anthropic\'s unified rate-limit headers.' })
+export class AccountUsageWindowsType {
+  @Field(() => UsageWindowType, { nullable: true, description: 'The 5-hour window; null when never reported.' })
+  fiveHour!: UsageWindowType | null;
+
+  @Field(() => UsageWindowType, { nullable: true, description: 'The 7-day window; null when never reported.' })
+  sevenDay!: UsageWindowType | null;
+
+  @Field(() => String, { nullable: true, description: 'The overall unified status (allowed, allowed_warning, rejected); null when unknown or a rejection has passed.' })
+  status!: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Which window the overall status stands for (five_hour, seven_day, …).' })
+  representativeClaim!: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the proxies send nothing to the account because a window is spent; null when not paused.' })
+  pausedUntil!: Date | null;
+
+  @Field(() => DateTimeScalar, { description: 'When an upstream response last reported these figures.' })
+  updatedAt!: Date;
+
+  static from(w: UsageWindows): AccountUsageWindowsType {
+    return Object.assign(new AccountUsageWindowsType(), {
+      fiveHour: w.fiveHour && UsageWindowType.from(w.fiveHour), sevenDay: w.sevenDay && UsageWindowType.from(w.sevenDay),
+      status: w.status, representativeClaim: w.representativeClaim, pausedUntil: date(w.pausedUntil), updatedAt: new Date(w.updatedAt),
+    });
+  }
 }
 
 @ObjectType('Account', { description: 'An upstream provider account the proxy routes requests to. Credentials are never returned.' })
@@ -72,6 +121,9 @@ export class AccountType {
   @Field(() => DateTimeScalar, { nullable: true, description: 'Until when the proxies skip this account after an upstream rate limit or error; null when not cooling down.' })
   cooldownUntil!: Date | null;
 
+  @Field(() => AccountUsageWindowsType, { nullable: true, description: 'CLAUDE_OAUTH: the subscription\'s usage windows as the proxies last saw them; null before any response reported them.' })
+  usageWindows!: AccountUsageWindowsType | null;
+
   @Field(() => String, { nullable: true, description: 'BEDROCK: AWS region.' })
   region!: string | null;
 
@@ -110,6 +162,7 @@ export class AccountType {
       concurrency: a.concurrency,
       concurrencyInUse: live.concurrencyInUse,
       cooldownUntil: live.cooldownUntil,
+      usageWindows: live.usageWindows ? AccountUsageWindowsType.from(live.usageWindows) : null,
       region: a.settings?.region ?? null,
       deployment: a.settings?.deployment ?? null,
       apiVersion: a.settings?.apiVersion ?? null,

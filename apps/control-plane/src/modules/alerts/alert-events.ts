@@ -65,20 +65,23 @@ export const alertEvents = {
       details: { accountId: String(a.accountId), accountName: a.accountName },
     };
   },
-  /** An account stopped being scheduled for a while (e.g. a subscription's usage window is spent); `until` is epoch ms or null. */
+  /**
+   * An account stopped being scheduled for a while (e.g. a subscription's usage window is spent); `until` is epoch ms or null.
+   * The id names the reset when there is one: every proxy reporting the same pause alerts once.
+   */
   accountPaused(a: AccountRef & { reason: string; at: number; until: number | null }): AlertEvent {
     const until = a.until === null ? '' : ` until ${new Date(a.until).toISOString()}`;
     return {
-      id: `account.paused:${a.accountId}:${a.at}`, type: 'account.paused', severity: 'warning', at: a.at,
+      id: `account.paused:${a.accountId}:${a.until ?? a.at}`, type: 'account.paused', severity: 'warning', at: a.at,
       title: `Account ${a.accountName} paused`,
       text: `Account ${a.accountName} (#${a.accountId}) is paused${until}: ${a.reason}`,
       details: { accountId: String(a.accountId), accountName: a.accountName, reason: a.reason, until: a.until === null ? null : new Date(a.until).toISOString() },
     };
   },
-  /** A paused account is scheduled again. */
-  accountResumed(a: AccountRef & { at: number }): AlertEvent {
+  /** A paused account is scheduled again; `pausedUntil` (the reset it waited for) makes the id, like its pause's. */
+  accountResumed(a: AccountRef & { at: number; pausedUntil?: number }): AlertEvent {
     return {
-      id: `account.resumed:${a.accountId}:${a.at}`, type: 'account.resumed', severity: 'info', at: a.at,
+      id: `account.resumed:${a.accountId}:${a.pausedUntil ?? a.at}`, type: 'account.resumed', severity: 'info', at: a.at,
       title: `Account ${a.accountName} resumed`,
       text: `Account ${a.accountName} (#${a.accountId}) is scheduled again.`,
       details: { accountId: String(a.accountId), accountName: a.accountName },

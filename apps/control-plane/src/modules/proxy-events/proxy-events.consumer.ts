@@ -1,9 +1,9 @@
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
 import type { StreamEntry } from '@relay/hot-store';
-import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
+import { runMutation, systemContext, type AppServices, type ServiceContext } from '../../service-context.ts';
 import { StreamConsumer } from '../../stream-consumer.ts';
-import { accountStatusAlert, type AlertEvent } from '../alerts/alert-events.ts';
+import { accountStatusAlert, alertEvents, type AlertEvent } from '../alerts/alert-events.ts';
 
 const BATCH = 50;
 const BLOCK_MS = 500;
@@ -17,6 +17,7 @@ export function parseProxyEvent(payload: string): ProxyEvent | null {
     if (typeof e?.accountId !== 'string' || !/^\d+$/.test(e.accountId) || typeof e.at !== 'number') return null;
     if (e.type === 'account.status' && ['ACTIVE', 'DISABLED', 'ERROR'].includes(e.status) && typeof e.reason === 'string') return e;
     if (e.type === 'account.credentials' && typeof e.credentials === 'string' && e.credentials.startsWith('v1.')) return e;
+    if (e.type === 'account.window' && (e.state === 'paused' || e.state === 'resumed') && typeof e.until === 'number' && typeof e.reason === 'string') return e;
     return null;
   } catch {
     return null;
@@ -61,6 +62,10 @@ export class ProxyEventsConsumer {
         logger.warn({ id: entry.id }, 'proxy-event consumer: dropping a malformed event');
         continue;
       }
+      if (event.type === 'account.window') {
+        await this.windowAlert(ctx.em, event);
+        continue;
+      }
       // Null when nothing changed; else the change's alert, queued only once it committed (emit never throws).
       const applied = await runMutation(ctx, async (tx): Promise<{ alert: AlertEvent | null } | null> => {
         const account = await tx.em.findOne(Account, { id: Number(event.accountId) });
@@ -83,6 +88,20 @@ export class ProxyEventsConsumer {
       if (applied.alert) await this.deps.alerts.emit(applied.alert);
     }
     if (changed) await snapshots.requestRebuild();
+  }
+
+  /**
+   * A usage-window pause or resume changes nothing stored (the window state lives in the hot store):
+   * it is only an alert, whose id names the account and the reset, so the several proxies that
+   * saw the same pause (and a redelivered entry) alert once.
+   */
+  private async windowAlert(em: ServiceContext['em'], event: Extract<ProxyEvent, { type: 'account.window' }>): Promise<void> {
+    const account = await em.fork().findOne(Account, { id: Number(event.accountId) });
+    if (!account) return;
+    const ref = { accountId: account.id, accountName: account.name, at: event.at };
+    await this.deps.alerts.emit(event.state === 'paused'
+      ? alertEvents.accountPaused({ ...ref, reason: event.reason, until: event.until })
+      : alertEvents.accountResumed({ ...ref, pausedUntil: event.until }));
   }
 
   /** Stops after the current read (at most one block interval). */
