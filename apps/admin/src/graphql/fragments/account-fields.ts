@@ -23,6 +23,12 @@ export const ACCOUNT_FIELDS = graphql(`
     egressProxyHint
     tokenExpiresAt
     lastUsedAt
+    usageWindows {
+      status
+      pausedUntil
+      fiveHour { utilizationBp status resetsAt }
+      sevenDay { utilizationBp status resetsAt }
+    }
   }
 `);
 

@@ -20,6 +20,7 @@ import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { AccountFormDialog, platformLabelKey } from './AccountFormDialog.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
+import { UsageWindows } from './UsageWindows.tsx';
 import { PLATFORM_ENUMS, type AccountStatus } from '../../graphql/enums.ts';
 import type { Account } from '../../graphql/fragments/account-fields.ts';
 
@@ -124,6 +125,7 @@ export function AccountsPage() {
       },
       hideOnMobile: true,
     },
+    { key: 'windows', header: t('accounts.windows'), render: (a) => <UsageWindows account={a} />, hideOnMobile: true },
     { key: 'lastUsed', header: t('accounts.lastUsed'), render: (a) => <span className="cell-sub">{formatDateTime(a.lastUsedAt)}</span>, hideOnMobile: true },
     {
       key: 'actions',
