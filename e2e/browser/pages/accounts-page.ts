@@ -29,6 +29,22 @@ export class AccountsPage extends BasePage {
     return this.table.locator('tr[data-testid^="row-"]').filter({ hasText: name });
   }
 
+  /**
+   * The usage-window cell of an account (Claude subscriptions): per window (`5h`, `7d`) its bar,
+   * share used and reset time, and the pause badge.
+   */
+  usageWindows(accountId: string): { window: (tag: '5h' | '7d') => { bar: Locator; share: Locator; reset: Locator }; paused: Locator } {
+    const cell = this.table.getByTestId(`windows-${accountId}`);
+    return {
+      window: (tag) => ({
+        bar: cell.getByTestId(`window-${tag}-${accountId}`).getByRole('meter'),
+        share: cell.getByTestId(`window-${tag}-share-${accountId}`),
+        reset: cell.getByTestId(`window-${tag}-reset-${accountId}`),
+      }),
+      paused: cell.getByTestId(`paused-${accountId}`),
+    };
+  }
+
   /** Fills the create form for an API-key platform and saves; waits for the row to appear. */
   async createAccount(values: ApiKeyAccountForm): Promise<void> {
     await this.page.getByTestId('account-create').click();
