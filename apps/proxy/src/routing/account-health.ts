@@ -22,6 +22,8 @@ interface CooldownMessage {
   until?: number;
   reason?: string;
   breaker?: 'open' | 'closed';
+  /** The control plane's health probe recovered the account: forget its cooldown and breaker. */
+  cleared?: boolean;
 }
 
 /**
@@ -49,7 +51,12 @@ export class AccountHealth {
     try {
       this.unsubscribe = await this.store.subscribe(hotChannels.cooldowns, (msg) => {
         try {
-          const { accountId, until, breaker } = JSON.parse(msg) as CooldownMessage;
+          const { accountId, until, breaker, cleared } = JSON.parse(msg) as CooldownMessage;
+          if (cleared) {
+            this.cooldowns.delete(accountId);
+            this.breakers.get(accountId)?.close();
+            return;
+          }
           if (breaker === 'closed') {
             this.breakers.get(accountId)?.close();
             return;
