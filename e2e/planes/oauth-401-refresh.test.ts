@@ -4,11 +4,11 @@
 // signed `account.error` alert to a webhook. A real control plane (SQLite, or MariaDB with
 // TEST_DATABASE_URL) and two proxies share Redis when TEST_REDIS_URL is set, and the in-memory store
 // (embedded wiring) always; the mock upstream is both the Anthropic API and the OAuth server.
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { hotKeys } from '@relay/core';
-import { pkceChallenge, startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
+import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import {
-  startTestControlPlane, startTestProxy, startWebhookReceiver, testDatabaseUrl, testRedisUrl, uniqueSuffix,
+  liveRefreshToken, startTestControlPlane, startTestProxy, startWebhookReceiver, testDatabaseUrl, testRedisUrl, uniqueSuffix,
   type TestControlPlane, type TestProxy, type WebhookReceiver,
 } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -22,18 +22,6 @@ const CONCURRENT = 8;
 function mustData<T>(r: { data: T | null; errors?: unknown }): T {
   if (!r.data) throw new Error(`GraphQL failed: ${JSON.stringify(r.errors)}`);
   return r.data;
-}
-
-/** A refresh token the mock's OAuth server will honour (obtained through its PKCE code flow). */
-async function liveRefreshToken(mock: MockUpstream): Promise<string> {
-  const verifier = randomBytes(32).toString('base64url');
-  const code = mock.issueAuthCode(pkceChallenge(verifier));
-  const res = await fetch(`${mock.url}/v1/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'authorization_code', code, code_verifier: verifier, client_id: 'test-client', redirect_uri: 'https://x/cb', state: 's' }),
-  });
-  const json = (await res.json()) as { refresh_token: string };
-  return json.refresh_token;
 }
 
 async function ask(proxyUrl: string, key: string, model: string): Promise<{ status: number; text: string }> {
