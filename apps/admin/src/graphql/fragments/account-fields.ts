@@ -23,6 +23,11 @@ export const ACCOUNT_FIELDS = graphql(`
     egressProxyHint
     tokenExpiresAt
     lastUsedAt
+    probeIntervalSeconds
+    lastProbeAt
+    lastProbeOk
+    lastProbeError
+    lastProbeLatencyMs
   }
 `);
 
