@@ -51,9 +51,11 @@ function cases(world: () => { cp: TestControlPlane; proxies: TestProxy[]; mock: 
     for (const model of [GOOD_MODEL, BAD_MODEL]) {
       mustData(await cp.gql('mutation($i: ModelPriceInput!) { upsertModelPrice(input: $i) { model } }', { i: { model, input: '3', output: '15' } }, cp.adminToken));
     }
-    mustData(await cp.gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {
-      i: { name: 'ops', kind: 'WEBHOOK', url: `${rx.url}/ops`, secret: SECRET, events: ['ACCOUNT_ERROR'] },
-    }, cp.adminToken));
+    for (const [name, events] of [['ops', ['ACCOUNT_ERROR']], ['oauth', ['OAUTH_REFRESH_FAILED']]] as const) {
+      mustData(await cp.gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {
+        i: { name, kind: 'WEBHOOK', url: `${rx.url}/${name}`, secret: SECRET, events },
+      }, cp.adminToken));
+    }
     key = mustData(await cp.gql<{ createApiKey: { key: string } }>('mutation { createApiKey(input: { name: "oauth-401" }) { key } }', {}, cp.adminToken)).createApiKey.key;
   });
 
@@ -115,6 +117,10 @@ function cases(world: () => { cp: TestControlPlane; proxies: TestProxy[]; mock: 
     ));
     expect(alertDeliveries.items.filter((d) => d.eventType === 'account.error')).toEqual([{ eventType: 'account.error', status: 'DELIVERED' }]);
     expect(rx.received.filter((r) => r.path === '/ops' && r.json?.type === 'account.error')).toHaveLength(1);
+    // The failed refresh itself is an oauth.refresh_failed fact too, for channels that subscribe to it.
+    expect(alertDeliveries.items.filter((d) => d.eventType === 'oauth.refresh_failed')).toHaveLength(1);
+    const [refreshHook] = await rx.waitFor(1, (r) => r.path === '/oauth');
+    expect(refreshHook.json).toMatchObject({ type: 'oauth.refresh_failed', details: { accountId: createAccount.id } });
     expect(refreshCalls(mock, deadRefresh)).toBe(1);
   });
 }

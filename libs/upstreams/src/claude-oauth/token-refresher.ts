@@ -103,7 +103,7 @@ export class OAuthTokenRefresher {
         creds = await this.callTokenEndpoint(account, rejected, dispatcher);
       } catch (e) {
         await this.store.set(refreshFailedKey(account.id), tag, FAILED_MARK_TTL_MS);
-        const ev: ProxyEvent = { type: 'account.status', accountId: account.id, status: 'ERROR', reason: `OAuth refresh after an upstream 401 failed: ${(e as Error).message}`.slice(0, 500), at: Date.now() };
+        const ev: ProxyEvent = { type: 'account.status', accountId: account.id, status: 'ERROR', reason: `OAuth refresh after an upstream 401 failed: ${(e as Error).message}`.slice(0, 500), at: Date.now(), cause: 'oauth-refresh' };
         await this.store.streamAdd(hotKeys.proxyEventStream, JSON.stringify(ev));
         return null;
       }

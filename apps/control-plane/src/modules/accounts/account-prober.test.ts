@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hotChannels, hotKeys, type ConfigSnapshot } from '@relay/core';
+import { Account } from '@relay/db';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { controlPlaneBackends, startTestControlPlane, startWebhookReceiver, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
+import { refreshFailedKey } from '@relay/upstreams';
+import { controlPlaneBackends, liveRefreshToken, startTestControlPlane, startWebhookReceiver, type TestControlPlane, type WebhookReceiver } from '@relay/testkit';
 import { AccountProber } from './account-prober.ts';
 
 const FIELDS = 'id status statusReason probeIntervalSeconds lastProbeAt lastProbeOk lastProbeError lastProbeLatencyMs';
@@ -36,10 +38,13 @@ describe.each(controlPlaneBackends())('scheduled account probes ($name)', ({ opt
   beforeAll(async () => {
     mock = await startMockUpstream();
     // The mock fails every request of the probed account while `failing` holds.
-    mock.setResponder((r) => (failing && r.headers.authorization === 'Bearer sk-test-probed' ? { status: 500, errorMessage: 'upstream down' } : undefined));
+    mock.setResponder((r) => {
+      if (r.format === 'anthropic') return r.headers.authorization === `Bearer ${mock.oauthTokens.at(-1)?.accessToken}` ? undefined : { status: 401 };
+      return failing && r.headers.authorization === 'Bearer sk-test-probed' ? { status: 500, errorMessage: 'upstream down' } : undefined;
+    });
     rx = await startWebhookReceiver();
     // The background prober only runs its boot pass (no accounts yet): the test drives passes itself.
-    cp = await startTestControlPlane({ ...opts, env: { ACCOUNT_PROBE_TICK_MS: '600000', ALERT_POLL_MS: '100' } });
+    cp = await startTestControlPlane({ ...opts, env: { ACCOUNT_PROBE_TICK_MS: '600000', ALERT_POLL_MS: '100', CLAUDE_OAUTH_TOKEN_URL: `${mock.url}/v1/oauth/token` } });
     const ch = await cp.gql('mutation($i: CreateAlertChannelInput!) { createAlertChannel(input: $i) { id } }', {
       i: { name: 'ops', kind: 'WEBHOOK', url: `${rx.url}/ops`, secret: 'probe-secret-0123456789', events: ['ACCOUNT_ERROR', 'ACCOUNT_RECOVERED'] },
     }, cp.adminToken);
@@ -112,5 +117,26 @@ describe.each(controlPlaneBackends())('scheduled account probes ($name)', ({ opt
     const [hook] = await rx.waitFor(1, (r) => r.json?.type === 'account.recovered');
     expect(hook.json.details).toMatchObject({ accountId: id });
     expect(rx.received.filter((r) => r.json?.type === 'account.error')).toHaveLength(1);
+  });
+
+  it('the probe of a Claude OAuth account in ERROR whose token is refused refreshes it and, answered, recovers the account', async () => {
+    const refreshToken = await liveRefreshToken(mock);
+    const r = await cp.gql<{ createAccount: { id: string } }>('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', {
+      i: { name: 'max-probed', platform: 'CLAUDE_OAUTH', accessToken: 'sk-ant-oat01-refused-token', refreshToken, expiresAt: new Date(Date.now() + 86_400_000).toISOString(), baseUrl: mock.url, probeIntervalSeconds: 60 },
+    }, cp.adminToken);
+    expect(r.errors).toBeUndefined();
+    const id = r.data!.createAccount.id;
+    // As a proxy's refresh after a 401 leaves it when the token endpoint was unreachable.
+    await cp.orm.em.fork().nativeUpdate(Account, { id: Number(id) }, { status: 'ERROR', statusReason: 'OAuth refresh after an upstream 401 failed' });
+    await cp.store.set(refreshFailedKey(id), 'tag', 3_600_000);
+    const refreshes = () => mock.requests.filter((q) => q.format === 'oauth' && q.body?.refresh_token === refreshToken).length;
+
+    const results = await new AccountProber(cp.controlPlane.services).runOnce();
+    expect(results.get(Number(id))).toBe('ok');
+    expect(refreshes()).toBe(1);
+    expect(await health(id)).toMatchObject({ status: 'ACTIVE', lastProbeOk: true });
+    expect(await cp.store.get(refreshFailedKey(id))).toBeNull();
+    const probes = mock.requests.filter((q) => q.format === 'anthropic').map((q) => q.headers.authorization);
+    expect(probes).toEqual(['Bearer sk-ant-oat01-refused-token', `Bearer ${mock.oauthTokens.at(-1)!.accessToken}`]);
   });
 });

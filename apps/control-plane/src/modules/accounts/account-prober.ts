@@ -4,6 +4,7 @@ import { hotChannels, hotKeys, type Platform } from '@relay/core';
 import { refreshFailedKey, type AccountTestOutcome } from '@relay/upstreams';
 import { runMutation, systemContext, type AppServices } from '../../service-context.ts';
 import { accountStatusAlert } from '../alerts/alert-events.ts';
+import { ClaudeTokenRefresher } from '../oauth/oauth.refresher.ts';
 import { runAccountTest } from './account-probe.ts';
 
 /** Names this job as the system actor of its changes. */
@@ -89,11 +90,12 @@ export class AccountProber {
     const ctx = systemContext(this.services, JOB);
     const account = await ctx.em.findOne(Account, { id: accountId });
     if (!account) return 'gone';
-    let outcome: AccountTestOutcome;
-    try {
-      outcome = await runAccountTest(ctx, accountId, account.supportedModels?.[0] ?? PROBE_MODEL[account.platform]);
-    } catch (err) {
-      outcome = { status: 0, latencyMs: 0, firstTokenMs: null, text: '', error: (err as Error).message };
+    const model = account.supportedModels?.[0] ?? PROBE_MODEL[account.platform];
+    let outcome = await this.test(accountId, model);
+    // A refused Claude OAuth token (e.g. left in ERROR by a refresh that failed while the token
+    // endpoint was down) is refreshed, whatever its expiry, and the probe sent again with the new one.
+    if (outcome.status === 401 && account.platform === 'claude-oauth' && (await new ClaudeTokenRefresher(this.services).refreshAccount(accountId, { force: true })) === 'refreshed') {
+      outcome = await this.test(accountId, model);
     }
     const failed = isFailure(outcome);
     const ok = outcome.status >= 200 && outcome.status < 300;
@@ -117,6 +119,15 @@ export class AccountProber {
       logger.info({ accountId, status: next, probeStatus: outcome.status }, 'account status changed by its health probe');
     }
     return ok ? 'ok' : 'failed';
+  }
+
+  /** One account test in a fresh unit of work (it reads the stored credentials, refreshed or not). */
+  private async test(accountId: number, model: string): Promise<AccountTestOutcome> {
+    try {
+      return await runAccountTest(systemContext(this.services, JOB), accountId, model);
+    } catch (err) {
+      return { status: 0, latencyMs: 0, firstTokenMs: null, text: '', error: (err as Error).message };
+    }
   }
 
   /** A recovered account is usable at once on every proxy: no cooldown, auth-failure count or failed-refresh mark left. */

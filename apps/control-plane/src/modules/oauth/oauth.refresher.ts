@@ -84,10 +84,11 @@ export class ClaudeTokenRefresher {
   }
 
   /**
-   * Refreshes one account if its token still expires soon once the lock is held. 'locked' means
+   * Refreshes one account if its token still expires soon once the lock is held — or whatever its
+   * expiry with `force` (the upstream refused the token: the health probe's 401). 'locked' means
    * another process holds the lock (and is refreshing it).
    */
-  async refreshAccount(accountId: number): Promise<RefreshOutcome> {
+  async refreshAccount(accountId: number, opts: { force?: boolean } = {}): Promise<RefreshOutcome> {
     const { store, logger } = this.services;
     const lock = hotKeys.accountRefreshLock(String(accountId));
     const owner = randomBytes(8).toString('hex');
@@ -99,9 +100,11 @@ export class ClaudeTokenRefresher {
       if (!account) return 'gone';
       const current = this.decrypt(account);
       if (!current || current.refreshToken === null) return 'no-refresh-token';
-      if (!this.expiresSoon(current)) return 'fresh';
+      if (!opts.force && !this.expiresSoon(current)) return 'fresh';
 
       let next = await this.sharedFromProxy(accountId);
+      // Shared credentials that are the stored ones are nothing new (a forced refresh must replace them).
+      if (next && next.accessToken === current.accessToken) next = null;
       const source = next ? 'proxy' : 'token-endpoint';
       if (!next) {
         // Through the account's egress proxy, like its traffic: the token is bound to where it is used.
