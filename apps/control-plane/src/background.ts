@@ -3,6 +3,7 @@ import { ProxyEventsConsumer } from './modules/proxy-events/proxy-events.consume
 import { startUsageJobs } from './modules/usage/usage.jobs.ts';
 import { OrphanReaper } from './modules/usage/orphan-reaper.ts';
 import { startClaudeTokenRefresher } from './modules/oauth/oauth.refresher.ts';
+import { startAccountProber } from './modules/accounts/account-prober.ts';
 import { AlertDeliveryWorker } from './modules/alerts/alert-delivery.worker.ts';
 import { alertKeyBudgets, IngesterLagWatcher, usageStreamPending } from './modules/alerts/alert-triggers.ts';
 import { systemContext } from './service-context.ts';
@@ -38,8 +39,11 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   reaper.start();
   // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).
   const refresher = startClaudeTokenRefresher(cp.services);
+  // Scheduled health probes (accounts with a probeIntervalSeconds); also the way out of ERROR.
+  const prober = startAccountProber(cp.services);
   return {
     async close() {
+      await prober.close();
       await refresher.close();
       await reaper.close();
       await proxyEvents.close();

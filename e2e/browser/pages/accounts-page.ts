@@ -10,6 +10,8 @@ export interface ApiKeyAccountForm {
   baseUrl: string;
   apiKey: string;
   models?: string;
+  /** Seconds between scheduled health probes; omitted = none. */
+  probeIntervalSeconds?: string;
 }
 
 export class AccountsPage extends BasePage {
@@ -54,9 +56,28 @@ export class AccountsPage extends BasePage {
     await this.page.getByTestId('account-baseUrl').fill(values.baseUrl);
     await this.page.getByTestId('account-apiKey').fill(values.apiKey);
     if (values.models) await this.page.getByTestId('account-models').fill(values.models);
+    if (values.probeIntervalSeconds) await this.page.getByTestId('account-probeIntervalSeconds').fill(values.probeIntervalSeconds);
     await this.page.getByTestId('account-save').click();
     await expect(this.form).toBeHidden();
     await expect(this.row(values.name)).toBeVisible();
+  }
+
+  /** The Health cell of an account's row (last probe result and time, probe interval). */
+  health(name: string): { cell: Locator; state: Locator; at: Locator } {
+    const row = this.row(name);
+    return { cell: row.locator('[data-testid^="health-"]').first(), state: row.locator('[data-testid^="health-state-"]'), at: row.locator('[data-testid^="health-at-"]') };
+  }
+
+  /** Opens the edit form of an account, sets its probe interval ('' = none) and saves; returns the value the form showed. */
+  async setProbeInterval(name: string, seconds: string): Promise<string> {
+    await this.row(name).locator('[data-testid^="edit-"]').click();
+    await expect(this.form).toBeVisible();
+    const field = this.page.getByTestId('account-probeIntervalSeconds');
+    const shown = await field.inputValue();
+    await field.fill(seconds);
+    await this.page.getByTestId('account-save').click();
+    await expect(this.form).toBeHidden();
+    return shown;
   }
 
   /** Opens the Test dialog of an account, runs it with the model and returns the result panel. */

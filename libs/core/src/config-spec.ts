@@ -196,6 +196,11 @@ export const CONFIG_VARIABLES = [
     planes: { 'control-plane': { default: '1000' } },
   }),
   variable({
+    name: 'ACCOUNT_PROBE_TICK_MS', key: 'accountProbeTickMs', type: 'integer 50–600000', parse: parse.integer({ min: 50, max: 600_000 }),
+    description: 'How often each control plane looks for accounts whose scheduled health probe is due (each account\'s own interval is its probeIntervalSeconds; null = not probed). One control plane probes an account per interval (a hot-store lease).',
+    planes: { 'control-plane': { default: '5000' } },
+  }),
+  variable({
     name: 'INGESTER_LAG_ALERT_SECONDS', key: 'ingesterLagAlertSeconds', type: 'integer 1–86400', parse: parse.integer({ min: 1, max: 86_400 }),
     description: 'How long the usage ingester must lag before an ingester.lagging alert is sent (at most one an hour).',
     planes: { 'control-plane': { default: '60' } },

@@ -17,6 +17,8 @@ export const hotKeys = {
   /** Hash of a Claude subscription account's usage windows (fields: `encodeUsageWindows`). */
   accountWindows: (accountId: string) => `{a:${accountId}}:windows`,
   accountRefreshLock: (accountId: string) => `{a:${accountId}}:refresh`,
+  /** Held (TTL = the account's probe interval) by the control plane that runs its scheduled health probe. */
+  accountProbeLease: (accountId: string) => `{a:${accountId}}:probe-lease`,
   /** Settlement mark of a request billed by the orphan reaper: a replayed checkpoint never settles twice. */
   keySettled: (keyId: string, requestId: string) => `{k:${keyId}}:settled:${requestId}`,
   sticky: (sessionHash: string) => `{s:${sessionHash}}:sticky`,
@@ -46,7 +48,8 @@ export const hotChannels = {
   /**
    * Payload: JSON { accountId, until, reason, breaker? } so every proxy learns a cooldown at once;
    * `breaker: 'open'` marks a circuit breaker that opened (one probe after `until`),
-   * `breaker: 'closed'` (no `until`) one whose probe succeeded.
+   * `breaker: 'closed'` (no `until`) one whose probe succeeded, `cleared: true` an account the
+   * control plane's health probe recovered (cooldown and breaker dropped).
    */
   cooldowns: 'acct:cooldown',
   /** Payload: JSON { accountId, fields } — an account's usage-window hash as just written, so every proxy schedules by it. */

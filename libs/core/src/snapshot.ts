@@ -98,7 +98,8 @@ export type AccountCredentials =
 
 /** Events a proxy sends back for the control plane to persist (on the proxy-events stream). */
 export type ProxyEvent =
-  | { type: 'account.status'; accountId: string; status: AccountStatus; reason: string; at: number }
+  /** `cause: 'oauth-refresh'`: a proxy's refresh after an upstream 401 failed (also alerted as `oauth.refresh_failed`). */
+  | { type: 'account.status'; accountId: string; status: AccountStatus; reason: string; at: number; cause?: 'oauth-refresh' }
   | { type: 'account.credentials'; accountId: string; credentials: string; at: number }
   /**
    * A subscription account's usage window was spent (`paused` until its reset, epoch ms) or it

@@ -5,3 +5,5 @@ export * from './control-plane-harness.ts';
 export * from './control-plane-backends.ts';
 export * from './usage-backend.ts';
 export * from './webhook-receiver.ts';
+export * from './egress-proxy.ts';
+export * from './oauth-tokens.ts';

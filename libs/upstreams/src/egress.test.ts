@@ -1,35 +1,13 @@
-import { createServer as createHttpServer, type Server } from 'node:http';
 import { lookup } from 'node:dns/promises';
 import { connect, createServer as createTcpServer, type AddressInfo, type Socket } from 'node:net';
 import { hostname } from 'node:os';
 import { classifyUpstreamAddress } from '@relay/core';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
-import { startTestProxy, type TestProxy } from '@relay/testkit';
+import { startConnectProxy, startTestProxy, type TestProxy } from '@relay/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const KEY = 'sk-relay-egress-0000000000000000000000000';
 const SONNET = 'claude-sonnet-4-20250514';
-
-/** A minimal HTTP CONNECT proxy that records the targets it tunnelled to. */
-function connectProxy(): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
-  const targets: string[] = [];
-  const server: Server = createHttpServer();
-  server.on('connect', (req, client: Socket, head) => {
-    targets.push(req.url!);
-    const [host, port] = req.url!.split(':');
-    const up = connect(Number(port), host, () => {
-      client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      up.write(head);
-      up.pipe(client).pipe(up);
-    });
-    up.on('error', () => client.destroy());
-    client.on('error', () => up.destroy());
-  });
-  return new Promise((r) => server.listen(0, '127.0.0.1', () => r({
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, targets,
-    close: () => new Promise((d) => { server.closeAllConnections(); server.close(() => d()); }),
-  })));
-}
 
 /** A minimal SOCKS5 server (no auth, IPv4/domain CONNECT) that records its targets. */
 function socksProxy(): Promise<{ url: string; targets: string[]; close: () => Promise<void> }> {
@@ -70,7 +48,7 @@ describe('per-account egress proxies', () => {
   });
   afterAll(async () => mock.close());
 
-  it.each([['http CONNECT', connectProxy], ['SOCKS5', socksProxy]] as const)('traffic of an account with a %s egress proxy goes through it', async (_name, start) => {
+  it.each([['http CONNECT', startConnectProxy], ['SOCKS5', socksProxy]] as const)('traffic of an account with a %s egress proxy goes through it', async (_name, start) => {
     const egress = await start();
     let proxy: TestProxy | null = null;
     try {
@@ -131,7 +109,7 @@ describe('upstream address policy at connect time', () => {
     expect(mock.requests).toHaveLength(0);
   });
 
-  it.each([['http CONNECT', connectProxy], ['SOCKS5', socksProxy]] as const)('a %s egress proxy at a loopback address is refused', async (_name, start) => {
+  it.each([['http CONNECT', startConnectProxy], ['SOCKS5', socksProxy]] as const)('a %s egress proxy at a loopback address is refused', async (_name, start) => {
     const egress = await start();
     try {
       await proxy.publish(account('https://api.anthropic.example', egress.url));

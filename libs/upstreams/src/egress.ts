@@ -22,7 +22,7 @@ export class EgressDispatchers {
   }
 
   /** The dispatcher for an account given its decrypted egress proxy URL (null = direct). */
-  forAccount(account: SnapshotAccount, proxyUrl: string | null): Dispatcher {
+  forAccount(account: Pick<SnapshotAccount, 'id'>, proxyUrl: string | null): Dispatcher {
     if (!proxyUrl) return this.direct;
     const cached = this.byAccount.get(account.id);
     if (cached && cached.url === proxyUrl) return cached.dispatcher;

@@ -13,5 +13,5 @@ export { anthropicUsageCollector } from './formats/anthropic.ts';
 export { EgressDispatchers } from './egress.ts';
 export { MAX_ACCEPTED_TOKENS, readOutputLimit, readRequestLimits, type RequestLimits } from './request-limits.ts';
 export { classifyUpstreamError, streamTestAccountRequest, TEST_CANCELLED, testAccountRequest, type AccountTestOutcome, type AccountTestRequest } from './test-account.ts';
-export { CLAUDE_OAUTH_CLIENT_ID, DEFAULT_TOKEN_URL, OAuthTokenRefresher, REFRESH_AHEAD_MS, sharedCredentialsKey } from './claude-oauth/token-refresher.ts';
+export { CLAUDE_OAUTH_CLIENT_ID, DEFAULT_TOKEN_URL, OAuthTokenRefresher, REFRESH_AHEAD_MS, refreshFailedKey, sharedCredentialsKey } from './claude-oauth/token-refresher.ts';
 export * from './translate/index.ts';

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
 import type { AccountCredentials, Platform, SnapshotAccount, TokenUsage, WireFormat } from '@relay/core';
 import type { Endpoint } from './endpoint.ts';
 import type { SseEvent } from './sse-decoder.ts';
@@ -66,8 +67,16 @@ export interface UsageCollector {
 export interface UpstreamAdapter {
   platform: Platform;
   format: WireFormat;
-  /** Resolves credentials before the call (OAuth refresh); defaults to the snapshot's. */
-  prepareCredentials?(account: SnapshotAccount, current: AccountCredentials): Promise<AccountCredentials>;
+  /**
+   * Resolves credentials before the call (OAuth refresh); defaults to the snapshot's. `dispatcher`
+   * is the account's egress route, which a token call takes too.
+   */
+  prepareCredentials?(account: SnapshotAccount, current: AccountCredentials, dispatcher?: Dispatcher): Promise<AccountCredentials>;
+  /**
+   * The upstream answered 401 to `rejected`: new credentials to retry the request with once, or
+   * null (nothing to refresh, or the refresh failed). Only platforms with refreshable tokens.
+   */
+  refreshRejected?(account: SnapshotAccount, rejected: AccountCredentials, dispatcher?: Dispatcher): Promise<AccountCredentials | null>;
   buildRequest(ctx: UpstreamRequestContext): Promise<UpstreamHttpRequest> | UpstreamHttpRequest;
   createDecoder(): FrameDecoder;
   /** True when stream frames are not SSE and decoded events must be re-serialised for the client. */

@@ -131,4 +131,35 @@ describe.each(variants)('account health ($name)', ({ open }) => {
     await expect.poll(async () => ((await ask(c2, 'closed 2')).content[0] as { text: string }).text).toBe('A again');
     expect(((await ask(c1, 'closed 1')).content[0] as { text: string }).text).toBe('A again');
   });
+
+  it('a 429 cooldown ends half-open too: one probe reaches A before it takes traffic again, on every proxy', async () => {
+    const [a, b] = [await mock(), await mock()];
+    a.enqueue({ status: 429, headers: { 'retry-after': '1' } });
+    const { store, proxies } = await world(a.url, b.url, [1, 2], {}, 2);
+    const [c1, c2] = proxies.map(clientOf);
+    // The 429 cools A for a second; the request itself is served by B.
+    expect(((await ask(c1, 'limited')).content[0] as { text: string }).text).toBe('Hello from mock');
+    expect(b.requests).toHaveLength(1);
+    const until = Number(await store.get(hotKeys.accountCooldown('A')));
+    expect(until).toBeGreaterThan(Date.now());
+
+    a.setDefault({ firstByteDelayMs: 300, text: 'probe answer' });
+    await clockPast(until);
+    const burst = await Promise.all(Array.from({ length: 6 }, (_, i) => ask(i % 2 ? c2 : c1, `burst ${i}`)));
+    expect(burst.filter((m) => (m.content[0] as { text: string }).text === 'probe answer')).toHaveLength(1);
+    expect(a.requests.filter((r) => String(r.body.messages[0].content).startsWith('burst'))).toHaveLength(1);
+    expect(b.requests.filter((r) => String(r.body.messages[0].content).startsWith('burst'))).toHaveLength(5);
+  });
+
+  it('the control plane\'s recovery message (a health probe succeeded) lifts a cooldown on every proxy at once', async () => {
+    const [a, b] = [await mock(), await mock()];
+    a.enqueue({ status: 429, headers: { 'retry-after': '3600' } });
+    const { store, proxies } = await world(a.url, b.url, [1, 2], {}, 2);
+    const [c1, c2] = proxies.map(clientOf);
+    await ask(c1, 'limited');
+    expect(Number(await store.get(hotKeys.accountCooldown('A')))).toBeGreaterThan(Date.now() + 3_000_000);
+    a.setDefault({ text: 'A back' });
+    await store.publish(hotChannels.cooldowns, JSON.stringify({ accountId: 'A', cleared: true }));
+    for (const c of [c1, c2]) await expect.poll(async () => ((await ask(c, 'after')).content[0] as { text: string }).text).toBe('A back');
+  });
 });

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { clientErrorBody, hotKeys, PLATFORM_FORMAT, type ClientErrorCode, type SnapshotAccount, type TokenUsage } from '@relay/core';
+import { clientErrorBody, hotKeys, PLATFORM_FORMAT, type AccountCredentials, type ClientErrorCode, type SnapshotAccount, type TokenUsage } from '@relay/core';
 import type { SettleOp } from '@relay/hot-store';
 import { request as undiciRequest } from 'undici';
 import type { ProxyState } from '../context.ts';
@@ -194,13 +194,24 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   let upstream;
   try {
     const fromSnapshot = s.index.accountCredentials(account);
-    const credentials = adapter.prepareCredentials ? await adapter.prepareCredentials(account, fromSnapshot) : fromSnapshot;
-    const built = await adapter.buildRequest({ account, credentials, endpoint: s.endpoint, clientModel: s.model, upstreamModel, stream: s.stream, body, rawBody, clientHeaders: req.headers });
     const dispatcher = rt.dispatchers.forAccount(account, s.index.egressProxy(account));
-    upstream = { built, response: await undiciRequest(built.url, {
-      method: built.method, headers: built.headers, body: built.body, dispatcher, signal,
-      headersTimeout: s.stream ? rt.config.firstByteTimeoutMs : rt.config.nonStreamFirstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
-    }) };
+    const send = async (credentials: AccountCredentials) => {
+      const built = await adapter.buildRequest({ account, credentials, endpoint: s.endpoint, clientModel: s.model, upstreamModel, stream: s.stream, body, rawBody, clientHeaders: req.headers });
+      return { built, credentials, response: await undiciRequest(built.url, {
+        method: built.method, headers: built.headers, body: built.body, dispatcher, signal,
+        headersTimeout: s.stream ? rt.config.firstByteTimeoutMs : rt.config.nonStreamFirstByteTimeoutMs, bodyTimeout: rt.config.idleTimeoutMs,
+      }) };
+    };
+    upstream = await send(adapter.prepareCredentials ? await adapter.prepareCredentials(account, fromSnapshot, dispatcher) : fromSnapshot);
+    // A 401 to refreshable (OAuth) credentials: refresh once — single-flight across proxies — and
+    // resend with the new token, so the client never sees that 401 (see refreshRejected).
+    if (upstream.response.statusCode === 401 && adapter.refreshRejected) {
+      const fresh = await adapter.refreshRejected(account, upstream.credentials, dispatcher).catch(() => null);
+      if (fresh) {
+        await upstream.response.body.dump().catch(() => undefined);
+        upstream = await send(fresh);
+      }
+    }
   } catch (e) {
     if (signal.aborted) return { kind: 'done', verdict: 'none' };
     const code = (e as { code?: string })?.code;

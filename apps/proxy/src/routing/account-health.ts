@@ -22,6 +22,8 @@ interface CooldownMessage {
   until?: number;
   reason?: string;
   breaker?: 'open' | 'closed';
+  /** The control plane's health probe recovered the account: forget its cooldown and breaker. */
+  cleared?: boolean;
 }
 
 /**
@@ -49,7 +51,12 @@ export class AccountHealth {
     try {
       this.unsubscribe = await this.store.subscribe(hotChannels.cooldowns, (msg) => {
         try {
-          const { accountId, until, breaker } = JSON.parse(msg) as CooldownMessage;
+          const { accountId, until, breaker, cleared } = JSON.parse(msg) as CooldownMessage;
+          if (cleared) {
+            this.cooldowns.delete(accountId);
+            this.breakers.get(accountId)?.close();
+            return;
+          }
           if (breaker === 'closed') {
             this.breakers.get(accountId)?.close();
             return;
@@ -72,7 +79,10 @@ export class AccountHealth {
       const vals = await this.store.mget(ids.map((id) => hotKeys.accountCooldown(id)));
       ids.forEach((id, i) => {
         const until = Number(vals[i]);
-        if (Number.isFinite(until) && until > Date.now()) this.cooldowns.set(id, until);
+        if (Number.isFinite(until) && until > Date.now()) {
+          this.cooldowns.set(id, until);
+          this.breaker(id).open(until);
+        }
       });
     } catch {}
   }
@@ -118,7 +128,7 @@ export class AccountHealth {
     else if (verdict === 'failure') {
       if (b.onFailure(ticket, now)) {
         const until = now + this.breakerPolicy.openMs;
-        await this.markCooldown(accountId, until, ticket === 'probe' ? 'circuit breaker probe failed' : 'circuit breaker opened', 'open');
+        await this.markCooldown(accountId, until, ticket === 'probe' ? 'circuit breaker probe failed' : 'circuit breaker opened');
       }
     } else b.release(ticket);
     if (ticket !== 'probe') return;
@@ -151,16 +161,21 @@ export class AccountHealth {
     this.lastUsed.set(accountId, now);
   }
 
-  /** Cools an account down until `until` (epoch ms): in memory now, in the store and on the channel for every proxy. */
-  async markCooldown(accountId: string, until: number, reason: string, breaker?: 'open'): Promise<void> {
+  /**
+   * Cools an account down until `until` (epoch ms): in memory now, in the store and on the channel
+   * for every proxy. Every cooldown (a breaker that opened, 429/529, a reset time, auth failures)
+   * opens the account's breaker until then, so it ends half-open: one probe request, claimed across
+   * proxies, before the account takes traffic again.
+   */
+  async markCooldown(accountId: string, until: number, reason: string): Promise<void> {
     const now = Date.now();
     if (until <= now) return;
     if (until > (this.cooldowns.get(accountId) ?? 0)) this.cooldowns.set(accountId, until);
-    if (breaker) this.breaker(accountId).open(until);
+    this.breaker(accountId).open(until);
     try {
       await Promise.all([
         this.store.set(hotKeys.accountCooldown(accountId), String(until), until - now),
-        this.store.publish(hotChannels.cooldowns, JSON.stringify({ accountId, until, reason, breaker } satisfies CooldownMessage)),
+        this.store.publish(hotChannels.cooldowns, JSON.stringify({ accountId, until, reason, breaker: 'open' } satisfies CooldownMessage)),
       ]);
     } catch {}
   }

@@ -9,7 +9,7 @@ export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 @Entity({ tableName: 'accounts' })
 export class Account {
   /** Properties with defaults: optional in em.create(). */
-  [OptionalProps]?: 'baseUrl' | 'priority' | 'schedulable' | 'status' | 'statusReason' | 'supportedModels' | 'modelMapping' | 'concurrency' | 'egressProxy' | 'egressProxyHint' | 'settings' | 'lastUsedAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'baseUrl' | 'priority' | 'schedulable' | 'status' | 'statusReason' | 'supportedModels' | 'modelMapping' | 'concurrency' | 'egressProxy' | 'egressProxyHint' | 'settings' | 'lastUsedAt' | 'probeIntervalSeconds' | 'lastProbeAt' | 'lastProbeOk' | 'lastProbeError' | 'lastProbeLatencyMs' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -68,6 +68,23 @@ export class Account {
 
   @Property({ ...DATETIME, nullable: true })
   lastUsedAt: Date | null = null;
+
+  /** Seconds between the control plane's scheduled health probes; null = no scheduled probe. */
+  @Property({ type: 'integer', nullable: true })
+  probeIntervalSeconds: number | null = null;
+
+  /** When the last scheduled probe ran, and how it went (telemetry: written without an audit row). */
+  @Property({ ...DATETIME, nullable: true })
+  lastProbeAt: Date | null = null;
+
+  @Property({ type: 'boolean', nullable: true })
+  lastProbeOk: boolean | null = null;
+
+  @Property({ type: 'string', length: 500, nullable: true })
+  lastProbeError: string | null = null;
+
+  @Property({ type: 'integer', nullable: true })
+  lastProbeLatencyMs: number | null = null;
 
   @Property({ ...DATETIME, onCreate: () => new Date() })
   createdAt: Date = new Date();

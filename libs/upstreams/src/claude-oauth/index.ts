@@ -16,7 +16,8 @@ export function claudeOAuthAdapter(refresher: OAuthTokenRefresher): UpstreamAdap
     platform: 'claude-oauth',
     format: 'anthropic',
     transcodesStream: false,
-    prepareCredentials: (account, current) => refresher.credentials(account, current),
+    prepareCredentials: (account, current, dispatcher) => refresher.credentials(account, current, dispatcher),
+    refreshRejected: (account, rejected, dispatcher) => refresher.refreshRejected(account, rejected, dispatcher),
     buildRequest(ctx) {
       const headers = anthropicHeaders(ctx.clientHeaders, [OAUTH_BETA]);
       headers.authorization = `Bearer ${apiKeyOf(ctx.credentials)}`;

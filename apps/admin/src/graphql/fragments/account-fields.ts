@@ -29,6 +29,11 @@ export const ACCOUNT_FIELDS = graphql(`
       fiveHour { utilizationBp status resetsAt }
       sevenDay { utilizationBp status resetsAt }
     }
+    probeIntervalSeconds
+    lastProbeAt
+    lastProbeOk
+    lastProbeError
+    lastProbeLatencyMs
   }
 `);
 

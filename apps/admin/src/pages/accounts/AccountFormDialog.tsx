@@ -40,6 +40,7 @@ const FIELD_LABELS: Record<AccountFieldName, MessageKey> = {
   apiVersion: 'accounts.field.apiVersion',
   priority: 'accounts.field.priority',
   concurrency: 'accounts.field.concurrency',
+  probeIntervalSeconds: 'accounts.field.probeIntervalSeconds',
   models: 'accounts.field.models',
   modelMapping: 'accounts.field.modelMapping',
   egressProxy: 'accounts.field.egressProxy',
@@ -143,6 +144,7 @@ export function AccountFormDialog({ account, onClose, onSaved }: { account: Acco
         {spec.fields.map((name) => field(name, name === 'apiVersion' ? { placeholder: '2024-10-21' } : name === 'region' ? { placeholder: 'us-east-1' } : {}))}
         {field('priority', { type: 'number', hint: t('accounts.priorityHint') })}
         {field('concurrency', { type: 'number', hint: t('accounts.concurrencyHint') })}
+        {field('probeIntervalSeconds', { type: 'number', placeholder: '300', hint: t('accounts.probeIntervalHint') })}
         <div className="form-span">{field('models', { placeholder: 'claude-sonnet-4-5, claude-haiku-4-5', hint: t('accounts.modelsHint') })}</div>
         <div className="form-span">
           <Textarea

@@ -18,6 +18,7 @@ import { useToast } from '../../ui/Toast.tsx';
 import { errorMessage } from '../../ui/error-message.ts';
 import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { AccountFormDialog, platformLabelKey } from './AccountFormDialog.tsx';
+import { AccountHealth } from './AccountHealth.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
 import { UsageWindows } from './UsageWindows.tsx';
@@ -94,6 +95,7 @@ export function AccountsPage() {
         </div>
       ),
     },
+    { key: 'health', header: t('accounts.health'), render: (a) => <AccountHealth account={a} />, hideOnMobile: true },
     {
       key: 'schedulable',
       header: t('accounts.schedulable'),

@@ -28,6 +28,7 @@ export type AccountFieldName =
   | 'apiVersion'
   | 'priority'
   | 'concurrency'
+  | 'probeIntervalSeconds'
   | 'models'
   | 'modelMapping'
   | 'egressProxy';
@@ -74,6 +75,7 @@ export function emptyAccountForm(platform: PlatformEnum = 'CLAUDE_CONSOLE'): Acc
     apiVersion: platform === 'AZURE_OPENAI' ? '2024-10-21' : '',
     priority: '50',
     concurrency: '',
+    probeIntervalSeconds: '',
     models: '',
     modelMapping: '',
     egressProxy: '',
@@ -88,6 +90,7 @@ export function accountToForm(account: Account): AccountFormValues {
     baseUrl: account.baseUrl ?? '',
     priority: String(account.priority),
     concurrency: account.concurrency === null ? '' : String(account.concurrency),
+    probeIntervalSeconds: account.probeIntervalSeconds === null ? '' : String(account.probeIntervalSeconds),
     models: (account.models ?? []).join(', '),
     region: account.region ?? '',
     deployment: account.deployment ?? '',
@@ -154,6 +157,8 @@ export function validateAccountForm(values: AccountFormValues, mode: 'create' | 
   if (!/^\d+$/.test(priority) || Number(priority) > 1000) errors.priority = 'validation.priority';
   const concurrency = values.concurrency.trim();
   if (concurrency && (!/^\d+$/.test(concurrency) || Number(concurrency) < 1 || Number(concurrency) > 10_000)) errors.concurrency = 'validation.positiveInt';
+  const probe = values.probeIntervalSeconds.trim();
+  if (probe && (!/^\d+$/.test(probe) || Number(probe) < 30 || Number(probe) > 86_400)) errors.probeIntervalSeconds = 'validation.probeInterval';
   if (values.modelMapping.trim() && parseModelMapping(values.modelMapping) === null) errors.modelMapping = 'validation.modelMapping';
   if (values.egressProxy.trim() && !isProxyUrl(values.egressProxy.trim())) errors.egressProxy = 'validation.proxyUrl';
   return errors;
@@ -172,6 +177,8 @@ export function buildAccountInput(values: AccountFormValues, mode: 'create' | 'e
     name: values.name.trim(),
     priority: Number(values.priority.trim()),
     concurrency: values.concurrency.trim() ? Number(values.concurrency.trim()) : null,
+    // Empty turns scheduled probes off (null), on create and on edit alike.
+    probeIntervalSeconds: values.probeIntervalSeconds.trim() ? Number(values.probeIntervalSeconds.trim()) : null,
     models: values.models.trim() ? parseList(values.models) : null,
   };
   if (mode === 'create') input.platform = platform;

@@ -30,11 +30,20 @@ describe('account form', () => {
       platform: 'GEMINI',
       priority: 50,
       concurrency: 4,
+      probeIntervalSeconds: null,
       models: ['gemini-2.0-flash', 'gemini-2.5-pro'],
       apiKey: 'AIza',
       baseUrl: null,
       modelMapping: { 'gemini-pro': 'gemini-2.5-pro' },
     });
+  });
+
+  it('takes a probe interval of 30 s to one day, empty for none', () => {
+    const form = { ...emptyAccountForm('OPENAI'), name: 'o', apiKey: 'sk-x' };
+    expect(validateAccountForm({ ...form, probeIntervalSeconds: '10' }, 'create')).toEqual({ probeIntervalSeconds: 'validation.probeInterval' });
+    expect(validateAccountForm({ ...form, probeIntervalSeconds: '300' }, 'create')).toEqual({});
+    expect(buildAccountInput({ ...form, probeIntervalSeconds: '300' }, 'create')).toMatchObject({ probeIntervalSeconds: 300 });
+    expect(buildAccountInput({ ...form, probeIntervalSeconds: ' ' }, 'edit')).toMatchObject({ probeIntervalSeconds: null });
   });
 
   it('round-trips model mappings and rejects malformed lines', () => {

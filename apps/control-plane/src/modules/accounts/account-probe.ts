@@ -71,7 +71,7 @@ async function auditTest(ctx: ServiceContext, id: number, model: string, outcome
  */
 export async function probeAccount(ctx: ServiceContext, id: number, model: string): Promise<AccountTestResult> {
   const name = testModelName(model);
-  const outcome = await testAccountRequest(await testRequestFor(ctx, id, name));
+  const outcome = await runAccountTest(ctx, id, name);
   const result = Object.assign(new AccountTestResult(), {
     ok: outcome.status >= 200 && outcome.status < 300,
     status: outcome.status,
@@ -81,6 +81,11 @@ export async function probeAccount(ctx: ServiceContext, id: number, model: strin
   });
   await auditTest(ctx, id, name, outcome);
   return result;
+}
+
+/** One test request through an account, not audited (the scheduled health probe records its own result). */
+export async function runAccountTest(ctx: ServiceContext, id: number, model: string): Promise<AccountTestOutcome> {
+  return testAccountRequest(await testRequestFor(ctx, id, model));
 }
 
 /** A streamed account test that has been checked and is ready to send. */

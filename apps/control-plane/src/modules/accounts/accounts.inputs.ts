@@ -34,6 +34,12 @@ export abstract class AccountRoutingInput {
   @Max(100_000)
   concurrency?: number | null;
 
+  @Field(() => Int, { nullable: true, description: 'Seconds between scheduled health probes (30–86400); null = no scheduled probe (the default for new accounts). On update, omitted keeps it and null turns probes off.' })
+  @IsOptional()
+  @Min(30)
+  @Max(86_400)
+  probeIntervalSeconds?: number | null;
+
   @Field(() => String, { nullable: true, description: 'Egress proxy URL (http://, https:// or socks5://, may carry a password). Write-only; empty string removes it.' })
   @IsOptional()
   @MaxLength(1024)

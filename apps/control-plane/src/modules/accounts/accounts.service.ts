@@ -17,6 +17,7 @@ export interface AccountOptions {
   models?: string[] | null;
   modelMapping?: Record<string, unknown> | null;
   concurrency?: number | null;
+  probeIntervalSeconds?: number | null;
   schedulable?: boolean | null;
   egressProxy?: string | null;
 }
@@ -25,7 +26,7 @@ export interface AccountOptions {
 export function accountAuditImage(a: Account): Record<string, unknown> {
   return {
     name: a.name, platform: a.platform, baseUrl: a.baseUrl, priority: a.priority, schedulable: a.schedulable, status: a.status,
-    models: a.supportedModels, modelMapping: a.modelMapping, concurrency: a.concurrency, settings: a.settings,
+    models: a.supportedModels, modelMapping: a.modelMapping, concurrency: a.concurrency, probeIntervalSeconds: a.probeIntervalSeconds, settings: a.settings,
     credentialHint: a.credentialHint, egressProxyHint: a.egressProxyHint,
   };
 }
@@ -159,6 +160,7 @@ export class AccountsService {
       supportedModels: cleanModels(options.models),
       modelMapping: cleanMapping(options.modelMapping),
       concurrency: options.concurrency ?? null,
+      probeIntervalSeconds: options.probeIntervalSeconds ?? null,
       settings: { ...config.settings, ...this.serverSettings(platform) },
     });
     this.applyEgressProxy(account, options.egressProxy);
@@ -211,6 +213,7 @@ export class AccountsService {
     if (input.models !== undefined) account.supportedModels = cleanModels(input.models);
     if (input.modelMapping !== undefined) account.modelMapping = cleanMapping(input.modelMapping);
     if (input.concurrency !== undefined) account.concurrency = input.concurrency ?? null;
+    if (input.probeIntervalSeconds !== undefined) account.probeIntervalSeconds = input.probeIntervalSeconds ?? null;
     if (input.schedulable !== undefined && input.schedulable !== null) account.schedulable = input.schedulable;
     if (input.status) {
       if (input.status === AccountStatus.ERROR) throw errors.badInput('status', 'ERROR is set by the system; use ACTIVE or DISABLED');

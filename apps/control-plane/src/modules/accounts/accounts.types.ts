@@ -139,6 +139,21 @@ export class AccountType {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When a request last went through this account.' })
   lastUsedAt!: Date | null;
 
+  @Field(() => Int, { nullable: true, description: 'Seconds between the control plane\'s scheduled health probes; null = none.' })
+  probeIntervalSeconds!: number | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'When the last scheduled health probe ran; null = never.' })
+  lastProbeAt!: Date | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Whether the last scheduled probe got a 2xx answer; null = never probed.' })
+  lastProbeOk!: boolean | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the last scheduled probe failed (status and classification, never the upstream\'s text).' })
+  lastProbeError!: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Milliseconds the last scheduled probe took.' })
+  lastProbeLatencyMs!: number | null;
+
   @Field(() => DateTimeScalar, { description: 'When the account was added.' })
   createdAt!: Date;
 
@@ -168,6 +183,11 @@ export class AccountType {
       apiVersion: a.settings?.apiVersion ?? null,
       tokenExpiresAt,
       lastUsedAt: a.lastUsedAt,
+      probeIntervalSeconds: a.probeIntervalSeconds,
+      lastProbeAt: a.lastProbeAt,
+      lastProbeOk: a.lastProbeOk,
+      lastProbeError: a.lastProbeError,
+      lastProbeLatencyMs: a.lastProbeLatencyMs,
       createdAt: a.createdAt,
       updatedAt: a.updatedAt,
     });

@@ -38,6 +38,9 @@ export function isAlertEventType(s: string): s is AlertEventType {
   return (ALERT_EVENT_TYPES as readonly string[]).includes(s);
 }
 
+/** Who changed an account's status: a proxy's report, the OAuth refresher, or the scheduled health probe. */
+export type AccountStatusSource = 'proxy' | 'oauth-refresh' | 'probe';
+
 interface AccountRef {
   accountId: number;
   accountName: string;
@@ -48,7 +51,7 @@ const money = (microUsd: number) => `$${(microUsd / 1_000_000).toFixed(2)}`;
 /** Builders for each event, so callers never spell an id scheme or a message by hand. */
 export const alertEvents = {
   /** An account was taken out of service (`at` distinguishes one ERROR episode from the next). */
-  accountError(a: AccountRef & { reason: string; at: number; source: 'proxy' | 'oauth-refresh' }): AlertEvent {
+  accountError(a: AccountRef & { reason: string; at: number; source: AccountStatusSource }): AlertEvent {
     return {
       id: `account.error:${a.accountId}:${a.at}`, type: 'account.error', severity: 'critical', at: a.at,
       title: `Account ${a.accountName} is in ERROR`,
@@ -140,7 +143,7 @@ export function accountStatusAlert(
   account: { id: number; name: string; status: string; statusReason: string | null },
   before: string,
   at: number,
-  source: 'proxy' | 'oauth-refresh',
+  source: AccountStatusSource,
 ): AlertEvent | null {
   const ref = { accountId: account.id, accountName: account.name, at };
   if (account.status === 'ERROR' && before !== 'ERROR') return alertEvents.accountError({ ...ref, reason: account.statusReason ?? 'no reason given', source });

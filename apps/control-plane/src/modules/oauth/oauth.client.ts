@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'undici';
+import { request, type Dispatcher } from 'undici';
 import type { AccountCredentials } from '@relay/core';
 import type { ControlPlaneConfig } from '../../config.ts';
 import { DomainError, errors } from '../../graphql/errors.ts';
@@ -69,10 +69,11 @@ export class OAuthEndpointError extends Error {
   }
 }
 
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: any }> {
+async function postJson(url: string, body: unknown, headers: Record<string, string> = {}, dispatcher?: Dispatcher): Promise<{ status: number; json: any }> {
   try {
     const res = await request(url, {
       method: 'POST',
+      dispatcher,
       headers: { 'content-type': 'application/json', accept: 'application/json', ...headers },
       body: JSON.stringify(body),
       headersTimeout: TIMEOUT_MS,
@@ -123,11 +124,18 @@ export async function exchangeAuthorizationCode(
   return tokensFrom(json as TokenEndpointAnswer, { keepRefresh: !p.setupToken });
 }
 
-/** Trades a refresh token for new tokens (the refresh token may rotate). */
-export async function refreshOAuthTokens(p: { tokenUrl: string; clientId: string }, refreshToken: string): Promise<OAuthCredentials> {
-  const { status, json } = await postJson(p.tokenUrl, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: p.clientId });
+/** A refreshed access token whose answer names no lifetime is taken to last this long (as the proxies assume). */
+export const ASSUMED_TOKEN_LIFETIME_SECONDS = 3600;
+
+/**
+ * Trades a refresh token for new tokens (the refresh token may rotate), through `dispatcher` — the
+ * account's egress proxy — when given.
+ */
+export async function refreshOAuthTokens(p: { tokenUrl: string; clientId: string }, refreshToken: string, dispatcher?: Dispatcher): Promise<OAuthCredentials> {
+  const { status, json } = await postJson(p.tokenUrl, { grant_type: 'refresh_token', refresh_token: refreshToken, client_id: p.clientId }, {}, dispatcher);
   if (status !== 200) throw new OAuthEndpointError(status, typeof json?.error === 'string' ? json.error : null);
-  return tokensFrom(json as TokenEndpointAnswer, { keepRefresh: true, previousRefresh: refreshToken });
+  const answer = json as TokenEndpointAnswer;
+  return tokensFrom({ expires_in: ASSUMED_TOKEN_LIFETIME_SECONDS, ...answer }, { keepRefresh: true, previousRefresh: refreshToken });
 }
 
 function sessionCookie(sessionKey: string): Record<string, string> {

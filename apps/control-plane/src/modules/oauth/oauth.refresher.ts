@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, type AccountCredentials } from '@relay/core';
-import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID } from '@relay/upstreams';
+import { sharedCredentialsKey, CLAUDE_OAUTH_CLIENT_ID, EgressDispatchers } from '@relay/upstreams';
 import { runMutation, systemContext, type AppServices, type ServiceContext } from '../../service-context.ts';
 import { OAuthEndpointError, refreshOAuthTokens, type OAuthCredentials } from './oauth.client.ts';
 import { accountStatusAlert, alertEvents } from '../alerts/alert-events.ts';
@@ -74,15 +74,21 @@ export class ClaudeTokenRefresher {
     }
   }
 
+  /**
+   * Due for a refresh: it expires within the window, or it has a refresh token but no expiry at
+   * all (pasted tokens) — refreshed at the next pass, after which it carries the endpoint's expiry.
+   */
   private expiresSoon(c: OAuthCredentials): boolean {
-    return c.refreshToken !== null && c.expiresAt !== null && c.expiresAt - Date.now() <= (this.opts.refreshWithinMs ?? REFRESH_WITHIN_MS);
+    if (c.refreshToken === null) return false;
+    return c.expiresAt === null || c.expiresAt - Date.now() <= (this.opts.refreshWithinMs ?? REFRESH_WITHIN_MS);
   }
 
   /**
-   * Refreshes one account if its token still expires soon once the lock is held. 'locked' means
+   * Refreshes one account if its token still expires soon once the lock is held — or whatever its
+   * expiry with `force` (the upstream refused the token: the health probe's 401). 'locked' means
    * another process holds the lock (and is refreshing it).
    */
-  async refreshAccount(accountId: number): Promise<RefreshOutcome> {
+  async refreshAccount(accountId: number, opts: { force?: boolean } = {}): Promise<RefreshOutcome> {
     const { store, logger } = this.services;
     const lock = hotKeys.accountRefreshLock(String(accountId));
     const owner = randomBytes(8).toString('hex');
@@ -94,19 +100,27 @@ export class ClaudeTokenRefresher {
       if (!account) return 'gone';
       const current = this.decrypt(account);
       if (!current || current.refreshToken === null) return 'no-refresh-token';
-      if (!this.expiresSoon(current)) return 'fresh';
+      if (!opts.force && !this.expiresSoon(current)) return 'fresh';
 
       let next = await this.sharedFromProxy(accountId);
+      // Shared credentials that are the stored ones are nothing new (a forced refresh must replace them).
+      if (next && next.accessToken === current.accessToken) next = null;
       const source = next ? 'proxy' : 'token-endpoint';
       if (!next) {
+        // Through the account's egress proxy, like its traffic: the token is bound to where it is used.
+        const egress = account.egressProxy ? this.services.secretBox.decrypt(account.egressProxy) : null;
+        const dispatchers = egress ? new EgressDispatchers(10_000, { allowPrivate: this.services.config.allowPrivateUpstreams }) : null;
         try {
           next = await refreshOAuthTokens(
             { tokenUrl: account.settings?.tokenUrl ?? this.services.config.claudeOAuth.tokenUrl, clientId: account.settings?.clientId ?? CLAUDE_OAUTH_CLIENT_ID },
             current.refreshToken,
+            dispatchers && egress ? dispatchers.forAccount({ id: String(account.id) }, egress) : undefined,
           );
         } catch (err) {
           await this.recordFailure(ctx, account, err);
           return 'failed';
+        } finally {
+          await dispatchers?.close();
         }
       }
       const box = this.services.secretBox.encryptJson(next);

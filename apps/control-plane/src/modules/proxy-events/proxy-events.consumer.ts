@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Account } from '@relay/db';
 import { hotKeys, PROXY_EVENTS_GROUP, type ProxyEvent } from '@relay/core';
 import type { StreamEntry } from '@relay/hot-store';
@@ -67,9 +68,15 @@ export class ProxyEventsConsumer {
         continue;
       }
       // Null when nothing changed; else the change's alert, queued only once it committed (emit never throws).
+      const extra: { refreshFailed: AlertEvent | null } = { refreshFailed: null };
       const applied = await runMutation(ctx, async (tx): Promise<{ alert: AlertEvent | null } | null> => {
         const account = await tx.em.findOne(Account, { id: Number(event.accountId) });
         if (!account) return null;
+        if (event.type === 'account.status' && event.cause === 'oauth-refresh') {
+          // Alerted whatever the status does; its id (the stored credentials' hash) is the control-plane refresher's: one alert per token.
+          const credentialsTag = createHash('sha256').update(account.credentials).digest('hex').slice(0, 16);
+          extra.refreshFailed = alertEvents.oauthRefreshFailed({ accountId: account.id, accountName: account.name, reason: event.reason, status: null, at: event.at, credentialsTag });
+        }
         if (event.type === 'account.status') {
           // An admin may have re-enabled the account after the proxy saw the failures: the later word wins.
           if (event.at < account.updatedAt.getTime() || account.status === event.status) return null;
@@ -77,12 +84,13 @@ export class ProxyEventsConsumer {
           account.status = event.status;
           account.statusReason = event.reason.slice(0, 2000);
           tx.audit({ action: 'account.status_from_proxy', targetType: 'account', targetId: account.id, before, after: { status: account.status, statusReason: account.statusReason } });
-          return { alert: accountStatusAlert(account, before.status, event.at, 'proxy') };
+          return { alert: accountStatusAlert(account, before.status, event.at, event.cause ?? 'proxy') };
         }
         account.credentials = event.credentials;
         tx.audit({ action: 'account.credentials_refreshed', targetType: 'account', targetId: account.id, after: { credentials: 'refreshed' } });
         return { alert: null };
       });
+      if (extra.refreshFailed) await this.deps.alerts.emit(extra.refreshFailed);
       if (!applied) continue;
       changed = true;
       if (applied.alert) await this.deps.alerts.emit(applied.alert);
