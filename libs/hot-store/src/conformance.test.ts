@@ -5,9 +5,9 @@
  * Key expiry on Redis is real server time, so those few checks poll until a short TTL passes.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Redis } from 'ioredis';
 import { USAGE_GROUP, hotChannels, hotKeys } from '@relay/core';
 import { testRedisUrl, uniqueSuffix } from '@relay/testkit';
+import { deleteRedisPrefix, startRedisCluster, type LocalRedisCluster } from '@relay/testkit/redis-cluster';
 import type { AdmissionCheck, HashIncrement, HotStore } from './port.ts';
 import { MemoryHotStore } from './memory-store.ts';
 import { RedisHotStore } from './redis-store.ts';
@@ -78,32 +78,18 @@ function redisAdapter(url: string): Adapter {
         shortTtlMs: 400,
       };
     },
-    async cleanup() {
-      const admin = new Redis(url);
-      try {
-        const keys: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await admin.scan(cursor, 'MATCH', `${basePrefix}*`, 'COUNT', 1000);
-          keys.push(...batch);
-          cursor = next;
-        } while (cursor !== '0');
-        if (keys.length > 0) await admin.del(...keys);
-      } finally {
-        await admin.quit();
-      }
-    },
+    cleanup: () => deleteRedisPrefix(url, basePrefix),
   };
 }
 
-function conformance(adapterFactory: () => Adapter): void {
+function conformance(adapterFactory: () => Adapter | Promise<Adapter>): void {
   let adapter: Adapter;
   let h: Harness;
   let store: HotStore;
 
-  beforeAll(() => {
-    adapter = adapterFactory();
-  });
+  beforeAll(async () => {
+    adapter = await adapterFactory();
+  }, 60_000);
   afterAll(async () => {
     await adapter.cleanup();
   });
@@ -326,6 +312,17 @@ function conformance(adapterFactory: () => Adapter): void {
       await expect(store.incr(key, 1.5)).rejects.toThrow(RangeError);
     });
 
+    it('raiseTo keeps the largest value ever given', async () => {
+      const key = hotKeys.usagePartitionCount;
+      expect(await store.raiseTo(key, 8)).toBe(8);
+      expect(await store.raiseTo(key, 4)).toBe(8);
+      expect(await store.get(key)).toBe('8');
+      expect(await store.raiseTo(key, 16)).toBe(16);
+      expect(await Promise.all([store.raiseTo(key, 20), store.raiseTo(key, 32), store.raiseTo(key, 24)])).toContain(32);
+      expect(await store.get(key)).toBe('32');
+      await expect(store.raiseTo(key, 1.5)).rejects.toThrow(RangeError);
+    });
+
     it('mget reads many values in order, null for missing ones', async () => {
       await store.set(hotKeys.accountCooldown('a'), '1');
       await store.set(hotKeys.accountCooldown('c'), '3');
@@ -535,4 +532,20 @@ describe('HotStore conformance: memory', () => {
 
 describe.runIf(redisUrl)('HotStore conformance: redis', () => {
   conformance(() => redisAdapter(redisUrl!));
+});
+
+/**
+ * The same suite on a Redis Cluster of three masters this file starts itself (redis-server is always
+ * installed, so this never depends on TEST_REDIS_URL and never skips): every script, pipeline and
+ * subscription must run on a cluster unchanged.
+ */
+describe('HotStore conformance: redis cluster', () => {
+  let cluster: LocalRedisCluster | undefined;
+  afterAll(async () => {
+    await cluster?.close();
+  });
+  conformance(async () => {
+    cluster = await startRedisCluster();
+    return redisAdapter(cluster.url);
+  });
 });

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeUsageEvent, EnvReader, hotKeys, type UsageEvent } from '@relay/core';
+import { allUsageStreams, decodeUsageEvent, DEFAULT_USAGE_STREAM_PARTITIONS, EnvReader, type UsageEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 import { createProxyInternals, loadProxyConfig, type ProxyConfig, type ProxyInternals } from '@relay/proxy';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
@@ -84,14 +84,29 @@ export interface UsageReader {
   drain(): Promise<UsageEvent[]>;
 }
 
-/** A reader that sees every usage event published from now on. */
-export async function usageReader(store: HotStore): Promise<UsageReader> {
+/**
+ * A reader that sees every usage event published from now on, on every usage stream partition
+ * (`partitions`: the proxy's USAGE_STREAM_PARTITIONS) and the pre-partition stream. Several
+ * partitions are read one after another, so events of different requests may come out of order.
+ */
+export async function usageReader(store: HotStore, partitions = DEFAULT_USAGE_STREAM_PARTITIONS): Promise<UsageReader> {
   const group = `test-${uniqueSuffix()}`;
-  await store.ensureGroup(hotKeys.usageStream, group);
-  const read = async (count: number, blockMs: number) => {
-    const entries = await store.readGroup(hotKeys.usageStream, group, 'c1', count, blockMs);
-    if (entries.length) await store.ack(hotKeys.usageStream, group, entries.map((e) => e.id));
+  const streams = allUsageStreams(partitions);
+  for (const stream of streams) await store.ensureGroup(stream, group);
+  const readOne = async (stream: string, count: number, blockMs: number) => {
+    const entries = await store.readGroup(stream, group, 'c1', count, blockMs);
+    if (entries.length) await store.ack(stream, group, entries.map((e) => e.id));
     return entries.map((e) => decodeUsageEvent(e.payload));
+  };
+  // Without waiting on each stream; when all are empty, a wait of up to blockMs on the first partition.
+  const read = async (count: number, blockMs: number) => {
+    const out: UsageEvent[] = [];
+    for (const stream of streams) {
+      if (out.length >= count) break;
+      out.push(...(await readOne(stream, count - out.length, 0)));
+    }
+    if (out.length === 0 && blockMs > 1) out.push(...(await readOne(streams[0], count, Math.min(blockMs, 50))));
+    return out;
   };
   // The group starts at the beginning of the stream: skip what earlier requests published.
   while ((await read(10_000, 1)).length > 0);

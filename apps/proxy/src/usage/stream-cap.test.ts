@@ -24,20 +24,20 @@ describe('usage stream cap (USAGE_STREAM_MAX_BYTES)', () => {
 
   it('with the ingester stopped, the stream stops at its byte cap and the gauge and log say so', async () => {
     const store = new MemoryHotStore();
-    await store.ensureGroup(hotKeys.usageStream, USAGE_GROUP);
+    await store.ensureGroup(hotKeys.usagePartition(0), USAGE_GROUP);
     const registry = new Registry();
     const gauge = new Gauge({ name: 'stream_full', help: 'test', registers: [registry] });
     const warnings: string[] = [];
     const logger = { info() {}, error() {}, debug() {}, warn: (_o: unknown, msg: string) => warnings.push(msg) };
     const maxBytes = 64 * 1024;
-    const publisher = new UsagePublisher(store, { spoolMaxEvents: 10, streamMaxBytes: maxBytes, streamFullGauge: gauge }, logger);
+    const publisher = new UsagePublisher(store, { spoolMaxEvents: 10, streamMaxBytes: maxBytes, partitions: 1, streamFullGauge: gauge }, logger);
     try {
       expect(await publisher.checkStreamCap()).toBe(false);
       expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(0);
 
       for (let i = 0; i < 400; i++) publisher.publish(eventOfSize(i, 900));
       await publisher.flush();
-      const length = await store.streamLength(hotKeys.usageStream);
+      const length = await store.streamLength(hotKeys.usagePartition(0));
       // About 1 KB per entry: 64 KiB holds ~64 entries, not the 400 published.
       expect(length).toBeGreaterThan(50);
       expect(length).toBeLessThanOrEqual(64);
@@ -46,9 +46,9 @@ describe('usage stream cap (USAGE_STREAM_MAX_BYTES)', () => {
       expect(warnings.filter((w) => w.includes('usage stream at its cap'))).toHaveLength(1);
 
       // The ingester catches up (reads, acknowledges, trims): the gauge goes back to 0.
-      const entries = await store.readGroup(hotKeys.usageStream, USAGE_GROUP, 'c', 1000, 0);
-      await store.ack(hotKeys.usageStream, USAGE_GROUP, entries.map((e) => e.id));
-      await store.trimAcknowledged(hotKeys.usageStream);
+      const entries = await store.readGroup(hotKeys.usagePartition(0), USAGE_GROUP, 'c', 1000, 0);
+      await store.ack(hotKeys.usagePartition(0), USAGE_GROUP, entries.map((e) => e.id));
+      await store.trimAcknowledged(hotKeys.usagePartition(0));
       expect(await publisher.checkStreamCap()).toBe(false);
       expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(0);
     } finally {
