@@ -368,6 +368,20 @@ function conformance(adapterFactory: () => Adapter | Promise<Adapter>): void {
   describe('streams', () => {
     const stream = hotKeys.usageStream;
 
+    it('serves the usage partitions (one hash tag each) in one tick: group creation, reads, claims, acks, trims', async () => {
+      const partitions = [0, 1, 2, 3, 4, 5].map((i) => hotKeys.usagePartition(i));
+      await Promise.all(partitions.map((p) => store.ensureGroup(p, USAGE_GROUP)));
+      await Promise.all(partitions.map((p, i) => store.streamAdd(p, `e${i}`)));
+      const read = await Promise.all(partitions.map((p) => store.readGroup(p, USAGE_GROUP, 'c1', 10, 0)));
+      expect(read.map((entries) => entries.map((e) => e.payload))).toEqual(partitions.map((_, i) => [`e${i}`]));
+      expect(await Promise.all(partitions.map((p) => store.pendingCount(p, USAGE_GROUP)))).toEqual(partitions.map(() => 1));
+      const claimed = await Promise.all(partitions.map((p) => store.claimStale(p, USAGE_GROUP, 'c2', 0, 10)));
+      expect(claimed.map((entries) => entries.map((e) => e.deliveries))).toEqual(partitions.map(() => [2]));
+      await Promise.all(partitions.map((p, i) => store.ack(p, USAGE_GROUP, [read[i][0].id])));
+      expect(await Promise.all(partitions.map((p) => store.trimAcknowledged(p)))).toEqual(partitions.map(() => 1));
+      expect(await Promise.all(partitions.map((p) => store.streamLength(p)))).toEqual(partitions.map(() => 0));
+    });
+
     it('add → readGroup → ack; unacknowledged entries are claimed by another consumer', async () => {
       await store.ensureGroup(stream, USAGE_GROUP);
       await store.ensureGroup(stream, USAGE_GROUP); // idempotent

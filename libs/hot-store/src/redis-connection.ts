@@ -37,6 +37,14 @@ export interface ConnectOptions {
 }
 
 /**
+ * Commands the auto-pipeline must not take on a cluster. It groups a tick's commands by the slot of
+ * each command's FIRST string argument, which for these is a keyword ('GROUP', 'CREATE'), not the
+ * key: pipelined, they would go to the wrong node and come back MOVED. Sent on their own, the
+ * cluster client routes them by their real key. (Both spellings: `call()` passes the name as given.)
+ */
+const CLUSTER_UNPIPELINED = ['xreadgroup', 'XREADGROUP', 'xgroup', 'XGROUP'];
+
+/**
  * THE connection factory of every process: `redis://` / `rediss://` give one ioredis `Redis`,
  * `redis+cluster://h1:p1,h2:p2` / `rediss+cluster://…` an ioredis `Cluster` seeded with those
  * nodes (see parseRedisTarget). Both fail fast the same way (connectionOptions): the cluster client
@@ -54,6 +62,7 @@ export function connectRedis(url: string, opts: ConnectOptions = {}): RedisClien
     clusterRetryStrategy: retryStrategy,
     scripts: opts.scripts,
     enableAutoPipelining: opts.enableAutoPipelining,
+    autoPipeliningIgnoredCommands: CLUSTER_UNPIPELINED,
     redisOptions: {
       ...perNode,
       username: target.username,

@@ -15,6 +15,8 @@ export interface LocalRedisCluster {
   readonly url: string;
   /** The masters' client ports. */
   readonly ports: number[];
+  /** The keys matching a glob `pattern` on each master (by port): where the cluster put them. */
+  keysByNode(pattern: string): Promise<Map<number, string[]>>;
   /** Deletes every key starting with `prefix` on every master (SCAN per node, DEL per key). */
   deletePrefix(prefix: string): Promise<void>;
   /** Stops the three servers (SIGKILL: there is nothing to save) and removes their temp dir. */
@@ -114,6 +116,11 @@ export async function startRedisCluster(): Promise<LocalRedisCluster> {
   return {
     url,
     ports,
+    async keysByNode(pattern) {
+      const out = new Map<number, string[]>();
+      for (const port of ports) out.set(port, (await redisCli(port, '--scan', '--pattern', pattern)).split('\n').filter(Boolean));
+      return out;
+    },
     async deletePrefix(prefix) {
       await deleteClusterPrefix(ports.map((port) => ({ host: '127.0.0.1', port })), prefix);
     },

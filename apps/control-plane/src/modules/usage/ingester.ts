@@ -72,6 +72,11 @@ export class UsageIngester {
     return this.loop.consumer;
   }
 
+  /** The streams read (every partition and the pre-partition stream), once started or after a read. */
+  get streams(): readonly string[] {
+    return this.loop.streams;
+  }
+
   get stats(): IngesterStats {
     const { batches, failures, trimmed } = this.loop.stats;
     return { batches, failures, trimmed, ...this.counts };
