@@ -1,4 +1,4 @@
-import { hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
+import { hotKeys, USAGE_GROUP, usagePartitionOf, type UsageEvent } from '@relay/core';
 import { MemoryHotStore } from '@relay/hot-store';
 import { Gauge, Registry } from 'prom-client';
 import { describe, expect, it } from 'vitest';
@@ -51,6 +51,30 @@ describe('usage stream cap (USAGE_STREAM_MAX_BYTES)', () => {
       await store.trimAcknowledged(hotKeys.usagePartition(0));
       expect(await publisher.checkStreamCap()).toBe(false);
       expect((await registry.getSingleMetric('stream_full')!.get()).values[0].value).toBe(0);
+    } finally {
+      await publisher.close();
+      await store.close();
+    }
+  });
+
+  it('appends each event to the partition of its request id, and announces the partition count to the ingesters', async () => {
+    const store = new MemoryHotStore();
+    const silent = { info() {}, error() {}, debug() {}, warn() {} };
+    const publisher = new UsagePublisher(store, { spoolMaxEvents: 10, streamMaxBytes: 4 * 1024 * 1024, partitions: 4 }, silent);
+    try {
+      await store.raiseTo(hotKeys.usagePartitionCount, 2); // an older, smaller setting
+      const events = Array.from({ length: 40 }, (_, i) => eventOfSize(i, 10));
+      for (const e of events) publisher.publish(e);
+      await publisher.flush();
+      expect(await publisher.checkStreamCap()).toBe(false);
+      expect(await store.get(hotKeys.usagePartitionCount)).toBe('4');
+      for (let p = 0; p < 4; p++) {
+        await store.ensureGroup(hotKeys.usagePartition(p), 'g');
+        const ids = (await store.readGroup(hotKeys.usagePartition(p), 'g', 'c', 100, 0)).map((e) => (JSON.parse(e.payload) as UsageEvent).requestId);
+        expect(ids).toEqual(events.map((e) => e.requestId).filter((id) => usagePartitionOf(id, 4) === p));
+        expect(ids.length).toBeGreaterThan(0);
+      }
+      expect(await store.streamLength(hotKeys.usageStream)).toBe(0);
     } finally {
       await publisher.close();
       await store.close();
