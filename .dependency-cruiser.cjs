@@ -10,6 +10,7 @@ const ENTRY_POINTS = [
   '^libs/core/src/logger\\.ts$',
   '^libs/testkit/src/private-services\\.ts$',
   '^libs/testkit/src/webhook-receiver\\.ts$',
+  '^libs/testkit/src/redis-cluster\\.ts$',
   '^apps/proxy/src/index\\.ts$',
   '^apps/control-plane/src/index\\.ts$',
 ];

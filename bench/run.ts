@@ -10,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { hotKeys } from '@relay/core';
+import { allUsageStreams, DEFAULT_USAGE_STREAM_PARTITIONS } from '@relay/core';
 import { uniqueSuffix } from '@relay/testkit';
 import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
 import { topSelfTime } from './lib/cpuprofile.ts';
@@ -97,7 +97,7 @@ async function runCases(mockUrl: string, proxy: RunningProxy, prefix: string): P
     figures.push({ id: c.id, title: c.title, stream: c.stream, direct: { rps: directRps, lat: directLat }, proxy: { rps: proxyRps, lat: proxyLat, cpuUsPerReq, cpuShare } });
     log(`  direct ${f(directRps.rps)} req/s, p50 ${f(directLat.p50Ms, 3)} ms | proxy ${f(proxyRps.rps)} req/s, p50 ${f(proxyLat.p50Ms, 3)} ms, ${f(cpuUsPerReq)} µs CPU/req, ${f(100 * cpuShare)} % of core 0`);
     // Nobody ingests during the load runs: keep Redis from holding hundreds of MB of usage events.
-    await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
   }
   return figures;
 }
@@ -178,7 +178,7 @@ async function runProfile(prefix: string): Promise<Report['profile']> {
     }
     const prof = topSelfTime(join(dir, file), ROOT, 15, fromUs);
     out.push({ label: `${c.title}, 32 connections, ${P.profS} s after a warm-up (${f(r.rps)} req/s under the profiler); file bench/.out/prof/${id}/${file}`, busyMs: prof.total, gcPct: prof.gcPct, top: prof.top });
-    await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
   }
   return out;
 }
@@ -262,7 +262,7 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
           const key = `${bundle}\t${c.id}`;
           samples.set(key, [...(samples.get(key) ?? []), cpuUsPerReq]);
           log(`round ${round} ${bundle} ${c.id}: ${f(cpuUsPerReq)} µs CPU/req, ${f(r.rps)} req/s${r.errors ? `, ${r.errors} errors` : ''}`);
-          await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+          await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
         }
         await stopChild(proxy.child);
       }
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
     }
 
     await stopChild(proxy.child);
-    await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
 
     // A fresh proxy for the slow streams: after the load runs the heap has room to spare, and
     // RSS would not show what the open streams cost.
@@ -338,7 +338,7 @@ async function main(): Promise<void> {
     await load(fresh.url + warm.path, warm.headers, warm.body, 8, 1);
     report.slow = await runSlowStreams(mockUrl, fresh);
     await stopChild(fresh.child);
-    await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
 
     if (!quick) {
       log('tsx vs bundle');
@@ -351,7 +351,7 @@ async function main(): Promise<void> {
         report.tsxCompare.push({ id, bundleRps: b.proxy.rps.rps, tsxRps: r.rps, bundleCpu: b.proxy.cpuUsPerReq, tsxCpu: cpuUsPerReq });
       }
       await stopChild(tsxProxy.child);
-      await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
+      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
     }
 
     log('profiling');

@@ -9,7 +9,7 @@
 // the growth from minute 2 to the end, and checks that every request was recorded once: rows written for
 // the soak key against responses received, counting requests still in flight when the load stopped.
 import { join } from 'node:path';
-import { hotKeys, USAGE_GROUP } from '../libs/core/src/index.ts';
+import { allUsageStreams, DEFAULT_USAGE_STREAM_PARTITIONS, USAGE_GROUP } from '../libs/core/src/index.ts';
 import { execFileSync } from 'node:child_process';
 import { machineInfo, rssBytes, runToEnd, spawnPinned, type Child } from './lib/proc.ts';
 import { ROOT } from './lib/proxy.ts';
@@ -65,14 +65,14 @@ function runLoadFor(system: SoakSystem, durationS: number): Promise<SoakLoadResu
     .then((out) => JSON.parse(out.trim().split('\n').pop()!) as SoakLoadResult);
 }
 
-async function sample(system: SoakSystem, probe: RedisProbe | null, streamKey: string, t0: number): Promise<Sample> {
+async function sample(system: SoakSystem, probe: RedisProbe | null, streamKeys: string[], t0: number): Promise<Sample> {
   const rss: Record<string, number> = {};
   for (const p of system.processes) rss[p.label] = p.child ? rssBytes(p.child.pid) : 0;
   const s: Sample = { atS: (Date.now() - t0) / 1000, rss, rows: await system.recordedRows().catch(() => undefined) };
   if (probe) {
     s.redisUsedMemory = await probe.usedMemory().catch(() => undefined);
-    s.xlen = await probe.xlen(streamKey).catch(() => undefined);
-    s.pending = await probe.pending(streamKey, USAGE_GROUP).then((p) => p.count, () => undefined);
+    s.xlen = await probe.xlen(streamKeys).catch(() => undefined);
+    s.pending = await probe.pending(streamKeys, USAGE_GROUP).then((p) => p.count, () => undefined);
   }
   return s;
 }
@@ -98,7 +98,8 @@ const mock = await startMock();
 say(`soak: mode ${mode}, upstream ${upstream === 'ok' ? 'answering' : 'failing (every call 502)'}, ${minutes} min, ${connections} connections, sample every ${sampleS} s${stopAtMin ? `, control plane stopped at minute ${stopAtMin} for ${stopForS} s` : ''}`);
 const system = mode === 'embedded' ? await startEmbedded(mockUrl, nodeArgs) : await startProduction(mockUrl, nodeArgs);
 const probe = system.redisUrl ? redisProbe(system.redisUrl) : null;
-const streamKey = hotKeys.usageStream;
+/** Every usage stream the proxies write (the default USAGE_STREAM_PARTITIONS) and the pre-partition one. */
+const streamKeys = allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS);
 say(`pids: ${system.processes.map((p) => `${p.label}=${p.child?.pid}`).join(' ')}`);
 const samples: Sample[] = [];
 const t0 = Date.now();
@@ -121,8 +122,8 @@ try {
       await sleep(stopForS * 1000);
       await system.controlPlane!.start();
       stopEvents.restartedAtS = (Date.now() - t0) / 1000;
-      stopEvents.xlenAtRestart = await probe?.xlen(streamKey);
-      const pending = await probe?.pending(streamKey, USAGE_GROUP).catch(() => undefined);
+      stopEvents.xlenAtRestart = await probe?.xlen(streamKeys);
+      const pending = await probe?.pending(streamKeys, USAGE_GROUP).catch(() => undefined);
       if (pending) {
         const age = pending.oldest ? `, oldest added at t=${((Number(pending.oldest.split('-')[0]) - t0) / 1000).toFixed(1)} s` : '';
         say(`  pending in the group at the restart: ${pending.count} (${pending.consumers.map(([c, n]) => `${c}: ${n}`).join(', ') || 'none'}${age})`);
@@ -132,7 +133,7 @@ try {
     : Promise.resolve();
   while (!loadDone) {
     await Promise.race([sleep(sampleS * 1000), load.catch(() => undefined)]);
-    const s = await sample(system, probe, streamKey, t0);
+    const s = await sample(system, probe, streamKeys, t0);
     samples.push(s);
     if (stopEvents.restartedAtS !== undefined && stopEvents.drainedAtS === undefined && s.xlen !== undefined && s.xlen <= DRAINED_XLEN) stopEvents.drainedAtS = s.atS;
     const minuteMark = Math.floor(s.atS / 60) > Math.floor((s.atS - sampleS) / 60);
@@ -144,14 +145,14 @@ try {
   let rows = -1;
   for (let waited = 0, stableFor = 0, last = -1; waited < 180 && stableFor < 5; waited++) {
     rows = await system.recordedRows().catch(() => rows);
-    const xlen = await probe?.xlen(streamKey).catch(() => undefined);
+    const xlen = await probe?.xlen(streamKeys).catch(() => undefined);
     if (stopEvents.restartedAtS !== undefined && stopEvents.drainedAtS === undefined && xlen !== undefined && xlen <= DRAINED_XLEN) stopEvents.drainedAtS = (Date.now() - t0) / 1000;
     stableFor = rows === last && rows >= result.completed ? stableFor + 1 : 0;
     last = rows;
     await sleep(1000);
   }
   const inFlight = result.sent - result.completed;
-  const final = await sample(system, probe, streamKey, t0);
+  const final = await sample(system, probe, streamKeys, t0);
   say('');
   say(`load: ${result.sent} sent, ${result.completed} answered (${result.non2xx} non-2xx, ${result.errors} errors), ${inFlight} in flight at the end; ${(result.completed / result.durationS).toFixed(0)} req/s`);
   const once = rows >= result.completed && rows <= result.sent;

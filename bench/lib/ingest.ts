@@ -2,7 +2,7 @@
 // then the control plane's UsageIngester drains them into a scratch MariaDB database (created with
 // createScratchDatabase + upgradeSchema, dropped after). Measured: wall time from start() until
 // every event is committed and acknowledged.
-import { computeCost, encodeUsageEvent, hotKeys, parseRate, USAGE_GROUP, usdToMicro, type ModelPrice, type UsageEvent } from '@relay/core';
+import { allUsageStreams, computeCost, DEFAULT_USAGE_STREAM_PARTITIONS, encodeUsageEvent, parseRate, USAGE_GROUP, usageStreamFor, usdToMicro, type ModelPrice, type UsageEvent } from '@relay/core';
 import { createLogger } from '@relay/core/logger';
 import { createHotStore } from '@relay/hot-store';
 import { createOrm, createScratchDatabase, upgradeSchema } from '@relay/db';
@@ -48,7 +48,8 @@ export async function benchIngester(opts: { redisUrl: string; databaseUrl: strin
   try {
     await upgradeSchema(orm);
     for (let i = 0; i < opts.events; i += 500) {
-      await Promise.all(Array.from({ length: Math.min(500, opts.events - i) }, (_, j) => store.streamAdd(hotKeys.usageStream, encodeUsageEvent(event(i + j, runId)))));
+      const events = Array.from({ length: Math.min(500, opts.events - i) }, (_, j) => event(i + j, runId));
+      await Promise.all(events.map((e) => store.streamAdd(usageStreamFor(e.requestId, DEFAULT_USAGE_STREAM_PARTITIONS), encodeUsageEvent(e))));
     }
     ingester = new UsageIngester({ orm, store, logger: createLogger({ name: 'bench-ingester', level: 'warn', pretty: false }), timeZone: 'UTC', blockMs: 200 });
     const started = performance.now();
@@ -59,7 +60,7 @@ export async function benchIngester(opts: { redisUrl: string; databaseUrl: strin
       await new Promise((r) => setTimeout(r, 5));
     }
     const seconds = (performance.now() - started) / 1000;
-    const pending = await store.pendingCount(hotKeys.usageStream, USAGE_GROUP);
+    const pending = (await Promise.all(allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => store.pendingCount(key, USAGE_GROUP)))).reduce((a, b) => a + b, 0);
     if (pending !== 0) throw new Error(`${pending} events still pending after the ingester reported them stored`);
     const [row] = await orm.em.fork().getConnection().execute<{ n: number }[]>('select count(*) as n from `request_logs`');
     return {

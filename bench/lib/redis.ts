@@ -36,22 +36,22 @@ export async function deletePrefix(url: string, prefix: string): Promise<number>
   return n;
 }
 
-/** Empties a stream (the proxy's usage events pile up there during a load run; nobody ingests them). */
-export async function trimStream(url: string, key: string): Promise<void> {
+/** Empties streams (the proxy's usage events pile up in the partitions during a load run; nobody ingests them). */
+export async function trimStream(url: string, keys: string[]): Promise<void> {
   const redis = connect(url);
   try {
-    await redis.xtrim(key, 'MAXLEN', 0);
+    await Promise.all(keys.map((key) => redis.xtrim(key, 'MAXLEN', 0)));
   } finally {
     redis.disconnect();
   }
 }
 
-/** A long-lived probe for the soak: Redis `used_memory` and a stream's XLEN, one round trip each. */
+/** A long-lived probe for the soak: Redis `used_memory`, and XLEN / XPENDING summed over streams (the usage partitions). */
 export interface RedisProbe {
   usedMemory(): Promise<number>;
-  xlen(key: string): Promise<number>;
-  /** XPENDING summary of a group: how many entries are pending, per consumer. */
-  pending(key: string, group: string): Promise<{ count: number; oldest: string | null; consumers: [string, string][] }>;
+  xlen(keys: string[]): Promise<number>;
+  /** XPENDING summary of a group over `keys`: how many entries are pending, the oldest, per consumer (a stream without the group counts 0). */
+  pending(keys: string[], group: string): Promise<{ count: number; oldest: string | null; consumers: [string, string][] }>;
   close(): void;
 }
 
@@ -62,10 +62,18 @@ export function redisProbe(url: string): RedisProbe {
   };
   return {
     usedMemory: async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? 0),
-    xlen: (key) => redis.xlen(key),
-    pending: async (key, group) => {
-      const [count, oldest, , consumers] = (await redis.call('XPENDING', key, group)) as [number, string | null, unknown, [string, string][] | null];
-      return { count: Number(count), oldest, consumers: consumers ?? [] };
+    xlen: async (keys) => (await Promise.all(keys.map((key) => redis.xlen(key)))).reduce((a, b) => a + b, 0),
+    pending: async (keys, group) => {
+      const out = { count: 0, oldest: null as string | null, consumers: [] as [string, string][] };
+      for (const key of keys) {
+        const summary = (await redis.call('XPENDING', key, group).catch(() => null)) as [number, string | null, unknown, [string, string][] | null] | null;
+        if (!summary) continue;
+        const [count, oldest, , consumers] = summary;
+        out.count += Number(count);
+        if (oldest && (!out.oldest || Number(oldest.split('-')[0]) < Number(out.oldest.split('-')[0]))) out.oldest = oldest;
+        out.consumers.push(...(consumers ?? []));
+      }
+      return out;
     },
     close: () => redis.disconnect(),
   };

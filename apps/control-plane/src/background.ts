@@ -35,7 +35,7 @@ export async function startBackgroundJobs(cp: ControlPlane): Promise<BackgroundJ
   const lagWatcher = new IngesterLagWatcher({ alerts, logger, config: config.alerts, pending: usageStreamPending(store) });
   lagWatcher.start();
   // Bills the in-flight requests of proxies that died (in embedded mode it only ever finds the live one).
-  const reaper = new OrphanReaper({ store, logger: logger.child({ component: 'orphan-reaper' }) });
+  const reaper = new OrphanReaper({ store, logger: logger.child({ component: 'orphan-reaper' }), partitions: config.usageStreamPartitions });
   reaper.start();
   // Refreshes quiet Claude OAuth accounts ahead of expiry (proxies refresh busy ones on demand).
   const refresher = startClaudeTokenRefresher(cp.services);

@@ -1,4 +1,4 @@
-import { checkOperatorSettings, CONFIG_VARIABLES, ConfigError, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
+import { applyRedisClusterNodes, checkOperatorSettings, CONFIG_VARIABLES, ConfigError, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
 
 type DeclaredConfig = PlaneConfig<typeof CONFIG_VARIABLES, 'control-plane'>;
 type ClaudeOAuthKeys = 'claudeOAuthAuthorizeUrl' | 'claudeOAuthTokenUrl' | 'claudeOAuthClientId' | 'claudeOAuthRedirectUri' | 'claudeAiBaseUrl';
@@ -52,6 +52,7 @@ export function loadControlPlaneConfig(env: EnvReader = new EnvReader()): Contro
     if (!declared.apiKeySecret) throw new ConfigError('API_KEY_SECRET', 'a value (required when DATABASE_URL is set)');
   }
   checkOperatorSettings(declared);
+  applyRedisClusterNodes(declared);
   return {
     ...declared,
     // Embedded mode is a single machine someone is trying out; a shared deployment hides the schema.

@@ -1,6 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { hotKeys, USAGE_GROUP, type MetricsText } from '@relay/core';
+import type { MetricsText } from '@relay/core';
+import { usagePendingCount } from './modules/usage/ingester-streams.ts';
 import type { HotStore, StreamEntry } from '@relay/hot-store';
 
 /** Distinct operation names kept as label values; later ones are counted as `other`. */
@@ -41,7 +42,7 @@ export class ControlPlaneMetrics {
   readonly ingesterPending = new Gauge({
     name: 'relay_cp_usage_ingester_pending_entries', help: 'Usage entries delivered to an ingester but not yet acknowledged (whole group)', registers: [this.registry],
     collect: async () => {
-      const pending = await this.store?.pendingCount(hotKeys.usageStream, USAGE_GROUP).catch(() => null);
+      const pending = this.store ? await usagePendingCount(this.store).catch(() => null) : null;
       if (pending !== null && pending !== undefined) this.ingesterPending.set(pending);
     },
   });

@@ -5,8 +5,15 @@ import type { HotStore, StreamEntry } from '@relay/hot-store';
 export interface StreamConsumerOptions<R> {
   store: HotStore;
   logger: Logger;
-  /** Logical stream name (`hotKeys.*Stream`). */
-  stream: string;
+  /** Logical stream name (`hotKeys.*Stream`) of a consumer of one stream; or `streams`. */
+  stream?: string;
+  /**
+   * A consumer of several streams (the usage partitions): answers the names to read, asked at
+   * start and again at every claim round, so streams that appear later (more partitions) are picked
+   * up. One group per stream, all of the same name. Each read is one command per stream, never
+   * one XREADGROUP over several (on a Redis Cluster their keys live in different slots).
+   */
+  streams?: () => Promise<string[]>;
   group: string;
   /** Names the consumer in log lines ("usage ingester"). */
   label: string;
@@ -27,6 +34,11 @@ export interface StreamConsumerOptions<R> {
   onRead?: (entries: StreamEntry[]) => void;
   onDone?: (entries: StreamEntry[], result: R) => void;
   onFailure?: () => void;
+}
+
+/** An entry as the consumer read it: with the stream it came from (acknowledged there). */
+export interface SourcedEntry extends StreamEntry {
+  stream: string;
 }
 
 /** Loop counters: `trimmed` counts stream entries removed once every group had acknowledged them. */
@@ -53,42 +65,90 @@ export class StreamConsumer<R> {
   private loop: Promise<void> | null = null;
   private lastClaim = 0;
   private wakeSleep: (() => void) | null = null;
+  /** The streams read, each with its group ensured. */
+  private current: string[] = [];
 
   constructor(private readonly opts: StreamConsumerOptions<R>) {
+    if (!opts.stream === !opts.streams) throw new Error('StreamConsumer: give exactly one of stream and streams');
     this.consumer = opts.consumer ?? `cp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  }
+
+  /** The streams this consumer reads (after start or the first read). */
+  get streams(): readonly string[] {
+    return this.current;
   }
 
   private get staleMs(): number {
     return this.opts.staleMs ?? 30_000;
   }
 
-  /** Creates the group if missing and starts the loop in the background. */
+  /** Creates the groups if missing and starts the loop in the background. */
   async start(): Promise<void> {
-    await this.opts.store.ensureGroup(this.opts.stream, this.opts.group);
+    await this.refreshStreams();
     this.loop = this.run();
   }
 
-  /** One read: stale entries of crashed consumers first (at most every `staleMs`), else new ones. */
-  async readBatch(): Promise<StreamEntry[]> {
-    const { store, stream, group } = this.opts;
-    const batch = this.opts.batchSize ?? 500;
-    if (Date.now() - this.lastClaim >= Math.min(this.staleMs, 30_000)) {
-      this.lastClaim = Date.now();
-      const stale = await store.claimStale(stream, group, this.consumer, this.staleMs, batch);
-      if (stale.length) return stale;
-    }
-    return store.readGroup(stream, group, this.consumer, batch, this.opts.blockMs ?? 1000);
+  /** Asks for the streams to read and creates the group on those not seen before. */
+  private async refreshStreams(): Promise<void> {
+    const names = this.opts.streams ? await this.opts.streams() : [this.opts.stream!];
+    const fresh = names.filter((name) => !this.current.includes(name));
+    await Promise.all(fresh.map((name) => this.opts.store.ensureGroup(name, this.opts.group)));
+    this.current = [...this.current, ...fresh];
   }
 
-  /** Handles a batch, then acknowledges it and trims what every group is done with. */
+  /**
+   * One read: stale entries of crashed consumers first (at most every `staleMs`; XAUTOCLAIM on each
+   * stream), else new ones. One stream: a blocking read. Several: a read without waiting on each (in
+   * one tick, so one round trip per node), their shares of the batch size; when all are empty, a
+   * pause of `blockMs` (ended early by close()) and no entries.
+   */
+  async readBatch(): Promise<SourcedEntry[]> {
+    const { store, group } = this.opts;
+    const batch = this.opts.batchSize ?? 500;
+    if (this.current.length === 0 || Date.now() - this.lastClaim >= Math.min(this.staleMs, 30_000)) {
+      this.lastClaim = Date.now();
+      await this.refreshStreams();
+      const stale = await this.fromEach((stream) => store.claimStale(stream, group, this.consumer, this.staleMs, batch));
+      if (stale.length) return stale;
+    }
+    const blockMs = this.opts.blockMs ?? 1000;
+    if (this.current.length === 1) {
+      const [stream] = this.current;
+      return (await store.readGroup(stream, group, this.consumer, batch, blockMs)).map((e) => ({ ...e, stream }));
+    }
+    const share = Math.max(1, Math.ceil(batch / this.current.length));
+    const fresh = await this.fromEach((stream) => store.readGroup(stream, group, this.consumer, share, 0));
+    if (fresh.length === 0 && blockMs > 0 && !this.stopped) await this.sleep(blockMs);
+    return fresh;
+  }
+
+  /** Runs `read` on every stream at once and tags the entries with their stream. */
+  private async fromEach(read: (stream: string) => Promise<StreamEntry[]>): Promise<SourcedEntry[]> {
+    const streams = this.current;
+    const results = await Promise.all(streams.map(read));
+    return results.flatMap((entries, i) => entries.map((e) => ({ ...e, stream: streams[i] })));
+  }
+
+  /**
+   * Handles a batch, then acknowledges it (on each entry's stream; an entry without one belongs to
+   * the consumer's only stream) and trims what every group is done with.
+   */
   async processBatch(entries: StreamEntry[]): Promise<R> {
-    const { store, stream, group, logger, label } = this.opts;
+    const { store, group, logger, label } = this.opts;
     const result = await this.opts.handle(entries);
-    await store.ack(stream, group, entries.map((e) => e.id));
+    const byStream = new Map<string, string[]>();
+    for (const e of entries) {
+      const stream = (e as Partial<SourcedEntry>).stream ?? this.opts.stream ?? this.current[0];
+      const ids = byStream.get(stream);
+      if (ids) ids.push(e.id);
+      else byStream.set(stream, [e.id]);
+    }
+    await Promise.all([...byStream].map(([stream, ids]) => store.ack(stream, group, ids)));
     this.stats.batches++;
     this.opts.onDone?.(entries, result);
     try {
-      this.stats.trimmed += await store.trimAcknowledged(stream);
+      const trimmed = await Promise.all([...byStream.keys()].map((stream) => store.trimAcknowledged(stream)));
+      this.stats.trimmed += trimmed.reduce((a, b) => a + b, 0);
     } catch (err) {
       // The batch is done; the next one trims what this one could not.
       logger.warn({ err }, `${label}: could not trim the stream`);

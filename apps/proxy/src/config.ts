@@ -1,4 +1,4 @@
-import { checkOperatorSettings, CONFIG_VARIABLES, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
+import { applyRedisClusterNodes, checkOperatorSettings, CONFIG_VARIABLES, EnvReader, loadPlaneConfig, type PlaneConfig } from '@relay/core';
 
 /**
  * Everything the data plane reads from its environment, validated once at boot. The properties,
@@ -11,5 +11,6 @@ export type ProxyConfig = PlaneConfig<typeof CONFIG_VARIABLES, 'proxy'>;
 export function loadProxyConfig(env: EnvReader = new EnvReader()): ProxyConfig {
   const config = loadPlaneConfig(CONFIG_VARIABLES, 'proxy', env);
   checkOperatorSettings(config);
+  applyRedisClusterNodes(config);
   return config;
 }

@@ -25,4 +25,13 @@ describe('loadProxyConfig', () => {
     expect(c).toMatchObject({ port: 9000, usageTimezone: 'Asia/Shanghai', debugLog: true, redisUrl: 'redis://127.0.0.1:6379', hotStorePrefix: 'tenant-a:', announcePort: true });
     expect(loadProxyConfig(new EnvReader(base))).toMatchObject({ hotStorePrefix: '', announcePort: false });
   });
+  it('takes a Redis Cluster from REDIS_URL=redis+cluster://… or REDIS_CLUSTER_NODES, and the usage stream partitions', () => {
+    expect(loadProxyConfig(new EnvReader({ ...base, REDIS_URL: 'redis+cluster://a:7000,b:7001' })).redisUrl).toBe('redis+cluster://a:7000,b:7001');
+    expect(loadProxyConfig(new EnvReader({ ...base, REDIS_CLUSTER_NODES: 'a:7000,b:7001' })).redisUrl).toBe('redis+cluster://a:7000,b:7001');
+    expect(() => loadProxyConfig(new EnvReader({ ...base, REDIS_URL: 'redis://h', REDIS_CLUSTER_NODES: 'a:7000' }))).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(() => loadProxyConfig(new EnvReader({ ...base, REDIS_CLUSTER_NODES: 'a:x' }))).toThrow(/REDIS_CLUSTER_NODES/);
+    expect(loadProxyConfig(new EnvReader(base)).usageStreamPartitions).toBe(8);
+    expect(loadProxyConfig(new EnvReader({ ...base, USAGE_STREAM_PARTITIONS: '16' })).usageStreamPartitions).toBe(16);
+    expect(() => loadProxyConfig(new EnvReader({ ...base, USAGE_STREAM_PARTITIONS: '0' }))).toThrow(/USAGE_STREAM_PARTITIONS/);
+  });
 });

@@ -70,7 +70,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     adapters: createAdapterRegistry({ oauth: new OAuthTokenRefresher(store, box) }),
     dispatchers: new EgressDispatchers(config.connectTimeoutMs, { allowPrivate: config.allowPrivateUpstreams }),
     publisher: new UsagePublisher(store, {
-      spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir, streamMaxBytes: config.usageStreamMaxBytes, streamFullGauge: metrics.usageStreamFull,
+      spoolMaxEvents: config.spoolMaxEvents, dataDir: config.dataDir, streamMaxBytes: config.usageStreamMaxBytes, partitions: config.usageStreamPartitions, streamFullGauge: metrics.usageStreamFull,
     }, logger),
     inflight: new InflightRegistry(store, logger),
     metrics,

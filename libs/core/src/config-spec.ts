@@ -4,6 +4,8 @@
 // "Configuration" paragraph of docs/ARCHITECTURE.md), then run `pnpm config:doc`.
 import { parse, variable } from './config.ts';
 import { parseListenAddress } from './listen-address.ts';
+import { parseRedisNodesVariable, parseRedisUrlVariable } from './redis-target.ts';
+import { DEFAULT_USAGE_STREAM_PARTITIONS, MAX_USAGE_STREAM_PARTITIONS } from './hot-keys.ts';
 
 const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
@@ -23,12 +25,23 @@ export const CONFIG_VARIABLES = [
     planes: { 'control-plane': { defaultDoc: '(unset: SQLite at DATA_DIR/relay.db)' } },
   }),
   variable({
-    name: 'REDIS_URL', key: 'redisUrl', type: 'URL', file: true, parse: parse.url(['redis', 'rediss']),
-    description: 'Redis URL (redis:// or rediss://) shared by all proxies and control planes.',
+    name: 'REDIS_URL', key: 'redisUrl', type: 'URL', file: true, parse: parseRedisUrlVariable,
+    description: 'Redis URL (redis:// or rediss://) shared by all proxies and control planes; for a Redis Cluster redis+cluster://[user:password@]h1:p1,h2:p2,… (rediss+cluster:// with TLS), any reachable nodes as seeds.',
     planes: {
       'control-plane': { defaultDoc: '(unset: in-process store)' },
-      proxy: { defaultDoc: '(required for the standalone proxy)', description: 'The shared hot store: config snapshot, limits, cooldowns, usage stream, live logs.' },
+      proxy: { defaultDoc: '(required for the standalone proxy)', description: 'The shared hot store: config snapshot, limits, cooldowns, usage stream, live logs. redis+cluster://h1:p1,h2:p2,… for a Redis Cluster.' },
     },
+  }),
+  variable({
+    name: 'REDIS_CLUSTER_NODES', key: 'redisClusterNodes', type: 'host:port list', parse: parseRedisNodesVariable,
+    description: 'Seed nodes of a Redis Cluster (h1:p1,h2:p2,…), instead of REDIS_URL: the same as REDIS_URL=redis+cluster://h1:p1,h2:p2. Setting both is an error; a password or TLS goes in REDIS_URL.',
+    planes: { 'control-plane': { defaultDoc: '(unset)' }, proxy: { defaultDoc: '(unset)' } },
+  }),
+  variable({
+    name: 'USAGE_STREAM_PARTITIONS', key: 'usageStreamPartitions', type: `integer 1–${MAX_USAGE_STREAM_PARTITIONS}`,
+    parse: parse.integer({ min: 1, max: MAX_USAGE_STREAM_PARTITIONS }),
+    description: 'Number of usage streams (each with its own hash tag, so they spread over the shards of a Redis Cluster); a request goes to the one its request id hashes to. Set the same value on every proxy and control plane. Raising it is safe at any time; lowering it too: ingesters keep reading every partition any process ever announced.',
+    planes: { 'control-plane': { default: String(DEFAULT_USAGE_STREAM_PARTITIONS) }, proxy: { default: String(DEFAULT_USAGE_STREAM_PARTITIONS) } },
   }),
   variable({
     name: 'HOT_STORE_PREFIX', key: 'hotStorePrefix', type: 'string', parse: parse.string,

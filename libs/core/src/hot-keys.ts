@@ -35,8 +35,19 @@ export const hotKeys = {
   proxyReaper: (instanceId: string) => `{p:${instanceId}}:reaper`,
   /** Hash of every proxy instance that ever checkpointed: instanceId → last heartbeat (epoch ms). */
   proxyInstances: '{proxies}:instances',
-  /** Streams. */
+  /**
+   * Usage stream partition `i` (0 ≤ i < USAGE_STREAM_PARTITIONS); each has a hash tag of its own, so
+   * on a Redis Cluster the partitions spread over the shards. Producers pick one with usageStreamFor.
+   */
+  usagePartition: (i: number) => `{usage:${i}}:stream`,
+  /**
+   * The single usage stream of releases before partitions. Nothing current writes it; ingesters keep
+   * draining it (see allUsageStreams), so events a not yet upgraded proxy appended are billed.
+   */
   usageStream: '{usage}:stream',
+  /** The highest USAGE_STREAM_PARTITIONS any process announced: ingesters read that many partitions. */
+  usagePartitionCount: '{usage}:partitions',
+  /** Streams. */
   proxyEventStream: '{events}:proxy',
 } as const;
 
@@ -58,3 +69,33 @@ export const hotChannels = {
 
 export const USAGE_GROUP = 'ingester';
 export const PROXY_EVENTS_GROUP = 'control-plane';
+
+/** USAGE_STREAM_PARTITIONS when unset. */
+export const DEFAULT_USAGE_STREAM_PARTITIONS = 8;
+/** Upper bound of USAGE_STREAM_PARTITIONS (an ingester issues one read per partition). */
+export const MAX_USAGE_STREAM_PARTITIONS = 256;
+
+/** FNV-1a (32 bit) of a string's UTF-16 code units: stable across processes and releases. */
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/** The partition (0 ≤ p < partitions) a request's usage event goes to: a hash of its request id. */
+export function usagePartitionOf(requestId: string, partitions: number): number {
+  return fnv1a(requestId) % partitions;
+}
+
+/** The usage stream key a request's event is appended to. */
+export function usageStreamFor(requestId: string, partitions: number): string {
+  return hotKeys.usagePartition(usagePartitionOf(requestId, partitions));
+}
+
+/** Every usage stream an ingester reads: partitions 0..partitions-1, then the pre-partition stream. */
+export function allUsageStreams(partitions: number): string[] {
+  return [...Array.from({ length: partitions }, (_, i) => hotKeys.usagePartition(i)), hotKeys.usageStream];
+}

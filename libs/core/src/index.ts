@@ -7,6 +7,7 @@ export * from './usage-event.ts';
 export * from './inflight-checkpoint.ts';
 export * from './hot-keys.ts';
 export * from './usage-windows.ts';
+export * from './redis-target.ts';
 export * from './client-errors.ts';
 export * from './api-error-codes.ts';
 export * from './config.ts';

@@ -5,9 +5,9 @@
  * Key expiry on Redis is real server time, so those few checks poll until a short TTL passes.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { Redis } from 'ioredis';
 import { USAGE_GROUP, hotChannels, hotKeys } from '@relay/core';
 import { testRedisUrl, uniqueSuffix } from '@relay/testkit';
+import { deleteRedisPrefix, startRedisCluster, type LocalRedisCluster } from '@relay/testkit/redis-cluster';
 import type { AdmissionCheck, HashIncrement, HotStore } from './port.ts';
 import { MemoryHotStore } from './memory-store.ts';
 import { RedisHotStore } from './redis-store.ts';
@@ -78,32 +78,18 @@ function redisAdapter(url: string): Adapter {
         shortTtlMs: 400,
       };
     },
-    async cleanup() {
-      const admin = new Redis(url);
-      try {
-        const keys: string[] = [];
-        let cursor = '0';
-        do {
-          const [next, batch] = await admin.scan(cursor, 'MATCH', `${basePrefix}*`, 'COUNT', 1000);
-          keys.push(...batch);
-          cursor = next;
-        } while (cursor !== '0');
-        if (keys.length > 0) await admin.del(...keys);
-      } finally {
-        await admin.quit();
-      }
-    },
+    cleanup: () => deleteRedisPrefix(url, basePrefix),
   };
 }
 
-function conformance(adapterFactory: () => Adapter): void {
+function conformance(adapterFactory: () => Adapter | Promise<Adapter>): void {
   let adapter: Adapter;
   let h: Harness;
   let store: HotStore;
 
-  beforeAll(() => {
-    adapter = adapterFactory();
-  });
+  beforeAll(async () => {
+    adapter = await adapterFactory();
+  }, 60_000);
   afterAll(async () => {
     await adapter.cleanup();
   });
@@ -326,6 +312,17 @@ function conformance(adapterFactory: () => Adapter): void {
       await expect(store.incr(key, 1.5)).rejects.toThrow(RangeError);
     });
 
+    it('raiseTo keeps the largest value ever given', async () => {
+      const key = hotKeys.usagePartitionCount;
+      expect(await store.raiseTo(key, 8)).toBe(8);
+      expect(await store.raiseTo(key, 4)).toBe(8);
+      expect(await store.get(key)).toBe('8');
+      expect(await store.raiseTo(key, 16)).toBe(16);
+      expect(await Promise.all([store.raiseTo(key, 20), store.raiseTo(key, 32), store.raiseTo(key, 24)])).toContain(32);
+      expect(await store.get(key)).toBe('32');
+      await expect(store.raiseTo(key, 1.5)).rejects.toThrow(RangeError);
+    });
+
     it('mget reads many values in order, null for missing ones', async () => {
       await store.set(hotKeys.accountCooldown('a'), '1');
       await store.set(hotKeys.accountCooldown('c'), '3');
@@ -370,6 +367,20 @@ function conformance(adapterFactory: () => Adapter): void {
 
   describe('streams', () => {
     const stream = hotKeys.usageStream;
+
+    it('serves the usage partitions (one hash tag each) in one tick: group creation, reads, claims, acks, trims', async () => {
+      const partitions = [0, 1, 2, 3, 4, 5].map((i) => hotKeys.usagePartition(i));
+      await Promise.all(partitions.map((p) => store.ensureGroup(p, USAGE_GROUP)));
+      await Promise.all(partitions.map((p, i) => store.streamAdd(p, `e${i}`)));
+      const read = await Promise.all(partitions.map((p) => store.readGroup(p, USAGE_GROUP, 'c1', 10, 0)));
+      expect(read.map((entries) => entries.map((e) => e.payload))).toEqual(partitions.map((_, i) => [`e${i}`]));
+      expect(await Promise.all(partitions.map((p) => store.pendingCount(p, USAGE_GROUP)))).toEqual(partitions.map(() => 1));
+      const claimed = await Promise.all(partitions.map((p) => store.claimStale(p, USAGE_GROUP, 'c2', 0, 10)));
+      expect(claimed.map((entries) => entries.map((e) => e.deliveries))).toEqual(partitions.map(() => [2]));
+      await Promise.all(partitions.map((p, i) => store.ack(p, USAGE_GROUP, [read[i][0].id])));
+      expect(await Promise.all(partitions.map((p) => store.trimAcknowledged(p)))).toEqual(partitions.map(() => 1));
+      expect(await Promise.all(partitions.map((p) => store.streamLength(p)))).toEqual(partitions.map(() => 0));
+    });
 
     it('add → readGroup → ack; unacknowledged entries are claimed by another consumer', async () => {
       await store.ensureGroup(stream, USAGE_GROUP);
@@ -535,4 +546,20 @@ describe('HotStore conformance: memory', () => {
 
 describe.runIf(redisUrl)('HotStore conformance: redis', () => {
   conformance(() => redisAdapter(redisUrl!));
+});
+
+/**
+ * The same suite on a Redis Cluster of three masters this file starts itself (redis-server is always
+ * installed, so this never depends on TEST_REDIS_URL and never skips): every script, pipeline and
+ * subscription must run on a cluster unchanged.
+ */
+describe('HotStore conformance: redis cluster', () => {
+  let cluster: LocalRedisCluster | undefined;
+  afterAll(async () => {
+    await cluster?.close();
+  });
+  conformance(async () => {
+    cluster = await startRedisCluster();
+    return redisAdapter(cluster.url);
+  });
 });

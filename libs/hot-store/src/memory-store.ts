@@ -146,6 +146,16 @@ export class MemoryHotStore implements HotStore {
     return this.incrNow(key, amount, ttlMs);
   }
 
+  async raiseTo(key: string, value: number): Promise<number> {
+    this.assertOpen();
+    assertInteger('raiseTo value', value);
+    const existing = this.typed(key, 'string');
+    const current = existing ? parseInteger(existing.value) : undefined;
+    if (current !== undefined && current >= value) return current;
+    this.data.set(key, { type: 'string', value: String(value), expiresAt: existing?.expiresAt });
+    return value;
+  }
+
   async mget(keys: string[]): Promise<(string | null)[]> {
     this.assertOpen();
     return keys.map((key) => {

@@ -114,6 +114,11 @@ export interface HotStore {
   delIfEquals(key: string, value: string): Promise<boolean>;
   /** Atomic increment with expiry set on first increment (when the key has none); returns the new value. */
   incr(key: string, amount: number, ttlMs?: number): Promise<number>;
+  /**
+   * Sets an integer value to `value` unless it already holds a larger one (keeping any expiry);
+   * returns what it holds afterwards. Atomic: of racing callers the largest value wins.
+   */
+  raiseTo(key: string, value: number): Promise<number>;
   /** Reads several plain values in one round trip (cooldowns of many accounts). */
   mget(keys: string[]): Promise<(string | null)[]>;
 

@@ -1,4 +1,8 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { parseRedisTarget } from '@relay/core';
+
+/** A connection to one Redis or to a Redis Cluster: the same commands, routed by key slot on a cluster. */
+export type RedisClient = Redis | Cluster;
 
 /** How long a command issued before the very first connection waits for it (boot only). */
 const STARTUP_WAIT_MS = 1_000;
@@ -25,6 +29,49 @@ export function connectionOptions(lazyConnect: boolean): RedisOptions {
   };
 }
 
+/** Extra options of one connection (scripts, auto-pipelining), the same for one Redis or a cluster. */
+export interface ConnectOptions {
+  lazyConnect?: boolean;
+  scripts?: ClusterOptions['scripts'];
+  enableAutoPipelining?: boolean;
+}
+
+/**
+ * Commands the auto-pipeline must not take on a cluster. It groups a tick's commands by the slot of
+ * each command's FIRST string argument, which for these is a keyword ('GROUP', 'CREATE'), not the
+ * key: pipelined, they would go to the wrong node and come back MOVED. Sent on their own, the
+ * cluster client routes them by their real key. (Both spellings: `call()` passes the name as given.)
+ */
+const CLUSTER_UNPIPELINED = ['xreadgroup', 'XREADGROUP', 'xgroup', 'XGROUP'];
+
+/**
+ * THE connection factory of every process: `redis://` / `rediss://` give one ioredis `Redis`,
+ * `redis+cluster://h1:p1,h2:p2` / `rediss+cluster://…` an ioredis `Cluster` seeded with those
+ * nodes (see parseRedisTarget). Both fail fast the same way (connectionOptions): the cluster client
+ * gets no offline queue either, its node connections the same per-request rules, and it keeps
+ * re-discovering the cluster forever, at most a second apart.
+ */
+export function connectRedis(url: string, opts: ConnectOptions = {}): RedisClient {
+  const target = parseRedisTarget(url);
+  const base = connectionOptions(opts.lazyConnect ?? false);
+  if (!target.cluster) return new Redis(url, { ...base, scripts: opts.scripts, enableAutoPipelining: opts.enableAutoPipelining });
+  const { lazyConnect, enableOfflineQueue, retryStrategy, ...perNode } = base;
+  return new Cluster(target.nodes, {
+    lazyConnect,
+    enableOfflineQueue,
+    clusterRetryStrategy: retryStrategy,
+    scripts: opts.scripts,
+    enableAutoPipelining: opts.enableAutoPipelining,
+    autoPipeliningIgnoredCommands: CLUSTER_UNPIPELINED,
+    redisOptions: {
+      ...perNode,
+      username: target.username,
+      password: target.password,
+      ...(target.tls ? { tls: {} } : {}),
+    },
+  });
+}
+
 /**
  * One ioredis connection plus the one wait the offline queue used to provide: commands issued
  * right after construction (or on a lazy connection) wait up to STARTUP_WAIT_MS for the outcome
@@ -35,7 +82,7 @@ export class GatedConnection {
   private firstAttemptSettled = false;
   private readonly firstAttempt: Promise<void>;
 
-  constructor(readonly redis: Redis) {
+  constructor(readonly redis: RedisClient) {
     // Without a listener ioredis prints every connection error; callers learn of outages from
     // rejected commands and isReady() instead.
     redis.on('error', () => {});
@@ -50,7 +97,7 @@ export class GatedConnection {
   }
 
   /** The connection, once it is usable or known not to be (then its commands reject at once). */
-  async use(): Promise<Redis> {
+  async use(): Promise<RedisClient> {
     const redis = this.redis;
     if (redis.status === 'ready' || this.firstAttemptSettled) return redis;
     if (redis.status === 'wait') redis.connect().catch(() => {});

@@ -160,6 +160,14 @@ if ARGV[2] ~= '' and redis.call('PTTL', KEYS[1]) == -1 then redis.call('PEXPIRE'
 return v
 `;
 
+/** relayRaiseTo: SET KEYS[1] to ARGV[1] (KEEPTTL) unless it holds a larger integer. Returns the value held. */
+export const RAISE_TO_LUA = `
+local current = redis.call('GET', KEYS[1])
+if current and tonumber(current) >= tonumber(ARGV[1]) then return tonumber(current) end
+redis.call('SET', KEYS[1], ARGV[1], 'KEEPTTL')
+return tonumber(ARGV[1])
+`;
+
 /**
  * relayClaimStale: XAUTOCLAIM on KEYS[1] for group ARGV[1], consumer ARGV[2], min idle ARGV[3],
  * count ARGV[4]; then reads each claimed entry's delivery count from XPENDING, so callers get

@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { hotChannels } from '@relay/core';
 import type {
   AdmissionCheck,
@@ -9,7 +9,7 @@ import type {
   StreamEntry,
   Unsubscribe,
 } from './port.ts';
-import { GatedConnection, connectionOptions } from './redis-connection.ts';
+import { GatedConnection, connectRedis, type RedisClient } from './redis-connection.ts';
 import {
   ACQUIRE_LEASE_LUA,
   ADMIT_LUA,
@@ -18,6 +18,7 @@ import {
   DEL_IF_EQUALS_LUA,
   INCR_LUA,
   LEASE_COUNT_LUA,
+  RAISE_TO_LUA,
   PUT_SNAPSHOT_LUA,
   RENEW_LEASES_LUA,
 } from './redis-scripts.ts';
@@ -25,7 +26,10 @@ import { snapshotKeys } from './snapshot-keys.ts';
 import { assertInteger, assertTtl, assertValidCheck } from './validate.ts';
 
 export interface RedisHotStoreOptions {
-  /** `redis://[:password@]host:port[/db]` (or `rediss://`). */
+  /**
+   * `redis://[:password@]host:port[/db]` (or `rediss://`), or a Redis Cluster:
+   * `redis+cluster://[user:password@]h1:p1,h2:p2` (`rediss+cluster://` with TLS).
+   */
   url: string;
   /**
    * Prepended to every key and pub/sub channel, so several deployments or test runs can share
@@ -47,11 +51,12 @@ interface ScriptCommands {
   relayRenewLeases(key: string, ttlMs: number, nowMs: Arg, ...leaseIds: string[]): Promise<number>;
   relayDelIfEquals(key: string, value: string): Promise<number>;
   relayIncr(key: string, amount: number, ttlMs: Arg): Promise<number>;
+  relayRaiseTo(key: string, value: number): Promise<number>;
   relayClaimStale(key: string, group: string, consumer: string, minIdleMs: number, count: number): Promise<[string, string, number][]>;
   relayPutSnapshot(jsonKey: string, versionKey: string, version: number, json: string): Promise<number>;
   relayTrimAcknowledged(key: string): Promise<number>;
 }
-type ScriptedRedis = Redis & ScriptCommands;
+type ScriptedRedis = RedisClient & ScriptCommands;
 
 const SCRIPTS = {
   relayAdmit: { lua: ADMIT_LUA },
@@ -60,6 +65,7 @@ const SCRIPTS = {
   relayRenewLeases: { lua: RENEW_LEASES_LUA, numberOfKeys: 1 },
   relayDelIfEquals: { lua: DEL_IF_EQUALS_LUA, numberOfKeys: 1 },
   relayIncr: { lua: INCR_LUA, numberOfKeys: 1 },
+  relayRaiseTo: { lua: RAISE_TO_LUA, numberOfKeys: 1 },
   relayClaimStale: { lua: CLAIM_STALE_LUA, numberOfKeys: 1 },
   relayPutSnapshot: { lua: PUT_SNAPSHOT_LUA, numberOfKeys: 2 },
   relayTrimAcknowledged: { lua: TRIM_ACKNOWLEDGED_LUA, numberOfKeys: 1 },
@@ -101,8 +107,19 @@ export class RedisHotStore implements HotStore {
     // socket write instead of one write syscall per command — on the proxy those writes were the
     // largest single CPU cost per request. Only the main connection: the subscriber and the
     // blocking readers run commands that must not share a pipeline.
-    this.main = new GatedConnection(new Redis(options.url, { ...connectionOptions(options.lazyConnect ?? false), scripts: SCRIPTS, enableAutoPipelining: true }));
+    //
+    // On a Redis Cluster (redis+cluster://) the same code runs unchanged: every script declares its
+    // keys through KEYS and the keys of one call share a hash tag; auto-pipelining groups the
+    // commands of a tick per node; nothing sends one pipeline or MULTI across slots (mget and
+    // incrementHashes issue per-key commands there); pub/sub is plain PUBLISH/SUBSCRIBE, which the
+    // cluster bus delivers to subscribers on every node.
+    const main = connectRedis(options.url, { lazyConnect: options.lazyConnect ?? false, scripts: SCRIPTS, enableAutoPipelining: true });
+    this.cluster = main instanceof Cluster;
+    this.main = new GatedConnection(main);
   }
+
+  /** Whether this store talks to a Redis Cluster (redis+cluster://). */
+  readonly cluster: boolean;
 
   async admit(checks: AdmissionCheck[], nowMs?: number): Promise<AdmissionResult> {
     if (checks.length === 0) return { ok: true };
@@ -192,27 +209,38 @@ export class RedisHotStore implements HotStore {
     return Number(await (await this.conn()).relayIncr(this.k(key), amount, ttlMs ?? ''));
   }
 
-  async mget(keys: string[]): Promise<(string | null)[]> {
-    if (keys.length === 0) return [];
-    return (await this.conn()).mget(keys.map((key) => this.k(key)));
+  async raiseTo(key: string, value: number): Promise<number> {
+    assertInteger('raiseTo value', value);
+    return Number(await (await this.conn()).relayRaiseTo(this.k(key), value));
   }
 
-  /** Field increments are integers; `ttlMs` is refreshed on every increment of the hash. */
+  /** One MGET on one Redis; on a cluster (keys of many slots) one GET per key, auto-pipelined per node. */
+  async mget(keys: string[]): Promise<(string | null)[]> {
+    if (keys.length === 0) return [];
+    const redis = await this.conn();
+    if (this.cluster) return Promise.all(keys.map((key) => redis.get(this.k(key))));
+    return redis.mget(keys.map((key) => this.k(key)));
+  }
+
+  /**
+   * Field increments are integers; `ttlMs` is refreshed on every increment of the hash. The commands
+   * are issued in one tick, so the auto-pipeline sends them in one write (per node on a cluster,
+   * where one explicit pipeline could not span the slots of several hashes).
+   */
   async incrementHashes(ops: HashIncrement[]): Promise<void> {
     if (ops.length === 0) return;
-    const pipeline = (await this.conn()).pipeline();
+    for (const op of ops) {
+      for (const [field, amount] of Object.entries(op.fields)) assertInteger(`hash field ${field}`, amount);
+      if (op.ttlMs !== undefined) assertTtl('hash ttlMs', op.ttlMs);
+    }
+    const redis = await this.conn();
+    const commands: Promise<unknown>[] = [];
     for (const op of ops) {
       const key = this.k(op.key);
-      for (const [field, amount] of Object.entries(op.fields)) {
-        assertInteger(`hash field ${field}`, amount);
-        pipeline.hincrby(key, field, amount);
-      }
-      if (op.ttlMs !== undefined) {
-        assertTtl('hash ttlMs', op.ttlMs);
-        pipeline.pexpire(key, op.ttlMs);
-      }
+      for (const [field, amount] of Object.entries(op.fields)) commands.push(redis.hincrby(key, field, amount));
+      if (op.ttlMs !== undefined) commands.push(redis.pexpire(key, op.ttlMs));
     }
-    throwFirstError(await pipeline.exec());
+    await Promise.all(commands);
   }
 
   async getHash(key: string): Promise<Record<string, string>> {

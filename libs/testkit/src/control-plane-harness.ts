@@ -10,7 +10,7 @@ import { createHotStore, type HotStore } from '@relay/hot-store';
 import { createScratchDatabase, type RelayOrm, type ScratchDatabase } from '@relay/db';
 import { createControlPlane, loadControlPlaneConfig, openDatabase, startBackgroundJobs, type ControlPlane, type ControlPlaneConfig } from '@relay/control-plane';
 import { testDatabaseUrl, uniqueSuffix } from './services.ts';
-import { Redis } from 'ioredis';
+import { deleteRedisPrefix } from './redis-cluster.ts';
 
 export interface GqlResult<T> {
   data: T | null;
@@ -48,21 +48,6 @@ export interface TestControlPlaneOptions {
   redisUrl?: string;
   /** Extra environment for loadControlPlaneConfig (e.g. { LOGIN_RATE_LIMIT: '3' }). */
   env?: Record<string, string>;
-}
-
-async function deletePrefix(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }
 
 /**
@@ -144,7 +129,7 @@ export async function startTestControlPlane(opts: TestControlPlaneOptions): Prom
       await controlPlane.close();
       await store.close();
       await orm.close(true);
-      if (opts.redisUrl) await deletePrefix(opts.redisUrl, prefix);
+      if (opts.redisUrl) await deleteRedisPrefix(opts.redisUrl, prefix);
       await scratch?.drop();
       await closeLogger(logger);
       rmSync(dataDir, { recursive: true, force: true });

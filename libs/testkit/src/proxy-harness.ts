@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeUsageEvent, EnvReader, hotKeys, type UsageEvent } from '@relay/core';
+import { allUsageStreams, decodeUsageEvent, DEFAULT_USAGE_STREAM_PARTITIONS, EnvReader, type UsageEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 import { createProxyInternals, loadProxyConfig, type ProxyConfig, type ProxyInternals } from '@relay/proxy';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
@@ -84,28 +84,50 @@ export interface UsageReader {
   drain(): Promise<UsageEvent[]>;
 }
 
-/** A reader that sees every usage event published from now on. */
-export async function usageReader(store: HotStore): Promise<UsageReader> {
+/**
+ * A reader that sees every usage event published from now on, on every usage stream partition
+ * (`partitions`: the proxy's USAGE_STREAM_PARTITIONS) and the pre-partition stream, in publish order:
+ * each read takes what every stream has and orders it by entry id (one store, one clock), keeping
+ * what the caller did not ask for yet.
+ */
+export async function usageReader(store: HotStore, partitions = DEFAULT_USAGE_STREAM_PARTITIONS): Promise<UsageReader> {
   const group = `test-${uniqueSuffix()}`;
-  await store.ensureGroup(hotKeys.usageStream, group);
-  const read = async (count: number, blockMs: number) => {
-    const entries = await store.readGroup(hotKeys.usageStream, group, 'c1', count, blockMs);
-    if (entries.length) await store.ack(hotKeys.usageStream, group, entries.map((e) => e.id));
-    return entries.map((e) => decodeUsageEvent(e.payload));
+  const streams = allUsageStreams(partitions);
+  for (const stream of streams) await store.ensureGroup(stream, group);
+  const entryOrder = (id: string) => id.split('-').map(Number) as [number, number];
+  let buffered: { id: string; payload: string }[] = [];
+  /** Moves everything the streams hold into the buffer, in entry id order; true when something came. */
+  const fill = async (): Promise<boolean> => {
+    const fresh: { id: string; payload: string }[] = [];
+    for (const stream of streams) {
+      const entries = await store.readGroup(stream, group, 'c1', 10_000, 0);
+      if (entries.length) await store.ack(stream, group, entries.map((e) => e.id));
+      fresh.push(...entries);
+    }
+    buffered = [...buffered, ...fresh].sort((a, b) => {
+      const [am, as] = entryOrder(a.id);
+      const [bm, bs] = entryOrder(b.id);
+      return am - bm || as - bs;
+    });
+    return fresh.length > 0;
   };
-  // The group starts at the beginning of the stream: skip what earlier requests published.
-  while ((await read(10_000, 1)).length > 0);
+  const take = (n: number) => buffered.splice(0, n).map((e) => decodeUsageEvent(e.payload));
+  // The groups start at the beginning of the streams: skip what earlier requests published.
+  await fill();
+  buffered = [];
   return {
     async next(n, timeoutMs = 5000) {
-      const out: UsageEvent[] = [];
       const deadline = Date.now() + timeoutMs;
-      while (out.length < n) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`expected ${n} usage events, got ${out.length}`);
-        out.push(...(await read(n - out.length, Math.min(left, 1000))));
+      while (buffered.length < n) {
+        if (Date.now() > deadline) throw new Error(`expected ${n} usage events, got ${buffered.length}`);
+        // Nothing new yet: poll again shortly (a blocking read can wait on one stream only).
+        if (!(await fill())) await new Promise((r) => setTimeout(r, 10));
       }
-      return out;
+      return take(n);
     },
-    drain: () => read(10_000, 1),
+    async drain() {
+      await fill();
+      return take(buffered.length);
+    },
   };
 }

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeCost, hotKeys, micro, newRequestId, parseRate, type ModelPrice, type UsageEvent } from '@relay/core';
+import { allUsageStreams, computeCost, hotKeys, MAX_USAGE_STREAM_PARTITIONS, micro, newRequestId, parseRate, type ModelPrice, type UsageEvent } from '@relay/core';
 import { ApiKey, createOrm, createScratchDatabase, upgradeSchema, User, type RelayOrm } from '@relay/db';
 import { createHotStore, type HotStore } from '@relay/hot-store';
 import { testDatabaseUrl, uniqueSuffix } from './services.ts';
@@ -89,7 +89,7 @@ export async function openBackend(kind: 'sqlite' | 'mysql', redisUrl?: string): 
   return {
     name: 'mariadb+redis', orm, store, prefix,
     async close() {
-      await store.del(hotKeys.usageStream);
+      await Promise.all([...allUsageStreams(MAX_USAGE_STREAM_PARTITIONS), hotKeys.usagePartitionCount].map((key) => store.del(key)));
       await store.close();
       await orm.close(true);
       await scratch.drop();

@@ -93,7 +93,7 @@ describe('usage spool', () => {
     try {
       const store = flakyStore(new MemoryHotStore());
       store.down = true;
-      const first = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024 }, silent);
+      const first = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024, partitions: 1 }, silent);
       const ev = { v: 1, requestId: 'req_spooled_1' } as unknown as UsageEvent;
       first.publish(ev);
       await first.flush();
@@ -101,11 +101,11 @@ describe('usage spool', () => {
       await first.close();
 
       store.down = false;
-      await store.ensureGroup(hotKeys.usageStream, 'g');
-      const second = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024 }, silent);
+      await store.ensureGroup(hotKeys.usagePartition(0), 'g');
+      const second = new UsagePublisher(store, { spoolMaxEvents: 10, dataDir: dir, streamMaxBytes: 1024 * 1024, partitions: 1 }, silent);
       expect(second.spool.size).toBe(1);
       await second.replay();
-      const got = await store.readGroup(hotKeys.usageStream, 'g', 'c', 10, 10);
+      const got = await store.readGroup(hotKeys.usagePartition(0), 'g', 'c', 10, 10);
       expect(got.map((e) => JSON.parse(e.payload).requestId)).toEqual(['req_spooled_1']);
       expect(readFileSync(join(dir, 'spool', 'usage-events.ndjson'), 'utf8')).toBe('');
       await second.close();

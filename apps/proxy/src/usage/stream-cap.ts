@@ -15,7 +15,8 @@ const SMOOTHING = 0.1;
 export class UsageStreamCap {
   private averageEntryBytes = 0;
 
-  constructor(readonly maxBytes: number) {}
+  /** `partitions`: the streams the budget is shared by, equally (maxLen is per stream). */
+  constructor(readonly maxBytes: number, readonly partitions = 1) {}
 
   /** Folds a batch of encoded events into the average entry size. */
   observe(payloads: readonly string[]): void {
@@ -26,12 +27,12 @@ export class UsageStreamCap {
     this.averageEntryBytes = this.averageEntryBytes === 0 ? batchAverage : this.averageEntryBytes + (batchAverage - this.averageEntryBytes) * SMOOTHING;
   }
 
-  /** Entries the byte budget allows at the average size seen so far (before any event: 1 KB each). */
+  /** Entries one stream's share of the byte budget allows at the average size seen so far (before any event: 1 KB each). */
   get maxLen(): number {
-    return Math.max(1, Math.floor(this.maxBytes / (this.averageEntryBytes || 1024)));
+    return Math.max(1, Math.floor(this.maxBytes / this.partitions / (this.averageEntryBytes || 1024)));
   }
 
-  /** Whether a stream this long is at the cap (Redis trims approximately: within 1 % counts). */
+  /** Whether one stream this long is at its cap (Redis trims approximately: within 1 % counts). */
   reached(length: number): boolean {
     return length >= this.maxLen * 0.99;
   }

@@ -1,5 +1,6 @@
 import { ApiKey, UsageDaily } from '@relay/db';
-import { dayKey, hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
+import { dayKey, type UsageEvent } from '@relay/core';
+import { usagePendingCount } from '../usage/ingester-streams.ts';
 import type { HotStore } from '@relay/hot-store';
 import type { Logger } from '@relay/core/logger';
 import type { ControlPlaneConfig } from '../../config.ts';
@@ -50,9 +51,9 @@ export async function alertKeyBudgets(ctx: ServiceContext, fresh: UsageEvent[]):
   }
 }
 
-/** The usage ingester group's unacknowledged entries (what IngesterLagWatcher watches). */
+/** The usage ingester group's unacknowledged entries over every partition (what IngesterLagWatcher watches). */
 export function usageStreamPending(store: HotStore): () => Promise<number> {
-  return () => store.pendingCount(hotKeys.usageStream, USAGE_GROUP);
+  return () => usagePendingCount(store);
 }
 
 /**

@@ -1,9 +1,10 @@
-import { hotKeys, USAGE_GROUP, type UsageEvent } from '@relay/core';
+import { USAGE_GROUP, type UsageEvent } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
 import type { HotStore, StreamEntry } from '@relay/hot-store';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseUsagePayload, persistUsageBatch } from './usage.persist.ts';
-import { StreamConsumer, type StreamConsumerStats } from '../../stream-consumer.ts';
+import { usageStreams } from './ingester-streams.ts';
+import { StreamConsumer, type SourcedEntry, type StreamConsumerStats } from '../../stream-consumer.ts';
 import type { IngesterObserver } from '../../metrics.ts';
 
 export interface UsageIngesterOptions {
@@ -12,6 +13,8 @@ export interface UsageIngesterOptions {
   logger: Logger;
   /** USAGE_TIMEZONE: day of the rollups and counters. */
   timeZone: string;
+  /** USAGE_STREAM_PARTITIONS (default DEFAULT_USAGE_STREAM_PARTITIONS); more are read when a process announced more. */
+  partitions?: number;
   /** Consumer name in the group (default: unique per process). */
   consumer?: string;
   /** Entries idle this long in another consumer's pending list are taken over (default 30 s). */
@@ -41,8 +44,9 @@ export interface IngestResult {
 }
 
 /**
- * Reads usage events from the proxies' stream with the consumer group USAGE_GROUP (several control
- * planes share the work) and records each request exactly once: request_logs row, daily rollup,
+ * Reads usage events from the proxies' streams (every partition, see usageStreams) with the
+ * consumer group USAGE_GROUP (several control planes share the work, each partition's group
+ * hands every entry to one of them) and records each request exactly once: request_logs row, daily rollup,
  * API key counters (one transaction, deduplicated by request id), then the after-commit hook
  * (alerts), then the ack and the trim (the shared StreamConsumer loop). Entries are acknowledged only after the
  * database committed them, so a crash or an outage loses nothing: unacknowledged entries are
@@ -55,7 +59,7 @@ export class UsageIngester {
   constructor(private readonly opts: UsageIngesterOptions) {
     const obs = opts.observer;
     this.loop = new StreamConsumer({
-      store: opts.store, logger: opts.logger, stream: hotKeys.usageStream, group: USAGE_GROUP, label: 'usage ingester',
+      store: opts.store, logger: opts.logger, streams: () => usageStreams(opts.store, opts.partitions), group: USAGE_GROUP, label: 'usage ingester',
       consumer: opts.consumer, staleMs: opts.staleMs, batchSize: opts.batchSize ?? 500, blockMs: opts.blockMs, maxBackoffMs: opts.maxBackoffMs,
       handle: (entries) => this.storeBatch(entries),
       onRead: obs ? (entries) => obs.read(entries) : undefined,
@@ -66,6 +70,11 @@ export class UsageIngester {
 
   get consumer(): string {
     return this.loop.consumer;
+  }
+
+  /** The streams read (every partition and the pre-partition stream), once started or after a read. */
+  get streams(): readonly string[] {
+    return this.loop.streams;
   }
 
   get stats(): IngesterStats {
@@ -79,7 +88,7 @@ export class UsageIngester {
   }
 
   /** One read: stale entries of crashed consumers first (at most every `staleMs`), else new ones. */
-  readBatch(): Promise<StreamEntry[]> {
+  readBatch(): Promise<SourcedEntry[]> {
     return this.loop.readBatch();
   }
 

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import {
-  completeUsageEvent, decodeCheckpoint, encodeUsageEvent, hotChannels, hotKeys, totalTokens,
+  completeUsageEvent, decodeCheckpoint, DEFAULT_USAGE_STREAM_PARTITIONS, encodeUsageEvent, hotChannels, hotKeys, totalTokens, usageStreamFor,
   type InflightCheckpoint, type UsageEvent,
 } from '@relay/core';
 import type { Logger } from '@relay/core/logger';
@@ -9,6 +9,8 @@ import type { HotStore, SettleOp } from '@relay/hot-store';
 export interface OrphanReaperOptions {
   store: HotStore;
   logger: Logger;
+  /** USAGE_STREAM_PARTITIONS: a billed orphan goes to its request's usage partition. @default DEFAULT_USAGE_STREAM_PARTITIONS */
+  partitions?: number;
   /** How often dead proxy instances are looked for. @default 2000 */
   intervalMs?: number;
   /** A claim on a dead instance's orphans lapses after this long (the claimant died). @default 60000 */
@@ -90,7 +92,7 @@ export class OrphanReaper {
       }
       const event = interruptedEvent(checkpoint);
       const encoded = encodeUsageEvent(event);
-      await store.streamAdd(hotKeys.usageStream, encoded);
+      await store.streamAdd(usageStreamFor(requestId, this.opts.partitions ?? DEFAULT_USAGE_STREAM_PARTITIONS), encoded);
       void store.publish(hotChannels.liveLogs, encoded).catch(() => undefined);
       await this.settleOnce(checkpoint, event);
       await store.deleteHashFields(inflightKey, [requestId]);

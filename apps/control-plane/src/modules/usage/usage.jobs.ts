@@ -19,7 +19,7 @@ export async function startUsageJobs(deps: {
 }): Promise<UsageJobs> {
   const { orm, store, logger, config } = deps;
   const ingester = new UsageIngester({
-    orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, observer: deps.observer, afterCommit: deps.afterCommit,
+    orm, store, logger: logger.child({ component: 'usage-ingester' }), timeZone: config.usageTimezone, partitions: config.usageStreamPartitions, observer: deps.observer, afterCommit: deps.afterCommit,
   });
   await ingester.start();
   const pruner = new RequestLogPruner({ orm, logger, retentionDays: config.rawLogRetentionDays });
