@@ -27,7 +27,14 @@ export interface StreamConsumerOptions<R> {
   /** Entries idle this long in another consumer's pending list are taken over (default 30 s). */
   staleMs?: number;
   batchSize?: number;
+  /** One stream: how long a read blocks waiting for entries (default 1 s). */
   blockMs?: number;
+  /**
+   * Several streams (no blocking read can span them on a cluster): the pause after a round in which
+   * every stream was empty (default 100 ms, at most blockMs) — the most an idle consumer adds to an
+   * entry's delivery, at one non-blocking read per stream per pause.
+   */
+  idlePollMs?: number;
   /** Longest pause between retries of a failing batch (default 5 s). */
   maxBackoffMs?: number;
   /** Observers (metrics): every read (empty ones too), each acknowledged batch, each failed attempt. */
@@ -100,7 +107,7 @@ export class StreamConsumer<R> {
    * One read: stale entries of crashed consumers first (at most every `staleMs`; XAUTOCLAIM on each
    * stream), else new ones. One stream: a blocking read. Several: a read without waiting on each (in
    * one tick, so one round trip per node), their shares of the batch size; when all are empty, a
-   * pause of `blockMs` (ended early by close()) and no entries.
+   * pause of `idlePollMs` (ended early by close()) and no entries.
    */
   async readBatch(): Promise<SourcedEntry[]> {
     const { store, group } = this.opts;
@@ -118,7 +125,8 @@ export class StreamConsumer<R> {
     }
     const share = Math.max(1, Math.ceil(batch / this.current.length));
     const fresh = await this.fromEach((stream) => store.readGroup(stream, group, this.consumer, share, 0));
-    if (fresh.length === 0 && blockMs > 0 && !this.stopped) await this.sleep(blockMs);
+    const idleMs = Math.min(this.opts.idlePollMs ?? 100, blockMs);
+    if (fresh.length === 0 && idleMs > 0 && !this.stopped) await this.sleep(idleMs);
     return fresh;
   }
 
