@@ -17,6 +17,42 @@ export function cpuMicros(pid: number): number {
   return ((utime + stime) * 1_000_000) / CLK_TCK;
 }
 
+/**
+ * CPU time of this process's children that have exited and been waited for (cutime + cstime of
+ * /proc/self/stat), in microseconds: the difference around one wrk run is wrk's own CPU.
+ */
+export function reapedChildrenCpuMicros(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(rest[13]) + Number(rest[14])) * 1_000_000) / CLK_TCK;
+}
+
+/** Busy CPU time of the whole machine so far (all cores, /proc/stat: everything but idle and iowait), in microseconds. */
+export function machineBusyMicros(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return ((total - v[3] - v[4]) * 1_000_000) / CLK_TCK;
+}
+
+/** The pids of a process's direct children (Linux /proc/<pid>/task/<pid>/children). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The 1-minute load average now. */
+export function loadAvg1(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
+}
+
 /** Resident set size of a process in bytes (VmRSS). */
 export function rssBytes(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
@@ -35,12 +71,12 @@ export interface Child {
 }
 
 /**
- * Spawns `cmd args` pinned to CPU `core` with taskset and resolves once a stdout line matches
+ * Spawns `cmd args` pinned to CPU `core` (or a taskset list such as "0,1") with taskset and resolves once a stdout line matches
  * `ready` (the match is returned; `null`: at once, for processes that announce nothing on stdout).
  * Rejects when the process exits first or after `timeoutMs`.
  */
 export async function spawnPinned(
-  core: number, cmd: string, args: string[],
+  core: number | string, cmd: string, args: string[],
   opts: { env?: NodeJS.ProcessEnv; ready: RegExp | null; timeoutMs?: number; cwd?: string; onLine?: (line: string) => void },
 ): Promise<{ child: Child; match: RegExpExecArray }> {
   const proc = spawn('taskset', ['-c', String(core), cmd, ...args], {
