@@ -7,6 +7,8 @@
 // proxy workers (PROXY_WORKERS), first-byte latency, 1,000 slow streams, the usage ingester and a
 // CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
 //
+// `pnpm bench -- --workers-only [--quick]`: only the PROXY_WORKERS 1 vs 2 comparison, printed.
+//
 // Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
 // `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
@@ -20,10 +22,10 @@ import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';
 import { loadTool, runLoad, type LoadResult } from './lib/load.ts';
-import { childPids, cpuMicros, loadAvg1, machineBusyMicros, machineInfo, reapedChildrenCpuMicros, rssBytes, spawnPinned, type Child } from './lib/proc.ts';
+import { childPids, cpuMicros, loadAvg1, machineBusyMicros, machineInfo, reapedChildrenCpuMicros, rssBytes, sessionGroups, spawnPinned, type Child } from './lib/proc.ts';
 import { BENCH_METRICS_TOKEN, bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSnapshot, ROOT, startProxy, translateImportPatched, type RunningProxy } from './lib/proxy.ts';
 import { deletePrefix, trimStream } from './lib/redis.ts';
-import { f, median, renderReport, type CaseFigures, type LoopDelay, type Report, type Round, type SlowStreamFigures, type Target, type WorkersRound } from './lib/report.ts';
+import { f, median, renderReport, renderWorkers, type CaseFigures, type LoopDelay, type Report, type Round, type SlowStreamFigures, type Target, type WorkersRound } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
 
 const args = process.argv.slice(2);
@@ -160,11 +162,14 @@ async function runWorkers(mock: Mock, prefix: string): Promise<WorkersRound[]> {
     for (const workers of i % 2 === 0 ? [1, 2] : [2, 1]) {
       const proxy = await launchProxy('bundle', prefix, [], undefined, workers);
       await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
+      const sessions = sessionGroups();
+      const primaryBefore = workers > 1 ? cpuMicros(proxy.child.pid) : 0;
       const m = await measured(proxy.url + c.proxyPath, c, false, 32, P.loadS, mock.pid, proxy.child.pid);
+      const primaryCpuUs = workers > 1 ? (cpuMicros(proxy.child.pid) - primaryBefore) / Math.max(1, m.r.requests) : 0;
       const rssMb = [proxy.child.pid, ...childPids(proxy.child.pid)].reduce((sum, p) => sum + rssBytes(p), 0) / MB;
       await stopChild(proxy.child);
-      out.push({ round: i + 1, workers, rps: m.r.rps, errors: m.r.errors, loadAvg: m.loadAvg, proxyCpuUs: m.proxyCpuUs, proxyCores: m.proxyCores, mockCores: m.mockCores, genCores: m.genCores, machineCores: m.machineCores, rssMb });
-      log(`  round ${i + 1}, ${workers} worker(s): ${f(m.r.rps)} req/s, proxy ${f(m.proxyCpuUs)} µs/req on ${f(m.proxyCores, 2)} cores, mock ${f(m.mockCores, 2)} + generator ${f(m.genCores, 2)} cores, machine busy ${f(m.machineCores, 2)} of 2, load ${f(m.loadAvg, 2)}`);
+      out.push({ round: i + 1, workers, rps: m.r.rps, errors: m.r.errors, loadAvg: m.loadAvg, proxyCpuUs: m.proxyCpuUs, proxyCores: m.proxyCores, mockCores: m.mockCores, genCores: m.genCores, machineCores: m.machineCores, rssMb, autogroup: sessions.autogroup, busySessions: sessions.busy, primaryCpuUs });
+      log(`  round ${i + 1}, ${workers} worker(s): ${f(m.r.rps)} req/s, proxy ${f(m.proxyCpuUs)} µs/req on ${f(m.proxyCores, 2)} cores, mock ${f(m.mockCores, 2)} + generator ${f(m.genCores, 2)} cores, machine busy ${f(m.machineCores, 2)} of 2, load ${f(m.loadAvg, 2)}, ${sessions.busy} busy sessions`);
       await trimStream(REDIS_URL, prefix + hotKeys.usageStream);
     }
   }
@@ -365,6 +370,23 @@ async function main(): Promise<void> {
     try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
     mkdirSync(SCRATCH, { recursive: true });
     await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
+    return;
+  }
+  if (args.includes('--workers-only')) {
+    // Only the PROXY_WORKERS 1 vs 2 comparison, printed as Markdown (docs/BENCHMARKS.md untouched).
+    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
+    mkdirSync(SCRATCH, { recursive: true });
+    const prefix = `bench:${uniqueSuffix()}:`;
+    try {
+      await bundleProxy();
+      const mock = await startMock();
+      await publishBenchSnapshot(REDIS_URL, prefix, mock.fastUrl);
+      process.stdout.write(`load average at start ${machineInfo().loadAvg}\n${renderWorkers(await runWorkers(mock, prefix)).join('\n')}\nload average at the end ${machineInfo().loadAvg}\n`);
+    } finally {
+      for (const c of [...children]) await c.stop().catch(() => undefined);
+      await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+      if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
+    }
     return;
   }
   // The harness itself (TTFB client, bookkeeping, ingester) stays off the proxy's core.

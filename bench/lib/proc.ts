@@ -1,7 +1,7 @@
 // Process plumbing for the benchmark: pinned child processes that announce a port on stdout,
 // and the kernel's own accounting (/proc) for CPU time and resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ; 100 on every Linux build in use). */
@@ -42,6 +42,26 @@ export function childPids(pid: number): number[] {
   } catch {
     return [];
   }
+}
+
+/**
+ * The scheduler's session groups: whether autogroup is on (/proc/sys/kernel/sched_autogroup_enabled;
+ * the kernel then shares CPU between sessions first, then between the processes of a session) and
+ * how many distinct sessions have a process running or runnable right now.
+ */
+export function sessionGroups(): { autogroup: boolean; busy: number } {
+  let autogroup = false;
+  try { autogroup = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1'; } catch {}
+  const groups = new Set<string>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'R') continue;
+      groups.add(readFileSync(`/proc/${name}/autogroup`, 'utf8').split(' ')[0]);
+    } catch {}
+  }
+  return { autogroup, busy: groups.size };
 }
 
 /** The 1-minute load average now. */

@@ -48,6 +48,11 @@ export interface WorkersRound {
   /** Busy CPU of the whole machine over the run, in cores (of 2). */
   machineCores: number;
   rssMb: number;
+  /** Scheduler autogroup on, and sessions with a runnable process when the run started (see proc.ts sessionGroups). */
+  autogroup: boolean;
+  busySessions: number;
+  /** The cluster primary's own CPU per request (0 at 1 worker: no primary). */
+  primaryCpuUs: number;
 }
 
 export interface SlowStreamFigures {
@@ -234,11 +239,11 @@ export function renderReport(r: Report): string {
  * configuration could have (1 or 2 whole cores) by its own proxy CPU per request: the scaling the
  * proxy would show if the mock and the generator were on other machines.
  */
-function renderWorkers(ws: WorkersRound[]): string[] {
+export function renderWorkers(ws: WorkersRound[]): string[] {
   const out = ['## Proxy workers (PROXY_WORKERS): OpenAI JSON at 1 and 2 workers', ''];
   out.push('A fresh proxy per run, both configurations allowed on cores 0 and 1 (`taskset -c 0,1`), the mock and wrk pinned to core 1, the configurations alternating round by round; 32 connections. CPU from /proc: the proxy is the primary plus its workers (at 1 worker there is no primary, one process), the generator is wrk, "machine" is every busy core-second on the box (other engineers\' processes included).', '');
-  out.push('| round | workers | req/s | load avg | proxy CPU µs/req | cores used: proxy / mock / wrk / machine | RSS total |', '|---|---|---|---|---|---|---|');
-  for (const w of ws) out.push(`| ${w.round} | ${w.workers} | ${f(w.rps)}${w.errors ? ` ⚠ ${f(w.errors)} errors` : ''} | ${f(w.loadAvg, 2)} | ${f(w.proxyCpuUs)} | ${f(w.proxyCores, 2)} / ${f(w.mockCores, 2)} / ${f(w.genCores, 2)} / ${f(w.machineCores, 2)} | ${f(w.rssMb)} MB |`);
+  out.push('| round | workers | req/s | load avg | busy sessions | proxy CPU µs/req | cores used: proxy / mock / wrk / machine | RSS total |', '|---|---|---|---|---|---|---|---|');
+  for (const w of ws) out.push(`| ${w.round} | ${w.workers} | ${f(w.rps)}${w.errors ? ` ⚠ ${f(w.errors)} errors` : ''} | ${f(w.loadAvg, 2)} | ${w.busySessions} | ${f(w.proxyCpuUs)} | ${f(w.proxyCores, 2)} / ${f(w.mockCores, 2)} / ${f(w.genCores, 2)} / ${f(w.machineCores, 2)} | ${f(w.rssMb)} MB |`);
   const of = (n: number) => ws.filter((w) => w.workers === n);
   const one = of(1);
   const two = of(2);
@@ -252,6 +257,15 @@ function renderWorkers(ws: WorkersRound[]): string[] {
     out.push('');
     out.push(`- **Measured:** ${f(rps2)} ÷ ${f(rps1)} req/s = **${f(rps2 / rps1, 2)}×** (per round: ${paired.map((x) => `${f(x, 2)}×`).join(', ')}).`);
     out.push(`- **Where the cores went at 2 workers:** the proxy used ${f(median(two.map((w) => w.proxyCores)), 2)} cores, the mock and wrk ${f(others2, 2)} cores, of the 2 the machine has; at 1 worker the proxy used ${f(median(one.map((w) => w.proxyCores)), 2)} cores. A second worker can only take what the mock and the generator leave of core 1.`);
+    const cores1 = median(one.map((w) => w.proxyCores));
+    const cores2 = median(two.map((w) => w.proxyCores));
+    const machine2 = median(two.map((w) => w.machineCores));
+    if (rps2 / rps1 < 1.7) {
+      const group1 = median(one.map((w) => w.proxyCores + w.mockCores + w.genCores));
+      const group2 = median(two.map((w) => w.proxyCores + w.mockCores + w.genCores));
+      const autogroup = ws.some((w) => w.autogroup);
+      out.push(`- **Why not 1.7× here:** throughput follows the CPU the proxy obtains, and it obtained ${f(cores2, 2)} cores at 2 workers against ${f(cores1, 2)} at 1 (${f(cores2 / cores1, 2)}×) while the machine was busy ${f(machine2, 2)} of its 2 cores. ${autogroup ? `The kernel has sched_autogroup on: it shares CPU between sessions first (${f(median(ws.map((w) => w.busySessions)))} sessions had runnable work at the median run start, other engineers' builds and tests among them) and only then between a session's processes. Everything this benchmark starts is one session, and it obtained ${f(group1, 2)} cores in all (proxy + mock + wrk) at 1 worker and ${f(group2, 2)} at 2: a second worker divides the session's share instead of adding a core.` : `The benchmark's processes together (proxy + mock + wrk) obtained ${f(group1, 2)} cores at 1 worker and ${f(group2, 2)} at 2.`} Per request the proxy spent ${f(cpu1)} µs at 1 worker and ${f(cpu2)} µs at 2, of which the primary ${f(median(two.map((w) => w.primaryCpuUs)), 1)} µs (it hands over connections as they open; wrk keeps its 32 open).`);
+    }
     out.push(`- **With the mock's and the generator's CPU accounted for:** throughput per proxy core-second was ${f(rps1 / median(one.map((w) => w.proxyCores)))} req/s at 1 worker and ${f(rps2 / median(two.map((w) => w.proxyCores)))} at 2 (proxy CPU per request ${f(cpu1)} → ${f(cpu2)} µs, primary included). With 2 whole cores for the proxy alone, 2 workers at ${f(cpu2)} µs/req would serve ≈ ${f(2e6 / cpu2)} req/s against ≈ ${f(1e6 / cpu1)} for 1 worker on 1 core: **${f((2 * cpu1) / cpu2, 2)}× projected**.`);
   }
   out.push('');
