@@ -8,6 +8,7 @@
 // CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
 //
 // `pnpm bench -- --workers-only [--quick]`: only the PROXY_WORKERS 1 vs 2 comparison, printed.
+// `pnpm bench -- --rerender`: docs/BENCHMARKS.md again from the last run's bench/.out/results.json.
 //
 // Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
@@ -370,6 +371,14 @@ async function main(): Promise<void> {
     try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
     mkdirSync(SCRATCH, { recursive: true });
     await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
+    return;
+  }
+  if (args.includes('--rerender')) {
+    // Renders docs/BENCHMARKS.md again from the last full run's bench/.out/results.json (after a change to the report's wording).
+    const saved = JSON.parse(readFileSync(join(OUT_DIR, 'results.json'), 'utf8')) as Report;
+    const file = join(ROOT, 'docs/BENCHMARKS.md');
+    writeFileSync(file, renderReport(saved) + keptSections(file));
+    log(`wrote ${file} from bench/.out/results.json (${saved.date})`);
     return;
   }
   if (args.includes('--workers-only')) {

@@ -163,7 +163,7 @@ export function renderReport(r: Report): string {
     out.push(`| ${c.title} | ${spread(rs.map((x) => x.proxy.rps / x.direct.rps), 3, '×')} | ${spread(rs.map((x) => x.proxyCpuUs))} | ${spread(rs.map((x) => x.mockCpuDirectUs))} | ${f(median(rs.map((x) => x.proxyCpuUs / x.mockCpuDirectUs)), 1)}× | ${added(rs.map((x) => x.proxyLat.p50Ms - x.directLat.p50Ms))} | ${added(rs.map((x) => x.proxyLat.p99Ms - x.directLat.p99Ms))} | ${rs.map((x) => f(x.loadAvg, 2)).join(', ')} |`);
   }
   out.push('');
-  out.push('The direct baseline is bounded by core 1, which the mock and the load generator share (wrk\'s own CPU per request is in the per-round table); the proxy has core 0 to itself, so proxy ÷ direct compares one core of proxy against one core of mock + generator.', '');
+  out.push('The direct baseline is bounded by core 1, which the mock and the load generator share (wrk\'s own CPU per request is in the per-round table); the proxy is pinned to core 0, so proxy ÷ direct compares what one core gives the proxy against what one core gives mock + generator. Neither core is the benchmark\'s alone: other processes on the machine run on both.', '');
   if (r.workers.length) out.push(...renderWorkers(r.workers));
   out.push('## Targets', '', 'Absolute goals, judged on the medians above (they move with the machine; read them next to the ratios).', '', '| target | goal | measured | met |', '|---|---|---|---|');
   for (const t of r.targets) out.push(`| ${t.what} | ${t.target} | ${t.measured} | ${t.met ? 'yes' : `**no**${t.note ? ` — ${t.note}` : ''}`} |`);
@@ -256,7 +256,7 @@ export function renderWorkers(ws: WorkersRound[]): string[] {
     const others2 = median(two.map((w) => w.mockCores + w.genCores));
     out.push('');
     out.push(`- **Measured:** ${f(rps2)} ÷ ${f(rps1)} req/s = **${f(rps2 / rps1, 2)}×** (per round: ${paired.map((x) => `${f(x, 2)}×`).join(', ')}).`);
-    out.push(`- **Where the cores went at 2 workers:** the proxy used ${f(median(two.map((w) => w.proxyCores)), 2)} cores, the mock and wrk ${f(others2, 2)} cores, of the 2 the machine has; at 1 worker the proxy used ${f(median(one.map((w) => w.proxyCores)), 2)} cores. A second worker can only take what the mock and the generator leave of core 1.`);
+    out.push(`- **Where the cores went at 2 workers:** the proxy used ${f(median(two.map((w) => w.proxyCores)), 2)} cores, the mock and wrk ${f(others2, 2)} cores, of the 2 the machine has (busy ${f(median(two.map((w) => w.machineCores)), 2)} of 2 with everything else running on it); at 1 worker the proxy used ${f(median(one.map((w) => w.proxyCores)), 2)} cores.`);
     const cores1 = median(one.map((w) => w.proxyCores));
     const cores2 = median(two.map((w) => w.proxyCores));
     const machine2 = median(two.map((w) => w.machineCores));

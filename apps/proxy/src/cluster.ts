@@ -151,6 +151,8 @@ export async function runPrimary(config: ProxyConfig, count: number): Promise<vo
     });
   };
 
+  process.on('SIGTERM', () => stopAll('SIGTERM'));
+  process.on('SIGINT', () => stopAll('SIGINT'));
   for (let slot = 0; slot < count; slot++) fork(slot);
   logger.info({ workers: count }, 'primary started');
   const metricsListen = config.metricsListen;
@@ -161,8 +163,6 @@ export async function runPrimary(config: ProxyConfig, count: number): Promise<vo
       stopAll('metrics listener');
     });
   }
-  process.on('SIGTERM', () => stopAll('SIGTERM'));
-  process.on('SIGINT', () => stopAll('SIGINT'));
 }
 
 /**
