@@ -106,7 +106,7 @@ describe.runIf(redisUrl)('PROXY_WORKERS=2: two proxy workers on one port', () =>
     await mock?.close();
   });
 
-  it('serves requests from both workers (two pids in /metrics), both announced by the primary', async () => {
+  it('serves requests from both workers (two pids in /metrics, neither the primary)', async () => {
     const statuses = await Promise.all(Array.from({ length: 20 }, () => post(url, FREE_KEY)));
     expect(statuses.every((s) => s === 200)).toBe(true);
     const { perPid, workers } = await workerMetrics(url);
