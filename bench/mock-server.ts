@@ -1,9 +1,11 @@
 // Child process: the mock upstream on its own core (`taskset -c 1 node --import tsx bench/mock-server.ts`).
 // Every request gets 20 chunks of text and a usage figure; a prompt `bench-slow-<ms>-<n>` streams n
-// chunks <ms> apart. Prints MOCK_PORT=<port> when listening.
+// chunks <ms> apart. Also the fast mock (bench/lib/fast-mock.ts): the load cases' answers replayed
+// from bytes captured from this mock. Prints `MOCK_PORT=<port> FAST_MOCK_PORT=<port>` when listening.
 import type { MockReply } from '@relay/mock-upstream';
 import { CHUNKS } from './lib/cases.ts';
 import { startMockUpstream } from '@relay/mock-upstream';
+import { startFastMock } from './lib/fast-mock.ts';
 
 
 const TEXT = Array.from({ length: CHUNKS }, (_, i) => `word${i} `).join('').trimEnd();
@@ -38,7 +40,8 @@ setInterval(() => {
   configure();
 }, 1000).unref();
 
-process.stdout.write(`MOCK_PORT=${mock.port}\n`);
+const fast = process.env.BENCH_MOCK_FAIL === '1' ? null : await startFastMock(mock.url);
+process.stdout.write(`MOCK_PORT=${mock.port} FAST_MOCK_PORT=${fast?.port ?? 0}\n`);
 const stop = () => void mock.close().finally(() => process.exit(0));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -1,7 +1,14 @@
 // `pnpm bench` (`pnpm bench -- --quick` for a one-minute smoke): the mock upstream and the load
-// generator on core 1, the proxy (production profile, esbuild bundle) on core 0; every case measured
-// direct to the mock and through the proxy, then first-byte latency, 1,000 slow streams, the usage
-// ingester and a CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
+// generator on core 1, the proxy (production profile, esbuild bundle) on core 0. Absolute figures on
+// a shared machine move 2–3× from day to day, so the report leads with what holds still: each case
+// is measured direct to the (fast) mock and through the proxy in interleaved rounds, and reported as
+// the ratio proxy ÷ direct with its spread, CPU per request next to the mock's own, added latency
+// as paired per-round differences (not clamped), and the load average of each round. Then 1 vs 2
+// proxy workers (PROXY_WORKERS), first-byte latency, 1,000 slow streams, the usage ingester and a
+// CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
+//
+// `pnpm bench -- --workers-only [--quick]`: only the PROXY_WORKERS 1 vs 2 comparison, printed.
+// `pnpm bench -- --rerender`: docs/BENCHMARKS.md again from the last run's bench/.out/results.json.
 //
 // Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
@@ -16,21 +23,23 @@ import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
 import { topSelfTime } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';
 import { loadTool, runLoad, type LoadResult } from './lib/load.ts';
-import { cpuMicros, machineInfo, rssBytes, spawnPinned, type Child } from './lib/proc.ts';
+import { childPids, cpuMicros, loadAvg1, machineBusyMicros, machineInfo, reapedChildrenCpuMicros, rssBytes, sessionGroups, spawnPinned, type Child } from './lib/proc.ts';
 import { BENCH_METRICS_TOKEN, bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSnapshot, ROOT, startProxy, translateImportPatched, type RunningProxy } from './lib/proxy.ts';
 import { deletePrefix, trimStream } from './lib/redis.ts';
-import { f, renderReport, type CaseFigures, type LoopDelay, type Report, type SlowStreamFigures, type Target } from './lib/report.ts';
+import { f, median, renderReport, renderWorkers, type CaseFigures, type LoopDelay, type Report, type Round, type SlowStreamFigures, type Target, type WorkersRound } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const skipIngest = args.includes('--skip-ingest');
 const P = quick
-  ? { loadS: 2, latS: 2, warmS: 1, slowClients: 200, slowChunks: 30, directSlowChunks: 20, ingestEvents: 2000, ttfbSamples: 15, profS: 3 }
-  : { loadS: 6, latS: 5, warmS: 2, slowClients: 1000, slowChunks: 300, directSlowChunks: 100, ingestEvents: 10_000, ttfbSamples: 40, profS: 6 };
+  ? { loadS: 2, latS: 2, warmS: 1, rounds: 2, workerRounds: 2, slowClients: 200, slowChunks: 30, directSlowChunks: 20, ingestEvents: 2000, ttfbSamples: 15, profS: 3 }
+  : { loadS: 4, latS: 3, warmS: 2, rounds: 3, workerRounds: 3, slowClients: 1000, slowChunks: 300, directSlowChunks: 100, ingestEvents: 10_000, ttfbSamples: 40, profS: 6 };
 const SLOW_DELAY_MS = 100;
 const PROXY_CORE = 0;
 const LOAD_CORE = 1;
+/** Where the proxy runs in the workers comparison, for 1 and 2 workers alike (the mock and generator stay on core 1). */
+const WORKERS_CORES = '0,1';
 const REDIS_URL = process.env.REDIS_URL ?? process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const DATABASE_URL = process.env.DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'mysql://root@127.0.0.1:3306/test';
 const SCRATCH = join(OUT_DIR, 'scratch');
@@ -53,14 +62,17 @@ function gitCommit(): string {
   }
 }
 
-async function startMock(): Promise<string> {
-  const { child, match } = await spawnPinned(LOAD_CORE, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/mock-server.ts')], { cwd: ROOT, ready: /MOCK_PORT=(\d+)/ });
+/** The mock child: the real mock (slow streams, TTFB) and the fast one (load cases), and its pid for CPU accounting. */
+interface Mock { url: string; fastUrl: string; pid: number }
+
+async function startMock(): Promise<Mock> {
+  const { child, match } = await spawnPinned(LOAD_CORE, process.execPath, ['--import', 'tsx', join(ROOT, 'bench/mock-server.ts')], { cwd: ROOT, ready: /MOCK_PORT=(\d+) FAST_MOCK_PORT=(\d+)/ });
   children.push(child);
-  return `http://127.0.0.1:${match[1]}`;
+  return { url: `http://127.0.0.1:${match[1]}`, fastUrl: `http://127.0.0.1:${match[2]}`, pid: child.pid };
 }
 
-async function launchProxy(mode: 'bundle' | 'tsx', prefix: string, nodeArgs: string[] = [], bundle?: string): Promise<RunningProxy> {
-  const p = await startProxy({ mode, redisUrl: REDIS_URL, prefix, core: PROXY_CORE, nodeArgs, bundle });
+async function launchProxy(mode: 'bundle' | 'tsx', prefix: string, nodeArgs: string[] = [], bundle?: string, workers = 1): Promise<RunningProxy> {
+  const p = await startProxy({ mode, redisUrl: REDIS_URL, prefix, core: workers > 1 ? WORKERS_CORES : PROXY_CORE, workers, nodeArgs, bundle });
   children.push(p.child);
   return p;
 }
@@ -73,33 +85,96 @@ async function stopChild(c: Child): Promise<void> {
 const load = (url: string, headers: Record<string, string>, body: string, connections: number, durationS: number) =>
   runLoad({ url, headers, body, connections, durationS, core: LOAD_CORE }, SCRATCH);
 
-/** req/s at 32 connections with the proxy's CPU time over the run, per request. */
-async function proxyThroughput(proxy: RunningProxy, c: BenchCase, durationS: number): Promise<{ r: LoadResult; cpuUsPerReq: number; cpuShare: number }> {
-  const before = cpuMicros(proxy.child.pid);
-  const r = await load(proxy.url + c.proxyPath, c.headers, c.body, 32, durationS);
-  const cpu = cpuMicros(proxy.child.pid) - before;
-  return { r, cpuUsPerReq: cpu / Math.max(1, r.requests), cpuShare: cpu / (r.durationS * 1e6) };
+/** CPU µs of a proxy: the process, plus its cluster workers when it is a primary. */
+function proxyTreeCpu(pid: number): number {
+  return [pid, ...childPids(pid)].reduce((sum, p) => sum + (() => { try { return cpuMicros(p); } catch { return 0; } })(), 0);
 }
 
-async function runCases(mockUrl: string, proxy: RunningProxy, prefix: string): Promise<CaseFigures[]> {
+/** One load run with the CPU every party used meanwhile: the proxy (tree), the mock, the generator (wrk, once reaped) and the whole machine. */
+async function measured(url: string, c: BenchCase, direct: boolean, connections: number, durationS: number, mockPid: number, proxyPid?: number) {
+  const headers = direct ? (c.directHeaders ?? c.headers) : c.headers;
+  const body = direct ? (c.directBody ?? c.body) : c.body;
+  const at = { proxy: proxyPid ? proxyTreeCpu(proxyPid) : 0, mock: cpuMicros(mockPid), gen: reapedChildrenCpuMicros(), machine: machineBusyMicros() };
+  const loadAvg = loadAvg1();
+  const t0 = performance.now();
+  const r = await load(url, headers, body, connections, durationS);
+  // Cores are CPU over the whole window measured (the generator's start and exit included), not over wrk's own duration.
+  const wallUs = (performance.now() - t0) * 1000;
+  const n = Math.max(1, r.requests);
+  const proxyUs = proxyPid ? proxyTreeCpu(proxyPid) - at.proxy : 0;
+  const mockUs = cpuMicros(mockPid) - at.mock;
+  const genUs = reapedChildrenCpuMicros() - at.gen;
+  return {
+    r, loadAvg,
+    proxyCpuUs: proxyUs / n, proxyCores: proxyUs / wallUs,
+    mockCpuUs: mockUs / n, mockCores: mockUs / wallUs,
+    genCpuUs: genUs / n, genCores: genUs / wallUs,
+    machineCores: (machineBusyMicros() - at.machine) / wallUs,
+  };
+}
+
+/** req/s at 32 connections with the proxy's CPU time over the run, per request. */
+async function proxyThroughput(proxy: RunningProxy, c: BenchCase, durationS: number, mockPid: number): Promise<{ r: LoadResult; cpuUsPerReq: number }> {
+  const m = await measured(proxy.url + c.proxyPath, c, false, 32, durationS, mockPid, proxy.child.pid);
+  return { r: m.r, cpuUsPerReq: m.proxyCpuUs };
+}
+
+/**
+ * Every case in `rounds` interleaved rounds against the fast mock: throughput (32 connections)
+ * direct and through the proxy, then latency (1 connection) direct and through the proxy, the
+ * order of direct and proxy swapped every round so a slow phase of the machine falls on both.
+ */
+async function runCases(mock: Mock, proxy: RunningProxy, prefix: string): Promise<CaseFigures[]> {
   const figures: CaseFigures[] = [];
   log(`warm-up ${P.warmS} s per case`);
   for (const c of CASES) await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
   for (const c of CASES) {
     log(`case ${c.id}`);
-    const directUrl = mockUrl + c.directPath;
-    const dHeaders = c.directHeaders ?? c.headers;
-    const dBody = c.directBody ?? c.body;
-    const directRps = await load(directUrl, dHeaders, dBody, 32, P.loadS);
-    const directLat = await load(directUrl, dHeaders, dBody, 1, P.latS);
-    const { r: proxyRps, cpuUsPerReq, cpuShare } = await proxyThroughput(proxy, c, P.loadS);
-    const proxyLat = await load(proxy.url + c.proxyPath, c.headers, c.body, 1, P.latS);
-    figures.push({ id: c.id, title: c.title, stream: c.stream, direct: { rps: directRps, lat: directLat }, proxy: { rps: proxyRps, lat: proxyLat, cpuUsPerReq, cpuShare } });
-    log(`  direct ${f(directRps.rps)} req/s, p50 ${f(directLat.p50Ms, 3)} ms | proxy ${f(proxyRps.rps)} req/s, p50 ${f(proxyLat.p50Ms, 3)} ms, ${f(cpuUsPerReq)} µs CPU/req, ${f(100 * cpuShare)} % of core 0`);
-    // Nobody ingests during the load runs: keep Redis from holding hundreds of MB of usage events.
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    const rounds: Round[] = [];
+    for (let i = 0; i < P.rounds; i++) {
+      const directFirst = i % 2 === 0;
+      const tput = async (direct: boolean) => measured(direct ? mock.fastUrl + c.directPath : proxy.url + c.proxyPath, c, direct, 32, P.loadS, mock.pid, direct ? undefined : proxy.child.pid);
+      const lat = async (direct: boolean) => measured(direct ? mock.fastUrl + c.directPath : proxy.url + c.proxyPath, c, direct, 1, P.latS, mock.pid, direct ? undefined : proxy.child.pid);
+      const [d, p] = directFirst ? [await tput(true), await tput(false)] : [await tput(false), await tput(true)].reverse();
+      const [dl, pl] = directFirst ? [await lat(true), await lat(false)] : [await lat(false), await lat(true)].reverse();
+      rounds.push({
+        directFirst, loadAvg: d.loadAvg, direct: d.r, proxy: p.r, directLat: dl.r, proxyLat: pl.r,
+        proxyCpuUs: p.proxyCpuUs, proxyShare: p.proxyCores, mockCpuDirectUs: d.mockCpuUs, mockCpuProxyUs: p.mockCpuUs, genCpuDirectUs: d.genCpuUs, genCpuProxyUs: p.genCpuUs,
+      });
+      log(`  round ${i + 1}: direct ${f(d.r.rps)} req/s, proxy ${f(p.r.rps)} req/s (${f(p.r.rps / d.r.rps, 3)}×), added p50 ${f(pl.r.p50Ms - dl.r.p50Ms, 3)} / p99 ${f(pl.r.p99Ms - dl.r.p99Ms, 3)} ms, proxy ${f(p.proxyCpuUs)} µs/req, mock ${f(d.mockCpuUs)} µs/req, load ${f(d.loadAvg, 2)}`);
+      // Nobody ingests during the load runs: keep Redis from holding hundreds of MB of usage events.
+      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    }
+    figures.push({ id: c.id, title: c.title, stream: c.stream, rounds });
   }
   return figures;
+}
+
+/**
+ * OpenAI JSON through PROXY_WORKERS=1 and =2 (both allowed on cores 0 and 1; the mock and the
+ * generator pinned to core 1), a fresh proxy per run, the two configurations alternating round by
+ * round. Each run records req/s and the CPU each party used, to read the scaling with the mock's
+ * and the generator's share of the two cores accounted for.
+ */
+async function runWorkers(mock: Mock, prefix: string): Promise<WorkersRound[]> {
+  const c = CASES.find((x) => x.id === 'openai-json')!;
+  const out: WorkersRound[] = [];
+  for (let i = 0; i < P.workerRounds; i++) {
+    for (const workers of i % 2 === 0 ? [1, 2] : [2, 1]) {
+      const proxy = await launchProxy('bundle', prefix, [], undefined, workers);
+      await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
+      const sessions = sessionGroups();
+      const primaryBefore = workers > 1 ? cpuMicros(proxy.child.pid) : 0;
+      const m = await measured(proxy.url + c.proxyPath, c, false, 32, P.loadS, mock.pid, proxy.child.pid);
+      const primaryCpuUs = workers > 1 ? (cpuMicros(proxy.child.pid) - primaryBefore) / Math.max(1, m.r.requests) : 0;
+      const rssMb = [proxy.child.pid, ...childPids(proxy.child.pid)].reduce((sum, p) => sum + rssBytes(p), 0) / MB;
+      await stopChild(proxy.child);
+      out.push({ round: i + 1, workers, rps: m.r.rps, errors: m.r.errors, loadAvg: m.loadAvg, proxyCpuUs: m.proxyCpuUs, proxyCores: m.proxyCores, mockCores: m.mockCores, genCores: m.genCores, machineCores: m.machineCores, rssMb, autogroup: sessions.autogroup, busySessions: sessions.busy, primaryCpuUs });
+      log(`  round ${i + 1}, ${workers} worker(s): ${f(m.r.rps)} req/s, proxy ${f(m.proxyCpuUs)} µs/req on ${f(m.proxyCores, 2)} cores, mock ${f(m.mockCores, 2)} + generator ${f(m.genCores, 2)} cores, machine busy ${f(m.machineCores, 2)} of 2, load ${f(m.loadAvg, 2)}, ${sessions.busy} busy sessions`);
+      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    }
+  }
+  return out;
 }
 
 async function runSlowStreams(mockUrl: string, proxy: RunningProxy): Promise<SlowStreamFigures> {
@@ -185,23 +260,28 @@ async function runProfile(prefix: string): Promise<Report['profile']> {
 
 function judge(report: Report): Target[] {
   const t: Target[] = [];
-  const by = (id: string) => report.cases.find((c) => c.id === id)!;
   for (const c of report.cases) {
     const goal = c.stream ? 3000 : 5000;
-    const rps = c.proxy.rps.rps;
-    t.push({ what: `${c.title}: req/s through the proxy @32`, target: `≥ ${f(goal)}`, measured: f(rps), met: rps >= goal, note: rps < goal ? `${f(100 - (100 * rps) / goal)} % short` : undefined });
+    const rps = median(c.rounds.map((r) => r.proxy.rps));
+    t.push({ what: `${c.title}: req/s through the proxy @32 (median of ${c.rounds.length})`, target: `≥ ${f(goal)}`, measured: f(rps), met: rps >= goal, note: rps < goal ? `${f(100 - (100 * rps) / goal)} % short` : undefined });
   }
   for (const c of report.cases) {
-    const a50 = c.proxy.lat.p50Ms - c.direct.lat.p50Ms;
-    const a99 = c.proxy.lat.p99Ms - c.direct.lat.p99Ms;
-    t.push({ what: `${c.title}: added latency p50 / p99 @1`, target: '≤ 0.5 / ≤ 2 ms', measured: `${f(a50, 3)} / ${f(a99, 3)} ms`, met: a50 <= 0.5 && a99 <= 2,
+    const a50 = median(c.rounds.map((r) => r.proxyLat.p50Ms - r.directLat.p50Ms));
+    const a99 = median(c.rounds.map((r) => r.proxyLat.p99Ms - r.directLat.p99Ms));
+    t.push({ what: `${c.title}: added latency p50 / p99 @1 (median of per-round differences)`, target: '≤ 0.5 / ≤ 2 ms', measured: `${f(a50, 3)} / ${f(a99, 3)} ms`, met: a50 <= 0.5 && a99 <= 2,
       note: a50 > 0.5 || a99 > 2 ? `over by ${f(Math.max(0, a50 - 0.5), 3)} / ${f(Math.max(0, a99 - 2), 3)} ms` : undefined });
   }
   for (const c of report.cases) {
-    const cpu = c.proxy.cpuUsPerReq;
+    const cpu = median(c.rounds.map((r) => r.proxyCpuUs));
     t.push({ what: `${c.title}: proxy CPU per request`, target: '≤ 200 µs', measured: `${f(cpu)} µs`, met: cpu <= 200, note: cpu > 200 ? `${f(cpu / 200, 2)}× the budget` : undefined });
   }
   t.push({ what: 'proxy RSS after load', target: '< 200 MB', measured: `${f(report.rssAfterLoadMb, 1)} MB`, met: report.rssAfterLoadMb < 200 });
+  if (report.workers.length) {
+    const rps = (n: number) => median(report.workers.filter((w) => w.workers === n).map((w) => w.rps));
+    const ratio = rps(2) / rps(1);
+    t.push({ what: 'OpenAI JSON req/s, PROXY_WORKERS=2 ÷ 1 (medians; mock and generator on the same 2 cores)', target: '≥ 1.7×', measured: `${f(ratio, 2)}×`, met: ratio >= 1.7,
+      note: ratio < 1.7 ? 'see "Proxy workers" for the CPU accounting' : undefined });
+  }
   const ttfbPass = report.ttfb.find((x) => x.id === 'anthropic-sse');
   const ttfbTr = report.ttfb.find((x) => x.id === 'translated-sse');
   if (ttfbPass && ttfbTr) {
@@ -219,7 +299,6 @@ function judge(report: Report): Target[] {
     const e = report.ingest.eventsPerSecond;
     t.push({ what: 'usage ingester into MariaDB', target: '≥ 5,000 events/s', measured: `${f(e)} events/s`, met: e >= 5000, note: e < 5000 ? `${f(100 - (100 * e) / 5000)} % short` : undefined });
   }
-  void by;
   return t;
 }
 
@@ -251,14 +330,14 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
   const prefix = `bench:${uniqueSuffix()}:`;
   const samples = new Map<string, number[]>();
   try {
-    const mockUrl = await startMock();
-    await publishBenchSnapshot(REDIS_URL, prefix, mockUrl);
+    const mock = await startMock();
+    await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
     for (let round = 1; round <= rounds; round++) {
       for (const bundle of round % 2 ? bundles : [...bundles].reverse()) {
         const proxy = await launchProxy('bundle', prefix, [], bundle);
         for (const c of cases) {
           await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
-          const { r, cpuUsPerReq } = await proxyThroughput(proxy, c, P.loadS);
+          const { r, cpuUsPerReq } = await proxyThroughput(proxy, c, P.loadS, mock.pid);
           const key = `${bundle}\t${c.id}`;
           samples.set(key, [...(samples.get(key) ?? []), cpuUsPerReq]);
           log(`round ${round} ${bundle} ${c.id}: ${f(cpuUsPerReq)} µs CPU/req, ${f(r.rps)} req/s${r.errors ? `, ${r.errors} errors` : ''}`);
@@ -294,6 +373,31 @@ async function main(): Promise<void> {
     await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
     return;
   }
+  if (args.includes('--rerender')) {
+    // Renders docs/BENCHMARKS.md again from the last full run's bench/.out/results.json (after a change to the report's wording).
+    const saved = JSON.parse(readFileSync(join(OUT_DIR, 'results.json'), 'utf8')) as Report;
+    const file = join(ROOT, 'docs/BENCHMARKS.md');
+    writeFileSync(file, renderReport(saved) + keptSections(file));
+    log(`wrote ${file} from bench/.out/results.json (${saved.date})`);
+    return;
+  }
+  if (args.includes('--workers-only')) {
+    // Only the PROXY_WORKERS 1 vs 2 comparison, printed as Markdown (docs/BENCHMARKS.md untouched).
+    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
+    mkdirSync(SCRATCH, { recursive: true });
+    const prefix = `bench:${uniqueSuffix()}:`;
+    try {
+      await bundleProxy();
+      const mock = await startMock();
+      await publishBenchSnapshot(REDIS_URL, prefix, mock.fastUrl);
+      process.stdout.write(`load average at start ${machineInfo().loadAvg}\n${renderWorkers(await runWorkers(mock, prefix)).join('\n')}\nload average at the end ${machineInfo().loadAvg}\n`);
+    } finally {
+      for (const c of [...children]) await c.stop().catch(() => undefined);
+      await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+      if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
+    }
+    return;
+  }
   // The harness itself (TTFB client, bookkeeping, ingester) stays off the proxy's core.
   try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
   mkdirSync(SCRATCH, { recursive: true });
@@ -303,42 +407,26 @@ async function main(): Promise<void> {
   const report: Report = {
     date: new Date().toISOString(), commit: gitCommit(), command: quick ? 'pnpm bench -- --quick' : 'pnpm bench', machine, tool: loadTool(),
     mode: 'esbuild bundle of apps/proxy/src/main.ts (bench/.out/proxy.mjs), `node proxy.mjs`, NODE_ENV=production LOG_LEVEL=warn',
-    quick, durations: { loadS: P.loadS, latS: P.latS }, cases: [], rssAfterLoadMb: 0, rssIdleMb: 0, tsxCompare: [], ttfb: [], slow: null,
+    quick, durations: { loadS: P.loadS, latS: P.latS, rounds: P.rounds }, loadAvgEnd: '', cases: [], workers: [], rssAfterLoadMb: 0, rssIdleMb: 0, tsxCompare: [], ttfb: [], slow: null,
     ingest: null, targets: [], profile: [], notes,
   };
   try {
     log('bundling the proxy');
     await bundleProxy();
     if (translateImportPatched) notes.push('apps/proxy/src/relay/translation.ts loads the translate layer with `import(variable)`, which no bundler follows: a plain esbuild bundle serves same-format traffic only (translated requests get 503 no_available_account). The harness rewrites that import to a literal at bundle time; the proxy should import it statically.');
-    const mockUrl = await startMock();
-    await publishBenchSnapshot(REDIS_URL, prefix, mockUrl);
+    const mock = await startMock();
+    // The load cases run against the fast mock; first-byte and slow streams need the real one (slow replies).
+    await publishBenchSnapshot(REDIS_URL, prefix, mock.fastUrl);
     const proxy = await launchProxy('bundle', prefix);
     report.rssIdleMb = rssBytes(proxy.child.pid) / MB;
-    log(`mock ${mockUrl}, proxy ${proxy.url} (pid ${proxy.child.pid}), load tool ${report.tool}`);
+    log(`mock ${mock.url}, fast mock ${mock.fastUrl}, proxy ${proxy.url} (pid ${proxy.child.pid}), load tool ${report.tool}`);
 
-    report.cases = await runCases(mockUrl, proxy, prefix);
+    report.cases = await runCases(mock, proxy, prefix);
     report.rssAfterLoadMb = rssBytes(proxy.child.pid) / MB;
-
-    log('time to first byte');
-    for (const id of ['openai-sse', 'anthropic-sse', 'translated-sse'] as const) {
-      const d = slowRequest(id, SLOW_DELAY_MS, 50, true);
-      const p = slowRequest(id, SLOW_DELAY_MS, 50, false);
-      const direct = await measureTtfb(mockUrl, d.path, d.headers, d.body, P.ttfbSamples);
-      const viaProxy = await measureTtfb(proxy.url, p.path, p.headers, p.body, P.ttfbSamples);
-      report.ttfb.push({ id, direct, proxy: viaProxy });
-    }
-
     await stopChild(proxy.child);
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
 
-    // A fresh proxy for the slow streams: after the load runs the heap has room to spare, and
-    // RSS would not show what the open streams cost.
-    const fresh = await launchProxy('bundle', prefix);
-    const warm = slowRequest('anthropic-sse', 0, 5, false);
-    await load(fresh.url + warm.path, warm.headers, warm.body, 8, 1);
-    report.slow = await runSlowStreams(mockUrl, fresh);
-    await stopChild(fresh.child);
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    log('proxy workers: 1 vs 2');
+    report.workers = await runWorkers(mock, prefix);
 
     if (!quick) {
       log('tsx vs bundle');
@@ -346,9 +434,9 @@ async function main(): Promise<void> {
       for (const id of ['openai-json', 'anthropic-sse', 'translated-sse'] as const) {
         const c = CASES.find((x) => x.id === id)!;
         await load(tsxProxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
-        const { r, cpuUsPerReq } = await proxyThroughput(tsxProxy, c, P.loadS);
+        const { r, cpuUsPerReq } = await proxyThroughput(tsxProxy, c, P.loadS, mock.pid);
         const b = report.cases.find((x) => x.id === id)!;
-        report.tsxCompare.push({ id, bundleRps: b.proxy.rps.rps, tsxRps: r.rps, bundleCpu: b.proxy.cpuUsPerReq, tsxCpu: cpuUsPerReq });
+        report.tsxCompare.push({ id, bundleRps: median(b.rounds.map((x) => x.proxy.rps)), tsxRps: r.rps, bundleCpu: median(b.rounds.map((x) => x.proxyCpuUs)), tsxCpu: cpuUsPerReq });
       }
       await stopChild(tsxProxy.child);
       await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
@@ -356,6 +444,28 @@ async function main(): Promise<void> {
 
     log('profiling');
     report.profile = await runProfile(prefix);
+
+    await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
+    log('time to first byte');
+    const ttfbProxy = await launchProxy('bundle', prefix);
+    for (const id of ['openai-sse', 'anthropic-sse', 'translated-sse'] as const) {
+      const d = slowRequest(id, SLOW_DELAY_MS, 50, true);
+      const p = slowRequest(id, SLOW_DELAY_MS, 50, false);
+      const direct = await measureTtfb(mock.url, d.path, d.headers, d.body, P.ttfbSamples);
+      const viaProxy = await measureTtfb(ttfbProxy.url, p.path, p.headers, p.body, P.ttfbSamples);
+      report.ttfb.push({ id, direct, proxy: viaProxy });
+    }
+    await stopChild(ttfbProxy.child);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+
+    // A fresh proxy for the slow streams: after the load runs the heap has room to spare, and
+    // RSS would not show what the open streams cost.
+    const fresh = await launchProxy('bundle', prefix);
+    const warm = slowRequest('anthropic-sse', 0, 5, false);
+    await load(fresh.url + warm.path, warm.headers, warm.body, 8, 1);
+    report.slow = await runSlowStreams(mock.url, fresh);
+    await stopChild(fresh.child);
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
     for (const c of [...children]) await stopChild(c);
 
     if (!skipIngest) {
@@ -372,7 +482,8 @@ async function main(): Promise<void> {
     // A 3 MB JS bundle inside the repo would be linted by `pnpm lint` (eslint .): remove it unless asked to keep it.
     if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
   }
-  const errored = report.cases.filter((c) => c.direct.rps.errors || c.proxy.rps.errors || c.direct.lat.errors || c.proxy.lat.errors);
+  report.loadAvgEnd = machineInfo().loadAvg;
+  const errored = report.cases.filter((c) => c.rounds.some((r) => r.direct.errors || r.proxy.errors || r.directLat.errors || r.proxyLat.errors));
   if (errored.length) notes.push(`non-2xx answers or socket errors during ${errored.map((c) => c.id).join(', ')}: those figures are suspect.`);
   notes.push('All processes share one 2-core machine with whatever else runs on it (other builds, tests); the load average at start is in the header. The mock upstream and the load generator share core 1, so the direct column is bounded by that core, not by the mock alone.');
   report.targets = judge(report);

@@ -4,7 +4,8 @@
 //                [--stop-cp-at-min M --stop-cp-for-s N] [--upstream ok|fail] [--node-arg=--heapsnapshot-signal=SIGUSR2]
 //
 // Embedded: the real main-embedded.ts process (SQLite + in-memory hot store). Production: control plane
-// on a private MariaDB and proxy on a private Redis, separate processes. Prints the RSS of each process
+// on a private MariaDB and proxy (PROXY_WORKERS=1: one process, comparable across runs) on a private
+// Redis, separate processes. At the end: RSS per minute (min / mean / max) of each process. Prints the RSS of each process
 // (and Redis used_memory and the usage stream's XLEN in production) every sample and every minute, then
 // the growth from minute 2 to the end, and checks that every request was recorded once: rows written for
 // the soak key against responses received, counting requests still in flight when the load stopped.
@@ -16,7 +17,7 @@ import { ROOT } from './lib/proxy.ts';
 import { redisProbe, type RedisProbe } from './lib/redis.ts';
 import type { SoakLoadResult } from './lib/soak-load-child.ts';
 import { startEmbedded, startProduction, type SoakSystem } from './lib/soak-setup.ts';
-import { growthFromWarmUp, type Sample } from './lib/soak-figures.ts';
+import { growthFromWarmUp, rssPerMinute, type Sample } from './lib/soak-figures.ts';
 
 const LOAD_CORE = 1;
 const MB = 1024 * 1024;
@@ -159,6 +160,8 @@ try {
   say(`recorded: ${rows} rows for ${result.completed} answered + ${inFlight} in flight → ${once ? 'every request recorded once' : 'MISMATCH'}`);
   say(`after drain: ${describe(final)}`);
   for (const g of growthFromWarmUp(samples, 120)) say(`growth ${g.label}: ${g.fromMb.toFixed(0)} MB at minute 2 → ${g.toMb.toFixed(0)} MB at the end (max ${g.maxMb.toFixed(0)}): ${g.mbPerMin.toFixed(1)} MB/min, ${g.percent.toFixed(1)} %`);
+  say('RSS per minute (min / mean / max of the samples in that minute, MB):');
+  for (const m of rssPerMinute(samples)) say(`  minute ${String(m.minute).padStart(2)}  ${m.label.padEnd(14)} ${m.minMb.toFixed(0).padStart(4)} / ${m.meanMb.toFixed(0).padStart(4)} / ${m.maxMb.toFixed(0).padStart(4)}  (${m.samples} samples)`);
   const xlens = samples.map((s) => s.xlen).filter((x): x is number => x !== undefined);
   if (xlens.length) say(`XLEN: max ${Math.max(...xlens)}, median ${xlens.sort((a, b) => a - b)[Math.floor(xlens.length / 2)]}, at the end ${final.xlen}`);
   if (stopEvents.restartedAtS !== undefined) {

@@ -1,7 +1,7 @@
 // Process plumbing for the benchmark: pinned child processes that announce a port on stdout,
 // and the kernel's own accounting (/proc) for CPU time and resident memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 
 /** Clock ticks per second of /proc/<pid>/stat utime/stime (USER_HZ; 100 on every Linux build in use). */
@@ -15,6 +15,62 @@ export function cpuMicros(pid: number): number {
   const utime = Number(rest[11]);
   const stime = Number(rest[12]);
   return ((utime + stime) * 1_000_000) / CLK_TCK;
+}
+
+/**
+ * CPU time of this process's children that have exited and been waited for (cutime + cstime of
+ * /proc/self/stat), in microseconds: the difference around one wrk run is wrk's own CPU.
+ */
+export function reapedChildrenCpuMicros(): number {
+  const stat = readFileSync('/proc/self/stat', 'utf8');
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(rest[13]) + Number(rest[14])) * 1_000_000) / CLK_TCK;
+}
+
+/** Busy CPU time of the whole machine so far (all cores, /proc/stat: everything but idle and iowait), in microseconds. */
+export function machineBusyMicros(): number {
+  const line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  const v = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+  return ((total - v[3] - v[4]) * 1_000_000) / CLK_TCK;
+}
+
+/** The pids of a process's direct children (Linux /proc/<pid>/task/<pid>/children). */
+export function childPids(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/**
+ * The scheduler's session groups: whether autogroup is on (/proc/sys/kernel/sched_autogroup_enabled;
+ * the kernel then shares CPU between sessions first, then between the processes of a session) and
+ * how many distinct sessions have a process running or runnable right now.
+ */
+export function sessionGroups(): { autogroup: boolean; busy: number } {
+  let autogroup = false;
+  try { autogroup = readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1'; } catch {}
+  const groups = new Set<string>();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      if (stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'R') continue;
+      groups.add(readFileSync(`/proc/${name}/autogroup`, 'utf8').split(' ')[0]);
+    } catch {}
+  }
+  return { autogroup, busy: groups.size };
+}
+
+/** The 1-minute load average now. */
+export function loadAvg1(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return NaN;
+  }
 }
 
 /** Resident set size of a process in bytes (VmRSS). */
@@ -35,12 +91,12 @@ export interface Child {
 }
 
 /**
- * Spawns `cmd args` pinned to CPU `core` with taskset and resolves once a stdout line matches
+ * Spawns `cmd args` pinned to CPU `core` (or a taskset list such as "0,1") with taskset and resolves once a stdout line matches
  * `ready` (the match is returned; `null`: at once, for processes that announce nothing on stdout).
  * Rejects when the process exits first or after `timeoutMs`.
  */
 export async function spawnPinned(
-  core: number, cmd: string, args: string[],
+  core: number | string, cmd: string, args: string[],
   opts: { env?: NodeJS.ProcessEnv; ready: RegExp | null; timeoutMs?: number; cwd?: string; onLine?: (line: string) => void },
 ): Promise<{ child: Child; match: RegExpExecArray }> {
   const proc = spawn('taskset', ['-c', String(core), cmd, ...args], {

@@ -97,8 +97,11 @@ export interface RunningProxy {
 /** The bearer token the benchmark's proxy requires on /metrics. */
 export const BENCH_METRICS_TOKEN = 'bench-metrics-token-0123456789';
 
-/** Starts the standalone proxy on core 0 and waits until it answers /readyz. */
-export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; bundle?: string }): Promise<RunningProxy> {
+/**
+ * Starts the standalone proxy on `core` (a taskset CPU list) and waits until it answers /readyz.
+ * `workers` is PROXY_WORKERS (1 unless given: one process, no cluster primary).
+ */
+export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; prefix: string; core: number | string; workers?: number; nodeArgs?: string[]; env?: NodeJS.ProcessEnv; bundle?: string }): Promise<RunningProxy> {
   const entry = opts.mode === 'bundle' ? [opts.bundle ?? PROXY_BUNDLE] : ['--import', 'tsx', join(ROOT, 'apps/proxy/src/main.ts')];
   const { child, match } = await spawnPinned(opts.core, process.execPath, [...(opts.nodeArgs ?? []), ...entry], {
     cwd: ROOT,
@@ -108,7 +111,7 @@ export async function startProxy(opts: { mode: ProxyMode; redisUrl: string; pref
       REDIS_URL: opts.redisUrl, HOT_STORE_PREFIX: opts.prefix,
       API_KEY_SECRET: TEST_API_KEY_SECRET, ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       // The mock listens on 127.0.0.1 (refused by the upstream address policy by default); the run scrapes /metrics.
-      UPSTREAM_ALLOW_PRIVATE: 'true', METRICS_TOKEN: BENCH_METRICS_TOKEN, ...opts.env,
+      UPSTREAM_ALLOW_PRIVATE: 'true', METRICS_TOKEN: BENCH_METRICS_TOKEN, PROXY_WORKERS: String(opts.workers ?? 1), ...opts.env,
     },
   });
   const url = `http://127.0.0.1:${match[1]}`;

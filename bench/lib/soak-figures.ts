@@ -55,3 +55,28 @@ export function growthFromWarmUp(samples: Sample[], warmUpS: number): Growth[] {
     };
   });
 }
+
+/** One minute of one process's RSS: the samples taken in that minute. */
+export interface MinuteRss { minute: number; label: string; samples: number; minMb: number; meanMb: number; maxMb: number }
+
+/**
+ * RSS per process per minute of the run (minute m holds the samples with (m−1)·60 < t ≤ m·60):
+ * lowest, mean and highest, so a sawtooth (the garbage collector) reads apart from a climb.
+ */
+export function rssPerMinute(samples: Sample[]): MinuteRss[] {
+  const out: MinuteRss[] = [];
+  const byMinute = new Map<number, Sample[]>();
+  for (const s of samples) {
+    const m = Math.max(1, Math.ceil(s.atS / 60));
+    byMinute.set(m, [...(byMinute.get(m) ?? []), s]);
+  }
+  for (const [minute, ss] of [...byMinute].sort((a, b) => a[0] - b[0])) {
+    const labels = new Set(ss.flatMap((s) => Object.keys(s.rss)));
+    for (const label of labels) {
+      const mb = ss.map((s) => s.rss[label]).filter((b): b is number => !!b).map((b) => b / MB);
+      if (mb.length === 0) continue;
+      out.push({ minute, label, samples: mb.length, minMb: Math.min(...mb), meanMb: mb.reduce((a, b) => a + b, 0) / mb.length, maxMb: Math.max(...mb) });
+    }
+  }
+  return out;
+}

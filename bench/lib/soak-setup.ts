@@ -10,7 +10,8 @@ import { spawnPinned, type Child } from './proc.ts';
 import { ROOT } from './proxy.ts';
 
 const ADMIN_PASSWORD = 'soak-admin-password';
-const SECRETS = { API_KEY_SECRET: 'soak-api-key-secret-0123456789abcdef', ENCRYPTION_KEY: 'soak-encryption-key-0123456789abcdef0123' };
+// UPSTREAM_ALLOW_PRIVATE: the bench mock listens on 127.0.0.1, which the upstream address policy refuses by default.
+const SECRETS = { API_KEY_SECRET: 'soak-api-key-secret-0123456789abcdef', ENCRYPTION_KEY: 'soak-encryption-key-0123456789abcdef0123', UPSTREAM_ALLOW_PRIVATE: 'true' };
 /** Cores: the system under test on 0, load and mock on 1 (as the benchmark pins them). */
 const SUT_CORE = 0;
 
@@ -132,7 +133,7 @@ export async function startProduction(mockUrl: string, nodeArgs: string[]): Prom
   const proxyPort = await freePort();
   const common = { ...SECRETS, REDIS_URL: redis.url, DATA_DIR: dataDir };
   const cp = appProcess('control-plane', 'apps/control-plane/src/main.ts', { ...common, DATABASE_URL: db.url, PORT: String(cpPort), ADMIN_PASSWORD, NODE_ENV: 'production' }, null, nodeArgs);
-  const proxy = appProcess('proxy', 'apps/proxy/src/main.ts', { ...common, PORT: String(proxyPort), PROXY_ANNOUNCE_PORT: '1', NODE_ENV: 'production' }, /PROXY_PORT=\d+/, nodeArgs);
+  const proxy = appProcess('proxy', 'apps/proxy/src/main.ts', { ...common, PORT: String(proxyPort), PROXY_ANNOUNCE_PORT: '1', NODE_ENV: 'production', PROXY_WORKERS: '1' }, /PROXY_PORT=\d+/, nodeArgs);
   const controlUrl = `http://127.0.0.1:${cpPort}`;
   const proxyUrl = `http://127.0.0.1:${proxyPort}`;
   // The control plane prints nothing on stdout once listening: readiness is its /healthz.

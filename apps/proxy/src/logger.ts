@@ -8,7 +8,10 @@ export interface Logger {
   debug(obj: object | string, msg?: string): void;
 }
 
-/** The proxy's logger: the shared process logger (redacted secrets; rotated files under DATA_DIR when set). */
-export function createProxyLogger(level: string, dataDir?: string): Logger {
-  return createLogger({ name: 'proxy', level, dataDir });
+/**
+ * The proxy's logger: the shared process logger (redacted secrets; rotated files under DATA_DIR
+ * when set, named after `name`: the PROXY_WORKERS primary logs as "proxy-primary").
+ */
+export function createProxyLogger(level: string, dataDir?: string, name = 'proxy'): Logger {
+  return createLogger({ name, level, dataDir });
 }

@@ -314,6 +314,16 @@ export const CONFIG_VARIABLES = [
     planes: { proxy: { default: 'false' } },
   }),
   variable({
+    name: 'PROXY_WORKERS', key: 'workers', type: 'integer 1–256', parse: parse.integer({ min: 1, max: 256 }), standaloneOnly: true,
+    description: 'Proxy worker processes sharing PORT (node:cluster): the primary forks them, replaces one that dies, and on SIGTERM drains them all and exits 0. Limits stay global (they are in the hot store); /metrics sums the workers. With DATA_DIR, worker k > 0 keeps its spool and logs in DATA_DIR/worker-k. Embedded mode is always one process.',
+    planes: { proxy: { defaultDoc: '(unset: the number of cores, os.availableParallelism(), when NODE_ENV=production; 1 otherwise)' } },
+  }),
+  variable({
+    name: 'NODE_ENV', key: 'nodeEnv', type: 'string', parse: parse.string, standaloneOnly: true,
+    description: 'production: PROXY_WORKERS defaults to the number of cores (the Docker image sets it).',
+    planes: { proxy: { defaultDoc: '(unset)' } },
+  }),
+  variable({
     name: 'PROXY_ANNOUNCE_PORT', key: 'announcePort', type: 'boolean', parse: parse.boolean, standaloneOnly: true,
     description: 'Print PROXY_PORT=<n> once listening (for PORT=0 in tests and benchmarks).',
     planes: { proxy: { default: 'false' } },

@@ -25,10 +25,15 @@ export function readyz(rt: ProxyRuntime) {
   };
 }
 
-/** The proxy's Prometheus text (cooldown gauge refreshed first). */
-export async function proxyMetricsText(rt: ProxyRuntime): Promise<MetricsText> {
+/** Sets the gauges read at scrape time (cooldowns); a cluster worker calls it before sending its metrics to the primary. */
+export function refreshScrapeGauges(rt: ProxyRuntime): void {
   rt.metrics.accountCooldowns.set(rt.health.activeCooldowns(Date.now()));
-  return { contentType: rt.metrics.registry.contentType, body: await rt.metrics.registry.metrics() };
+}
+
+/** The proxy's Prometheus text (cooldown gauge refreshed first; every worker's under PROXY_WORKERS > 1). */
+export async function proxyMetricsText(rt: ProxyRuntime): Promise<MetricsText> {
+  refreshScrapeGauges(rt);
+  return rt.metrics.text();
 }
 
 /**
