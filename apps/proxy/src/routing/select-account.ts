@@ -44,7 +44,7 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
 
 /**
  * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
- * schedulable, allowed for the key, not cooling down, circuit breaker not open; the sticky session's account first, then
+ * schedulable, within the key's account binding, allowed for the key, not cooling down, circuit breaker not open; the sticky session's account first, then
  * by priority (lower first), then same-format before translated, then least recently used. Concurrency caps are checked when an
  * account is actually tried (a lease). Throws 403 when only the key's platform list excludes
  * every compatible account.
@@ -52,10 +52,13 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
 export function selectAccounts(input: SelectInput): SnapshotAccount[] {
   const { index, key, model, now } = input;
   const allowed = key.allowedPlatforms;
+  const bound = index.boundAccounts(key);
   let excludedByKey = 0;
   const out: SnapshotAccount[] = [];
   for (const a of index.snapshot.accounts) {
     if (a.status !== 'ACTIVE' || !a.schedulable) continue;
+    // A bound key (its own binding or its owner's default) is served only by its accounts, sticky session or not.
+    if (bound && !bound.has(a.id)) continue;
     if (!accountServesModel(a, model) || !endpointAllows(a, input.endpoint)) continue;
     const fmt = PLATFORM_FORMAT[a.platform];
     if (fmt !== input.clientFormat && !input.canTranslate(input.clientFormat, fmt)) continue;
