@@ -20,6 +20,7 @@ import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { AccountFormDialog, platformLabelKey } from './AccountFormDialog.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
+import { AccountGroupsSection } from './AccountGroupsSection.tsx';
 import { PLATFORM_ENUMS, type AccountStatus } from '../../graphql/enums.ts';
 import type { Account } from '../../graphql/fragments/account-fields.ts';
 
@@ -194,6 +195,7 @@ export function AccountsPage() {
           }
         />
       </Card>
+      <AccountGroupsSection accounts={data?.accounts ?? []} />
       {editing && (
         <AccountFormDialog
           account={editing === 'new' ? null : editing}
