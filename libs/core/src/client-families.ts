@@ -4,7 +4,8 @@
  *
  * - `claude-code`: Claude Code, `claude-cli/<version> (external, cli)` (also `(external, sdk-ts)` etc.)
  * - `codex`: OpenAI Codex CLI, `codex_cli_rs/<version> (…)` (and `codex_exec/…` for `codex exec`)
- * - `gemini-cli`: Google's Gemini CLI, `GeminiCLI/<version> (<os>; <arch>)`
+ * - `gemini-cli`: Google's Gemini CLI, `GeminiCLI/<version>/<model> (<os>; <arch>)`, interactive or `-p` as
+ *   `GeminiCLI-tui/0.61.0/gemini-3.1-pro-preview (linux; x64; terminal)` (what 0.61 sends)
  *
  * "Any client" is no list at all (null): a key without a rule accepts every User-Agent.
  */
@@ -14,7 +15,7 @@ export type ClientFamily = (typeof CLIENT_FAMILIES)[number];
 const PATTERNS: Record<ClientFamily, RegExp> = {
   'claude-code': /^claude-cli\/\d/,
   codex: /^codex_(?:cli_rs|exec)\/\d/,
-  'gemini-cli': /^GeminiCLI\/\d/,
+  'gemini-cli': /^GeminiCLI(?:-[\w-]+)?\/\d/,
 };
 
 /** The family a User-Agent belongs to, or null for any other client. */

@@ -58,6 +58,8 @@ describe('client families', () => {
     expect(clientFamilyOf('codex_cli_rs/0.63.0 (Debian 13.0.0; x86_64) xterm-256color')).toBe('codex');
     expect(clientFamilyOf('codex_exec/0.63.0 (Debian 13.0.0; x86_64)')).toBe('codex');
     expect(clientFamilyOf('GeminiCLI/0.18.0 (linux; x64)')).toBe('gemini-cli');
+    expect(clientFamilyOf('GeminiCLI-tui/0.61.0/gemini-3.1-pro-preview (linux; x64; terminal)')).toBe('gemini-cli');
+    expect(clientFamilyOf('GeminiCLIish/1.0')).toBeNull();
     expect(clientFamilyOf('curl/8.5.0')).toBeNull();
     expect(clientFamilyOf('Anthropic/JS 0.65.0')).toBeNull();
     expect(clientFamilyOf(undefined)).toBeNull();

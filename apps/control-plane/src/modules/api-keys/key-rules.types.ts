@@ -14,7 +14,7 @@ registerEnumType(ClientFamily, {
   valuesConfig: {
     CLAUDE_CODE: { description: 'Claude Code (`claude-cli/<version> (external, cli)`).' },
     CODEX: { description: 'OpenAI Codex CLI (`codex_cli_rs/<version>`, `codex_exec/<version>`).' },
-    GEMINI_CLI: { description: 'Google Gemini CLI (`GeminiCLI/<version>`).' },
+    GEMINI_CLI: { description: 'Google Gemini CLI (`GeminiCLI/<version>/…`, `GeminiCLI-tui/<version>/…`).' },
   },
 });
 
