@@ -1,12 +1,12 @@
 // Account groups in the browser: an admin creates a group of accounts on the Accounts page, binds
-// a key to it in the All keys tab, and sees the binding listed on both pages.
+// a key to it in the All keys tab, sees the binding listed on both pages, and makes it a user's default.
 import { test, expect, uniqueName } from '../fixtures/index.ts';
 
 test.beforeEach(async ({ loginPage, adminCredentials }) => {
   await loginPage.login(adminCredentials);
 });
 
-test('create a group, bind a key to it, see it listed', async ({ accountsPage, apiKeysPage, adminApi, mock }) => {
+test('create a group, bind a key to it, see it listed', async ({ accountsPage, apiKeysPage, usersPage, adminApi, mock }) => {
   const inGroup = await adminApi.createOpenAIAccount(uniqueName('grouped'), mock.url);
   const outside = await adminApi.createOpenAIAccount(uniqueName('ungrouped'), mock.url);
   const key = await adminApi.createApiKey(uniqueName('bound-key'));
@@ -26,5 +26,15 @@ test('create a group, bind a key to it, see it listed', async ({ accountsPage, a
   // The group now counts the key, and the binding is what the server stored.
   await accountsPage.open();
   await expect(accountsPage.groupRow(group).locator('td').nth(2)).toHaveText('1');
-  expect(await adminApi.apiKeyBinding(key.id)).toMatchObject({ accountGroupId: expect.stringMatching(/^\d+$/), accountIds: null });
+  const binding = await adminApi.apiKeyBinding(key.id);
+  expect(binding).toMatchObject({ accountGroupId: expect.stringMatching(/^\d+$/), accountIds: null });
+
+  // A user's default group: their keys without a binding of their own are served by it.
+  const user = await adminApi.createUser(uniqueName('grouped-user'));
+  await usersPage.open();
+  await usersPage.search(user.username, user.id);
+  await usersPage.setDefaultGroup(user.id, group);
+  expect(await adminApi.userDefaultGroup(user.id)).toBe(binding!.accountGroupId);
+  await accountsPage.open();
+  await expect(accountsPage.groupRow(group).locator('td').nth(3)).toHaveText('1');
 });
