@@ -116,6 +116,8 @@ describe.each(controlPlaneBackends())('account groups and key bindings ($name)',
     expect(await bad({ modelMapping: [{ from: 'sonnet', to: ' ' }] })).toBe('modelMapping: from and to must not be empty');
     expect(await bad({ modelMapping: [{ from: 'x', to: 'x' }] })).toBe('modelMapping: "x" maps to itself');
     expect(await bad({ modelMapping: [{ from: 'a', to: 'b' }, { from: 'a', to: 'c' }] })).toBe('modelMapping: "a" is mapped twice');
-    expect(code(await gql(UPDATE_KEY, { id: keyId, i: { allowedClients: ['CURL'] } }))).toBeDefined();
+    expect(code(await gql(UPDATE_KEY, { id: keyId, i: { modelMapping: [{ from: 'x'.repeat(129), to: 'y' }] } }))).toBe('BAD_USER_INPUT');
+    // Not a client family: refused by the schema before any resolver runs.
+    expect((await gql(UPDATE_KEY, { id: keyId, i: { allowedClients: ['CURL'] } })).errors![0].message).toMatch(/CURL/);
   });
 });
