@@ -25,7 +25,8 @@ describe('Claude Code through the proxy, on every platform', { timeout: 120_000 
   beforeAll(async () => {
     w = await startWorld((mockUrl): SnapshotSpec => ({
       users: [{ id: 'u1' }],
-      keys: [{ id: 'k1', userId: 'u1', key: KEY }],
+      // Limited to Claude Code: every test below also proves the real CLI's User-Agent is recognised.
+      keys: [{ id: 'k1', userId: 'u1', key: KEY, allowedClients: ['claude-code'] }],
       accounts: [
         { id: 'claude-1', platform: 'claude-console', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'sk-ant-upstream-1' } },
         { id: 'openai-1', platform: 'openai', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'sk-openai-1' } },

@@ -74,7 +74,9 @@ describe('Codex CLI through the relay', { timeout: CODEX_TIMEOUT_MS + 10_000 }, 
   let home: string;
   beforeAll(async () => {
     mock = await startMockUpstream();
-    proxy = await startTestProxy({ spec: sdkSpec(mock.url) });
+    // The key is limited to Codex: every test below also proves the real CLI's User-Agent is recognised.
+    const spec = sdkSpec(mock.url);
+    proxy = await startTestProxy({ spec: { ...spec, keys: spec.keys!.map((k) => ({ ...k, allowedClients: ['codex' as const] })) } });
     usage = await usageReader(proxy.store);
     home = mkdtempSync(join(tmpdir(), 'relay-codex-'));
     // A provider table is how Codex is pointed at any Responses endpoint. Hosted web search is off:

@@ -34,7 +34,9 @@ describe('Gemini CLI through the proxy', { timeout: 120_000 }, () => {
   beforeAll(async () => {
     w = await startWorld((mockUrl): SnapshotSpec => ({
       users: [{ id: 'u1' }],
-      keys: [{ id: 'k1', userId: 'u1', key: KEY }],
+      // Limited to Gemini CLI: every test below also proves the real CLI's User-Agent is recognised.
+      // Limited to Gemini CLI: every test below also proves the real CLI's User-Agent is recognised.
+      keys: [{ id: 'k1', userId: 'u1', key: KEY, allowedClients: ['gemini-cli'] }],
       accounts: [{ id: 'gemini-1', platform: 'gemini', baseUrl: mockUrl, credentials: { kind: 'api-key', apiKey: 'gemini-upstream-1' } }],
       prices: Object.entries(PRICES).map(([model, price]) => ({ model, price })),
     }));

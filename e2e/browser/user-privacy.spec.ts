@@ -5,7 +5,8 @@ import { test, expect, uniqueName } from '../fixtures/index.ts';
 import { chat, platformOpenAI } from '../fixtures/llm-client.ts';
 import { GraphqlApi } from '../fixtures/graphql-api.ts';
 
-const PRIVATE_FIELDS = ['priceRate', 'baseCost'] as const;
+// Account bindings name upstream accounts: admin-only like the rate.
+const PRIVATE_FIELDS = ['priceRate', 'baseCost', 'accountGroupId', 'accountIds', 'accountGroups'] as const;
 
 test('a user sees their usage but never their price rate or base cost', async ({ page, platform, mock, adminApi, loginPage, shell, graphqlTraffic, usagePage, liveLogsPage }) => {
   await adminApi.createOpenAIAccount(uniqueName('openai-privacy'), mock.url);

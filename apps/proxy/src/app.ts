@@ -1,7 +1,7 @@
 import Koa, { type Context } from 'koa';
 import { clientErrorBody, newRequestId, type WireFormat } from '@relay/core';
 import { sendJson } from './errors.ts';
-import { authMw, chain, limitsMw, modelAccessMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
+import { authMw, chain, limitsMw, modelAccessMw, modelMapMw, parseBodyMw, requestIdMw, type RouteSpec } from './http/middleware.ts';
 import { completionHandler, countTokensHandler } from './routes/completions.ts';
 import { geminiCountTokensHandler, geminiModelHandler, listGeminiModelsHandler } from './routes/gemini.ts';
 import { healthz, metrics, readyz } from './routes/health.ts';
@@ -44,15 +44,15 @@ function malformedEncoding(path: string): boolean {
 }
 
 /**
- * The Koa app. Every route is an explicit chain: requestId → auth (key only) → parseBody → model
- * access → limits → handler. The key is checked before the body is read, so unauthenticated
+ * The Koa app. Every route is an explicit chain: requestId → auth (key and client rule) → parseBody →
+ * the key's model mapping → model access → limits → handler. The key is checked before the body is read, so unauthenticated
  * uploads cost nothing but their headers. Chains are built once here; a request only matches a
  * path and runs its chain.
  */
 export function createApp(rt: ProxyRuntime): Koa {
   const app = new Koa({ proxy: true });
   const completion = (spec: RouteSpec) =>
-    chain(requestIdMw(rt, spec.clientFormat), authMw(rt), parseBodyMw(rt, spec), modelAccessMw(), limitsMw(rt), completionHandler(rt));
+    chain(requestIdMw(rt, spec.clientFormat), authMw(rt), parseBodyMw(rt, spec), modelMapMw(), modelAccessMw(), limitsMw(rt), completionHandler(rt));
   const messages = completion({ clientFormat: 'anthropic', endpoint: 'messages', route: '/v1/messages' });
   const chat = completion({ clientFormat: 'openai', endpoint: 'chat', route: '/v1/chat/completions' });
   // The Responses API answers errors in OpenAI's envelope, so its client format is `openai`.
@@ -66,6 +66,7 @@ export function createApp(rt: ProxyRuntime): Koa {
     requestIdMw(rt, 'gemini'),
     authMw(rt),
     parseBodyMw(rt, { clientFormat: 'gemini', endpoint: 'gemini_count_tokens', route: '/v1beta/models/{model}:countTokens', modelFromPath: true }),
+    modelMapMw(),
     modelAccessMw(),
     geminiCountTokensHandler(rt),
   );
@@ -74,6 +75,7 @@ export function createApp(rt: ProxyRuntime): Koa {
     requestIdMw(rt, 'anthropic'),
     authMw(rt),
     parseBodyMw(rt, { clientFormat: 'anthropic', endpoint: 'count_tokens', route: '/v1/messages/count_tokens' }),
+    modelMapMw(),
     modelAccessMw(),
     countTokensHandler(rt),
   );

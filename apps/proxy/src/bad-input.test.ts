@@ -9,6 +9,7 @@ const DISABLED = 'sk-relay-disabled-0000000000000000000000';
 const EXPIRED = 'sk-relay-expired-00000000000000000000000';
 const NO_MODELS = 'sk-relay-nomodels-0000000000000000000000';
 const NO_PLATFORMS = 'sk-relay-noplatforms-0000000000000000000';
+const CLAUDE_CODE_ONLY = 'sk-relay-claudecode-00000000000000000000';
 const METRICS_TOKEN = 'metrics-token-for-tests-0001';
 
 interface FormatCase {
@@ -91,6 +92,7 @@ describe('bad input per client format', () => {
           { id: 'expired', userId: 'u1', key: EXPIRED, expiresAt: Date.now() - 1000 },
           { id: 'nomodels', userId: 'u1', key: NO_MODELS, allowedModels: ['some-other-model'] },
           { id: 'noplatforms', userId: 'u1', key: NO_PLATFORMS, allowedPlatforms: ['bedrock'] },
+          { id: 'claudecode', userId: 'u1', key: CLAUDE_CODE_ONLY, allowedClients: ['claude-code'] },
         ],
         accounts: [acc('a', 'claude-console'), acc('o', 'openai'), acc('g', 'gemini')],
         prices: [{ model: 'gpt-4o', price: { input: '1', output: '1' } }, { model: 'claude-sonnet-4-20250514', price: { input: '1', output: '1' } }, { model: 'gemini-2.5-flash', price: { input: '1', output: '1' } }],
@@ -114,6 +116,7 @@ describe('bad input per client format', () => {
       { name: 'expired key', status: 401, send: () => post(c.path, c.body(c.model), EXPIRED) },
       { name: 'model not allowed', status: 403, send: () => post(c.path, c.body(c.model), NO_MODELS) },
       { name: 'platform not allowed', status: 403, send: () => post(c.path, c.body(c.model), NO_PLATFORMS) },
+      { name: 'client not allowed (key limited to Claude Code)', status: 403, send: () => post(c.path, c.body(c.model), CLAUDE_CODE_ONLY) },
       ...[1.5, 1e20, 1e300, 'abc', -5, 0].map((v) => ({ name: `output maximum ${JSON.stringify(v)}`, status: 400, send: () => post(c.path, c.withMax(v), GOOD) })),
       { name: 'malformed percent-encoding in the path', status: 400, send: () => post(c.badEncodingPath, c.body(c.model), GOOD) },
       { name: 'previous_response_id across formats', status: 400, skip: c.path !== '/v1/responses' || c.model.startsWith('gpt'), send: () => post(c.path, { ...c.body(c.model), previous_response_id: 'resp_1' }, GOOD) },

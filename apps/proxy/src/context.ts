@@ -15,8 +15,10 @@ export interface ProxyState {
   rawBody: Buffer;
   /** The body parsed once. */
   body: any;
-  /** The model the client asked for (body.model, or the Gemini path). */
+  /** The model served: what the client asked for (body.model, or the Gemini path) after the key's model mapping. */
   model: string;
+  /** What the client asked for, when the key's model mapping changed it. */
+  requestedModel?: string;
   stream: boolean;
   /** Gemini streamGenerateContent without `alt=sse`: the answer is one JSON array, streamed element by element. */
   jsonArrayStream?: boolean;

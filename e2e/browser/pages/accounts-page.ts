@@ -80,6 +80,27 @@ export class AccountsPage extends BasePage {
     return shown;
   }
 
+  get groupsTable(): Locator {
+    return this.page.getByTestId('account-groups-table');
+  }
+
+  /** The row of the account group with this name. */
+  groupRow(name: string): Locator {
+    return this.groupsTable.locator('tr[data-testid^="row-"]').filter({ hasText: name });
+  }
+
+  /** Creates an account group with the named member accounts through its dialog; waits for its row. */
+  async createGroup(name: string, memberNames: string[]): Promise<void> {
+    await this.page.getByTestId('group-create').click();
+    const form = this.page.getByTestId('group-form');
+    await expect(form).toBeVisible();
+    await form.getByTestId('group-name').fill(name);
+    for (const member of memberNames) await form.getByLabel(member, { exact: true }).check();
+    await form.getByTestId('group-save').click();
+    await expect(form).toBeHidden();
+    await expect(this.groupRow(name)).toBeVisible();
+  }
+
   /** Opens the Test dialog of an account, runs it with the model and returns the result panel. */
   async testAccount(name: string, model: string): Promise<{ status: Locator; latency: Locator; text: Locator }> {
     const row = this.row(name);

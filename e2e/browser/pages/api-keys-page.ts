@@ -38,6 +38,32 @@ export class ApiKeysPage extends BasePage {
     return field.inputValue();
   }
 
+  get allKeysTable(): Locator {
+    return this.page.getByTestId('all-keys-table');
+  }
+
+  /** Admins: the All keys tab. */
+  async openAllKeys(): Promise<void> {
+    await this.page.goto('/#/api-keys?tab=all');
+    await expect(this.allKeysTable).toBeVisible();
+  }
+
+  /** A row of the All keys tab, found by key name. */
+  allKeysRow(name: string): Locator {
+    return this.allKeysTable.locator('tr[data-testid^="row-"]').filter({ hasText: name });
+  }
+
+  /** Admins, on the All keys tab: binds a key to an account group through the key editor. */
+  async bindKeyToGroup(keyName: string, groupName: string): Promise<void> {
+    await this.allKeysRow(keyName).locator('[data-testid^="edit-key-"]').click();
+    const form = this.page.getByTestId('api-key-form');
+    await expect(form).toBeVisible();
+    await form.getByTestId('api-key-binding-kind').selectOption('group');
+    await form.getByTestId('api-key-binding-group').selectOption({ label: groupName });
+    await form.getByTestId('api-key-save').click();
+    await expect(form).toBeHidden();
+  }
+
   /** Closes the "shown once" dialog. */
   async closeNewKeyDialog(): Promise<void> {
     await this.newKeyDialog.getByTestId('new-api-key-done').click();

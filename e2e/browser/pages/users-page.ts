@@ -42,4 +42,14 @@ export class UsersPage extends BasePage {
     await dialog.getByTestId('price-rate-save').click();
     await expect(dialog).toBeHidden();
   }
+
+  /** Opens a user's editor, picks their default account group (by name) and saves. */
+  async setDefaultGroup(userId: string, groupName: string): Promise<void> {
+    await this.page.getByTestId(`user-edit-${userId}`).click();
+    const form = this.page.getByTestId('user-form');
+    await expect(form).toBeVisible();
+    await form.getByTestId('user-account-group').selectOption({ label: groupName });
+    await form.getByTestId('user-save').click();
+    await expect(form).toBeHidden();
+  }
 }

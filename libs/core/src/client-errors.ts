@@ -10,6 +10,7 @@ export const CLIENT_ERRORS = {
   permission_denied: 403,
   model_not_allowed: 403,
   platform_not_allowed: 403,
+  client_not_allowed: 403,
   not_found: 404,
   model_not_found: 404,
   request_too_large: 413,

@@ -3,6 +3,7 @@ export * from './money.ts';
 export * from './api-key.ts';
 export * from './secret-box.ts';
 export * from './snapshot.ts';
+export * from './client-families.ts';
 export * from './usage-event.ts';
 export * from './inflight-checkpoint.ts';
 export * from './hot-keys.ts';

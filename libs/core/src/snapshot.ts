@@ -1,4 +1,5 @@
 import type { ModelPrice, MicroUsd, RateBp } from './money.ts';
+import type { ClientFamily } from './client-families.ts';
 import type { Platform } from './platforms.ts';
 
 /**
@@ -18,7 +19,22 @@ export interface ConfigSnapshot {
   prices: SnapshotPrice[];
   /** Applied to models with no price of their own; null means such models are refused. */
   defaultPrice: ModelPrice | null;
+  /** Account groups by id. Absent in snapshots from older control planes (then no key is bound to one). */
+  accountGroups?: Record<string, SnapshotAccountGroup>;
 }
+
+/** A named set of accounts; an account may belong to several groups. */
+export interface SnapshotAccountGroup {
+  id: string;
+  name: string;
+  accountIds: string[];
+}
+
+/**
+ * Which accounts may serve a key: the members of one group, or a list of accounts. A group or an
+ * account that no longer exists serves nothing (a bound key never falls back to every account).
+ */
+export type AccountBinding = { groupId: string } | { accountIds: string[] };
 
 export interface SnapshotKey {
   id: string;
@@ -43,6 +59,12 @@ export interface SnapshotKey {
    * when the snapshot was compiled — the daily budget's floor on that day. Absent otherwise.
    */
   costToday?: { day: string; amount: MicroUsd };
+  /** The key's own binding; absent or null = its owner's default binding (`SnapshotUser.binding`), else every account. */
+  binding?: AccountBinding | null;
+  /** Requested model → served model (`sonnet` → `claude-sonnet-4-5`), applied before the model-access check. */
+  modelMapping?: Record<string, string> | null;
+  /** Client families the key accepts (by User-Agent); absent, null or empty = any client. */
+  allowedClients?: ClientFamily[] | null;
 }
 
 export type UserStatus = 'ACTIVE' | 'DISABLED';
@@ -51,6 +73,8 @@ export interface SnapshotUser {
   username: string;
   status: UserStatus;
   priceRate: RateBp;
+  /** The default binding of the user's keys that have none of their own; absent or null = every account. */
+  binding?: AccountBinding | null;
 }
 
 export type AccountStatus = 'ACTIVE' | 'DISABLED' | 'ERROR';
@@ -109,4 +133,16 @@ export type ProxyEvent =
 
 export function emptySnapshot(): ConfigSnapshot {
   return { version: 0, generatedAt: new Date(0).toISOString(), keys: {}, users: {}, accounts: [], prices: [], defaultPrice: null };
+}
+
+/**
+ * The accounts that may serve a key: its own binding, else its owner's default, resolved against the
+ * snapshot's groups; null when neither is bound (every account of the platform, as before bindings).
+ * A missing group resolves to no account.
+ */
+export function boundAccountIds(snapshot: Pick<ConfigSnapshot, 'accountGroups' | 'users'>, key: Pick<SnapshotKey, 'userId' | 'binding'>): Set<string> | null {
+  const binding = key.binding ?? snapshot.users[key.userId]?.binding ?? null;
+  if (!binding) return null;
+  if ('groupId' in binding) return new Set(snapshot.accountGroups?.[binding.groupId]?.accountIds ?? []);
+  return new Set(binding.accountIds);
 }

@@ -1,6 +1,6 @@
 import {
   hashApiKey, parseRate, SecretBox, usdToMicro, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform,
-  type SnapshotAccount, type SnapshotKey, type SnapshotUser,
+  type AccountBinding, type SnapshotAccount, type SnapshotAccountGroup, type SnapshotKey, type SnapshotUser,
 } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 
@@ -15,7 +15,7 @@ export interface PriceSpec {
 
 /** A compact description of what a test needs; everything else gets a sensible default. */
 export interface SnapshotSpec {
-  users?: { id: string; username?: string; status?: 'ACTIVE' | 'DISABLED'; priceRate?: string }[];
+  users?: { id: string; username?: string; status?: 'ACTIVE' | 'DISABLED'; priceRate?: string; binding?: AccountBinding | null }[];
   keys?: (Partial<Omit<SnapshotKey, 'dailyCostLimit' | 'totalCostLimit' | 'costUsed'>> & {
     /** The plaintext key clients send. */
     key: string; id: string; userId: string;
@@ -27,6 +27,7 @@ export interface SnapshotSpec {
   /** USD per million tokens. */
   prices?: { model: string; platform?: Platform | null; price: PriceSpec }[];
   defaultPrice?: PriceSpec | null;
+  accountGroups?: (Omit<SnapshotAccountGroup, 'name'> & { name?: string })[];
 }
 
 export function toModelPrice(p: PriceSpec): ModelPrice {
@@ -45,7 +46,7 @@ export function buildSnapshot(spec: SnapshotSpec, opts: { apiKeySecret?: string;
   const box = SecretBox.fromKey(opts.encryptionKey ?? TEST_ENCRYPTION_KEY);
   const users: Record<string, SnapshotUser> = {};
   for (const u of spec.users ?? []) {
-    users[u.id] = { id: u.id, username: u.username ?? u.id, status: u.status ?? 'ACTIVE', priceRate: parseRate(u.priceRate ?? '1') };
+    users[u.id] = { id: u.id, username: u.username ?? u.id, status: u.status ?? 'ACTIVE', priceRate: parseRate(u.priceRate ?? '1'), binding: u.binding ?? null };
   }
   const keys: Record<string, SnapshotKey> = {};
   for (const k of spec.keys ?? []) {
@@ -57,6 +58,7 @@ export function buildSnapshot(spec: SnapshotSpec, opts: { apiKeySecret?: string;
       dailyCostLimit: k.dailyCostLimit ? usdToMicro(k.dailyCostLimit) : null,
       totalCostLimit: k.totalCostLimit ? usdToMicro(k.totalCostLimit) : null,
       costUsed: usdToMicro(k.costUsed ?? '0'),
+      binding: k.binding ?? null, modelMapping: k.modelMapping ?? null, allowedClients: k.allowedClients ?? null,
     };
   }
   const accounts: SnapshotAccount[] = (spec.accounts ?? []).map((a) => ({
@@ -71,6 +73,7 @@ export function buildSnapshot(spec: SnapshotSpec, opts: { apiKeySecret?: string;
     keys, users, accounts,
     prices: (spec.prices ?? []).map((p) => ({ model: p.model, platform: p.platform ?? null, price: toModelPrice(p.price) })),
     defaultPrice: spec.defaultPrice ? toModelPrice(spec.defaultPrice) : null,
+    accountGroups: Object.fromEntries((spec.accountGroups ?? []).map((g) => [g.id, { id: g.id, name: g.name ?? g.id, accountIds: g.accountIds }])),
   };
 }
 

@@ -9,6 +9,13 @@ export type UserStatus = EnumOf<'UserStatus'>;
 export type AccountStatus = EnumOf<'AccountStatus'>;
 export type PlatformEnum = EnumOf<'Platform'>;
 export type ProxyTestEventKind = EnumOf<'ProxyTestEventKind'>;
+export type ClientFamily = EnumOf<'ClientFamily'>;
+
+/** Every client family a key can be limited to; the type check fails if the schema gains or loses one. */
+export const CLIENT_FAMILIES = ['CLAUDE_CODE', 'CODEX', 'GEMINI_CLI'] as const satisfies readonly ClientFamily[];
+type MissingClientFamily = Exclude<ClientFamily, (typeof CLIENT_FAMILIES)[number]>;
+const everyClientFamilyListed: [MissingClientFamily] extends [never] ? true : MissingClientFamily = true;
+void everyClientFamilyListed;
 
 /** Every platform, in the order the UI lists them; the type check fails if the schema gains or loses one. */
 export const PLATFORM_ENUMS = ['CLAUDE_OAUTH', 'CLAUDE_CONSOLE', 'CCR', 'BEDROCK', 'AZURE_OPENAI', 'OPENAI', 'GEMINI'] as const satisfies readonly PlatformEnum[];

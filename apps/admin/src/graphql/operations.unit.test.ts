@@ -2,7 +2,7 @@
 // schema.graphql (the control plane's public contract). The type checker already fails on a
 // renamed field through gql.tada (schema-drift.test.ts proves it); this test also validates what
 // types cannot see (arguments, directives) and guards the rule that no user-facing operation
-// selects priceRate or baseCost, and that every document is a typed graphql() one.
+// selects priceRate, baseCost or an account binding, and that every document is a typed graphql() one.
 import { describe, expect, it } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,7 +27,8 @@ async function loadOperations(): Promise<{ file: string; name: string; doc: Docu
 }
 
 // Admin-only operations may select the private fields; everything else must not.
-const ADMIN_ONLY = new Set(['USERS_QUERY', 'SET_USER_PRICE_RATES_MUTATION', 'SET_ALL_USER_PRICE_RATES_MUTATION', 'CREATE_USER_MUTATION', 'UPDATE_USER_MUTATION', 'ALL_API_KEYS_QUERY', 'API_KEY_LOGS_QUERY', 'ACCOUNT_USAGE_QUERY']);
+const ADMIN_ONLY = new Set(['USERS_QUERY', 'SET_USER_PRICE_RATES_MUTATION', 'SET_ALL_USER_PRICE_RATES_MUTATION', 'CREATE_USER_MUTATION', 'UPDATE_USER_MUTATION', 'ALL_API_KEYS_QUERY', 'API_KEY_LOGS_QUERY', 'ACCOUNT_USAGE_QUERY',
+  'ACCOUNT_GROUPS_QUERY', 'CREATE_ACCOUNT_GROUP_MUTATION', 'UPDATE_ACCOUNT_GROUP_MUTATION', 'DELETE_ACCOUNT_GROUP_MUTATION']);
 
 describe('admin GraphQL operations', () => {
   it('every operation validates against schema.graphql', async () => {
@@ -48,9 +49,9 @@ describe('admin GraphQL operations', () => {
     expect(untyped).toEqual([]);
   });
 
-  it('user-facing operations never select priceRate or baseCost', async () => {
+  it('user-facing operations never select priceRate, baseCost or account bindings', async () => {
     const ops = await loadOperations();
-    const leaking = ops.filter(({ name, doc }) => !ADMIN_ONLY.has(name) && /\b(priceRate|baseCost)\b/.test(print(doc))).map((o) => o.file);
+    const leaking = ops.filter(({ name, doc }) => !ADMIN_ONLY.has(name) && /\b(priceRate|baseCost|accountGroupId|accountIds|accountGroups?)\b/.test(print(doc))).map((o) => o.file);
     expect(leaking).toEqual([]);
   });
 });

@@ -37,7 +37,7 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
   Query: {
     me: LOOKUP, user: LOOKUP, account: LOOKUP, configVersion: LOOKUP,
     accessTokens: OWN_LIST, myApiKeys: OWN_LIST,
-    accounts: TABLE, modelPrices: TABLE, alertChannels: TABLE, alertDeliveries: paged(PAGE_BASE),
+    accounts: TABLE, accountGroups: TABLE, modelPrices: TABLE, alertChannels: TABLE, alertDeliveries: paged(PAGE_BASE),
     usageSummary: USAGE_AGGREGATE, userUsageSummary: USAGE_AGGREGATE, usageStats: USAGE_AGGREGATE,
     dailyUsage: USAGE_AGGREGATE, monthlyUsage: USAGE_AGGREGATE, usageByModel: USAGE_AGGREGATE, accountUsage: USAGE_AGGREGATE,
     users: paged(PAGE_BASE), auditLogs: paged(PAGE_BASE), allApiKeys: paged(PAGE_BASE),
@@ -47,6 +47,7 @@ export const ROOT_FIELD_COST: Record<'Query' | 'Mutation' | 'Subscription', Reco
     login: PASSWORD, changePassword: 2 * PASSWORD, createUser: PASSWORD, updateUser: PASSWORD,
     logout: LOOKUP, revokeAccessToken: WRITE, createAccessToken: WRITE,
     createAccount: WRITE, updateAccount: WRITE, deleteAccount: WRITE, setAccountSchedulable: WRITE,
+    createAccountGroup: WRITE, updateAccountGroup: WRITE, deleteAccountGroup: WRITE,
     createApiKey: WRITE, updateApiKey: WRITE, deleteApiKey: WRITE, setApiKeyEnabled: WRITE,
     deleteUser: WRITE, setUserPriceRates: WRITE, upsertModelPrice: WRITE, deleteModelPrice: WRITE,
     setDefaultModelPrice: WRITE, clearDefaultModelPrice: WRITE,

@@ -13,6 +13,7 @@ import { ClaudeOAuthResolver } from '../modules/oauth/oauth.resolver.ts';
 import { ApiKeysResolver } from '../modules/api-keys/api-keys.resolver.ts';
 import { PricingResolver } from '../modules/pricing/pricing.resolver.ts';
 import { AlertsResolver } from '../modules/alerts/alerts.resolver.ts';
+import { AccountGroupsResolver } from '../modules/account-groups/account-groups.resolver.ts';
 
 /**
  * Every resolver of the API. Adding a module = a folder under src/modules/<domain>/ with its
@@ -31,4 +32,5 @@ export const RESOLVERS: BuildSchemaOptions['resolvers'] = [
   ApiKeysResolver,
   PricingResolver,
   AlertsResolver,
+  AccountGroupsResolver,
 ];

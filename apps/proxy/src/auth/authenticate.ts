@@ -1,4 +1,4 @@
-import type { SnapshotKey, SnapshotUser } from '@relay/core';
+import { clientAllowed, type SnapshotKey, type SnapshotUser } from '@relay/core';
 import { cachedKeyHash, rememberKeyHash } from './key-hash-cache.ts';
 import { proxyError } from '../errors.ts';
 import type { SnapshotIndex } from '../snapshot/snapshot-index.ts';
@@ -29,4 +29,17 @@ export function isModelAllowed(key: SnapshotKey, model: string): boolean {
 /** Throws 403 model_not_allowed when the key may not use the model. */
 export function assertModelAllowed(key: SnapshotKey, model: string): void {
   if (!isModelAllowed(key, model)) throw proxyError('model_not_allowed', `This API key may not use model ${model}`);
+}
+
+/** Throws 403 client_not_allowed when the key is limited to client families the User-Agent is not one of. */
+export function assertClientAllowed(key: SnapshotKey, userAgent: string | undefined): void {
+  if (!clientAllowed(key.allowedClients, userAgent)) {
+    throw proxyError('client_not_allowed', `This API key may only be used from ${key.allowedClients!.join(', ')}`);
+  }
+}
+
+/** The model a key serves for the one requested: its mapping's target, else the model itself. */
+export function mappedModel(key: SnapshotKey, model: string): string {
+  const mapping = key.modelMapping;
+  return mapping && Object.prototype.hasOwnProperty.call(mapping, model) ? mapping[model] : model;
 }

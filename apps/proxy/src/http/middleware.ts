@@ -1,7 +1,7 @@
 import type { Context, Next } from 'koa';
 import { newRequestId, type MicroUsd, type WireFormat } from '@relay/core';
 import { extractApiKey } from '../auth/extract-key.ts';
-import { assertModelAllowed, authenticate } from '../auth/authenticate.ts';
+import { assertClientAllowed, assertModelAllowed, authenticate, mappedModel } from '../auth/authenticate.ts';
 import type { Endpoint, ProxyState } from '../context.ts';
 import { proxyError, writeClientError } from '../errors.ts';
 import { admit, settleOps, type Reservation } from '../limits/admission.ts';
@@ -14,7 +14,7 @@ import { parseJsonBody, readRawBody } from './body.ts';
 
 export type Middleware = (ctx: Context, next: Next) => Promise<void>;
 
-/** Koa-style composition of one route's chain (requestId → auth → parseBody → model access → limits → handler). */
+/** Koa-style composition of one route's chain (requestId → auth → parseBody → model mapping → model access → limits → handler). */
 export function chain(...mws: Middleware[]): (ctx: Context) => Promise<void> {
   return (ctx) => {
     const run = (i: number): Promise<void> => (i < mws.length ? mws[i](ctx, () => run(i + 1)) : Promise.resolve());
@@ -100,13 +100,32 @@ export function authMw(rt: ProxyRuntime): Middleware {
     const s = state(ctx);
     s.index = rt.snapshots.current();
     const { key, user } = authenticate(s.index, extractApiKey(ctx.headers, ctx.querystring), rt.config.apiKeySecret, Date.now());
+    // The client rule needs only the headers: refused before the body is read, like a bad key.
+    assertClientAllowed(key, ctx.get('user-agent'));
     s.key = key;
     s.user = user;
     await next();
   };
 }
 
-/** After the body is parsed: the key may use the model, and the model has a price. */
+/**
+ * After the body is parsed: the key's model mapping (`sonnet` → `claude-sonnet-4-5`). From here on
+ * `s.model` is the served model: the access check, the price, account choice, the upstream request
+ * and the usage record all use it; `s.requestedModel` keeps what the client sent.
+ */
+export function modelMapMw(): Middleware {
+  return async (ctx, next) => {
+    const s = state(ctx);
+    const served = mappedModel(s.key, s.model);
+    if (served !== s.model) {
+      s.requestedModel = s.model;
+      s.model = served;
+    }
+    await next();
+  };
+}
+
+/** After the body is parsed and the model mapped: the key may use the model, and the model has a price. */
 export function modelAccessMw(): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);

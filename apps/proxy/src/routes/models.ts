@@ -9,11 +9,12 @@ import type { ProxyRuntime } from '../runtime.ts';
 /**
  * The models this key can reach: every model named by an active account (supportedModels,
  * modelMapping) or by a price that some allowed account serves, filtered by the key's model and
- * platform lists.
+ * platform lists and its account binding; plus the key's own model aliases whose target is reachable.
  */
 export function reachableModels(s: ProxyState): string[] {
+  const bound = s.index.boundAccounts(s.key);
   const accounts = s.index.snapshot.accounts.filter(
-    (a) => a.status === 'ACTIVE' && (!s.key.allowedPlatforms || s.key.allowedPlatforms.includes(a.platform)),
+    (a) => a.status === 'ACTIVE' && (!s.key.allowedPlatforms || s.key.allowedPlatforms.includes(a.platform)) && (!bound || bound.has(a.id)),
   );
   const names = new Set<string>();
   for (const a of accounts) {
@@ -21,7 +22,10 @@ export function reachableModels(s: ProxyState): string[] {
     for (const m of Object.keys(a.modelMapping)) names.add(m);
   }
   for (const m of s.index.pricedModels()) if (accounts.some((a) => accountServesModel(a, m))) names.add(m);
-  return [...names].filter((m) => isModelAllowed(s.key, m) && s.index.hasAnyPrice(m)).sort();
+  const served = [...names].filter((m) => isModelAllowed(s.key, m) && s.index.hasAnyPrice(m));
+  const reachable = new Set(served);
+  for (const [alias, target] of Object.entries(s.key.modelMapping ?? {})) if (reachable.has(target)) served.push(alias);
+  return [...new Set(served)].sort();
 }
 
 /** GET /v1/models in OpenAI format, or Anthropic's when an anthropic-version header is present. */

@@ -47,21 +47,24 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
 
 /**
  * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
- * schedulable, allowed for the key, not paused by a spent usage window, not cooling down, circuit breaker not open; the
- * sticky session's account first, then by priority (lower first), then same-format before translated, then more remaining
- * usage window first, then least recently used. Concurrency caps are checked when an account is actually tried (a lease).
- * Throws 403 when only the key's platform list excludes every compatible account, and 429 with `retry-after` (seconds to
- * the earliest reset) when every compatible account left out is paused by its usage window.
+ * schedulable, within the key's account binding, allowed for the key, not paused by a spent usage window, not cooling down,
+ * circuit breaker not open; the sticky session's account first, then by priority (lower first), then same-format before
+ * translated, then more remaining usage window first, then least recently used. Concurrency caps are checked when an account
+ * is actually tried (a lease). Throws 403 when only the key's platform list excludes every compatible account, and 429 with
+ * `retry-after` (seconds to the earliest reset) when every compatible account left out is paused by its usage window.
  */
 export function selectAccounts(input: SelectInput): SnapshotAccount[] {
   const { index, key, model, now } = input;
   const allowed = key.allowedPlatforms;
+  const bound = index.boundAccounts(key);
   let excludedByKey = 0;
   let unavailable = 0;
   let earliestResume: number | null = null;
   const out: SnapshotAccount[] = [];
   for (const a of index.snapshot.accounts) {
     if (a.status !== 'ACTIVE' || !a.schedulable) continue;
+    // A bound key (its own binding or its owner's default) is served only by its accounts, sticky session or not.
+    if (bound && !bound.has(a.id)) continue;
     if (!accountServesModel(a, model) || !endpointAllows(a, input.endpoint)) continue;
     const fmt = PLATFORM_FORMAT[a.platform];
     if (fmt !== input.clientFormat && !input.canTranslate(input.clientFormat, fmt)) continue;

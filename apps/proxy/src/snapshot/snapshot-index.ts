@@ -1,5 +1,5 @@
 import {
-  dearestPrice, maxOutputTokensOf, SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
+  boundAccountIds, dearestPrice, maxOutputTokensOf, SecretBox, type AccountCredentials, type ConfigSnapshot, type ModelPrice, type Platform, type SnapshotAccount,
   type SnapshotKey, type SnapshotUser,
 } from '@relay/core';
 
@@ -23,6 +23,8 @@ export class SnapshotIndex {
   private readonly maxOutputByModel = new Map<string, number>();
   private readonly credentials = new Map<string, AccountCredentials>();
   private readonly egress = new Map<string, string | null>();
+  /** Per key id, the accounts its binding allows (null = every account), resolved on first use. */
+  private readonly bindings = new Map<string, ReadonlySet<string> | null>();
 
   constructor(readonly snapshot: ConfigSnapshot, private readonly box: SecretBox) {
     this.version = snapshot.version;
@@ -94,6 +96,19 @@ export class SnapshotIndex {
   /** Models that have a price of their own (for model lists). */
   pricedModels(): string[] {
     return [...this.anyPriceByModel.keys()];
+  }
+
+  /**
+   * The accounts that may serve a key: its own binding, else its owner's default binding; null when
+   * neither is bound. Resolved once per key and version.
+   */
+  boundAccounts(key: SnapshotKey): ReadonlySet<string> | null {
+    let bound = this.bindings.get(key.id);
+    if (bound === undefined) {
+      bound = boundAccountIds(this.snapshot, key);
+      this.bindings.set(key.id, bound);
+    }
+    return bound;
   }
 
   /** The decrypted credential JSON of an account (cached per version). */

@@ -1,5 +1,5 @@
 import { Entity, OptionalProps, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
-import type { Platform } from '@relay/core';
+import type { ClientFamily, Platform } from '@relay/core';
 import { bigintNumber, DATETIME } from './columns.ts';
 import { User } from './user.ts';
 
@@ -7,7 +7,7 @@ import { User } from './user.ts';
 @Entity({ tableName: 'api_keys' })
 export class ApiKey {
   /** Properties with defaults: optional in em.create(). */
-  [OptionalProps]?: 'enabled' | 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt' | 'requestCount' | 'tokensUsed' | 'costUsed' | 'lastUsedAt' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'enabled' | 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt' | 'accountGroupId' | 'accountIds' | 'modelMapping' | 'allowedClients' | 'requestCount' | 'tokensUsed' | 'costUsed' | 'lastUsedAt' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -56,6 +56,22 @@ export class ApiKey {
 
   @Property({ ...DATETIME, nullable: true })
   expiresAt: Date | null = null;
+
+  /** Bound to this account group (see AccountGroup); null = not bound to a group (then the owner's default binding applies). Exclusive with accountIds. */
+  @Property({ type: 'integer', nullable: true, index: true })
+  accountGroupId: number | null = null;
+
+  /** Bound to these accounts; null = not bound to accounts. Exclusive with accountGroupId. */
+  @Property({ type: 'json', nullable: true })
+  accountIds: number[] | null = null;
+
+  /** Requested model → served model; null = none. */
+  @Property({ type: 'json', nullable: true })
+  modelMapping: Record<string, string> | null = null;
+
+  /** Client families the key accepts; null = any client. */
+  @Property({ type: 'json', nullable: true })
+  allowedClients: ClientFamily[] | null = null;
 
   @Property({ type: bigintNumber(), default: 0 })
   requestCount: number = 0;

@@ -2,6 +2,7 @@ import { AccessToken } from './access-token.ts';
 import { AlertChannel } from './alert-channel.ts';
 import { AlertDelivery } from './alert-delivery.ts';
 import { Account } from './account.ts';
+import { AccountGroup } from './account-group.ts';
 import { ApiKey } from './api-key.ts';
 import { AuditLog } from './audit-log.ts';
 import { ModelPrice } from './model-price.ts';
@@ -16,6 +17,7 @@ export * from './access-token.ts';
 export * from './alert-channel.ts';
 export * from './alert-delivery.ts';
 export * from './account.ts';
+export * from './account-group.ts';
 export * from './api-key.ts';
 export * from './audit-log.ts';
 export * from './model-price.ts';
@@ -28,4 +30,4 @@ export * from './user.ts';
 export { RateDecimalType } from './columns.ts';
 
 /** Every entity class, in the order the ORM discovers them. */
-export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, AuditLog, Session, AccessToken, OAuthSession, Setting, AlertChannel, AlertDelivery];
+export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, AuditLog, Session, AccessToken, OAuthSession, Setting, AlertChannel, AlertDelivery, AccountGroup];

@@ -10,7 +10,7 @@ export type UserStatus = (typeof USER_STATUSES)[number];
 @Entity({ tableName: 'users' })
 export class User {
   /** Properties with defaults: optional in em.create(). */
-  [OptionalProps]?: 'role' | 'status' | 'priceRate' | 'maxApiKeys' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'role' | 'status' | 'priceRate' | 'maxApiKeys' | 'accountGroupId' | 'accountIds' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;
@@ -36,6 +36,14 @@ export class User {
   /** null = the configured default. */
   @Property({ type: 'integer', nullable: true })
   maxApiKeys: number | null = null;
+
+  /** Default binding of the user's keys that have none of their own: this account group (see AccountGroup); null = not bound to a group. Exclusive with accountIds. */
+  @Property({ type: 'integer', nullable: true, index: true })
+  accountGroupId: number | null = null;
+
+  /** Default binding to these accounts; null = not bound to accounts. Exclusive with accountGroupId. */
+  @Property({ type: 'json', nullable: true })
+  accountIds: number[] | null = null;
 
   @Property({ ...DATETIME, onCreate: () => new Date() })
   createdAt: Date = new Date();

@@ -15,6 +15,11 @@ export const API_KEY_FIELDS = graphql(`
     dailyCostLimit
     totalCostLimit
     expiresAt
+    modelMapping {
+      from
+      to
+    }
+    allowedClients
     requestCount
     tokensUsed
     costUsed

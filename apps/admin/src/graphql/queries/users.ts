@@ -1,7 +1,7 @@
 import { graphql, type ResultOf } from '../graphql.ts';
 import { USER_FIELDS } from '../fragments/user-fields.ts';
 
-/** Admin user list, one server page at a time (includes the private price rate). */
+/** Admin user list, one server page at a time (includes the private price rate and default account binding). */
 export const USERS_QUERY = graphql(`
   query Users($filter: UserFilter, $page: PageInput) {
     users(filter: $filter, page: $page) {
@@ -9,6 +9,8 @@ export const USERS_QUERY = graphql(`
       items {
         ...UserFields
         priceRate
+        accountGroupId
+        accountIds
       }
     }
   }

@@ -22,6 +22,7 @@ import { AccountHealth } from './AccountHealth.tsx';
 import { ClaudeOAuthDialog } from './ClaudeOAuthDialog.tsx';
 import { TestAccountDialog } from './TestAccountDialog.tsx';
 import { UsageWindows } from './UsageWindows.tsx';
+import { AccountGroupsSection } from './AccountGroupsSection.tsx';
 import { PLATFORM_ENUMS, type AccountStatus } from '../../graphql/enums.ts';
 import type { Account } from '../../graphql/fragments/account-fields.ts';
 
@@ -198,6 +199,7 @@ export function AccountsPage() {
           }
         />
       </Card>
+      <AccountGroupsSection accounts={data?.accounts ?? []} />
       {editing && (
         <AccountFormDialog
           account={editing === 'new' ? null : editing}

@@ -1,8 +1,10 @@
-// Admin: every user's API keys with owner and usage, paged on the server; a row opens a drawer
-// with that key's request log.
-import { useState } from 'react';
+// Admin: every user's API keys with owner, usage and account binding, paged on the server; a row
+// opens a drawer with that key's request log, Edit opens the key editor with its binding.
+import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
+import { ACCOUNT_GROUPS_QUERY } from '../../graphql/queries/account-groups.ts';
 import { ALL_API_KEYS_QUERY, type AdminApiKey } from '../../graphql/queries/all-api-keys.ts';
+import { Button } from '../../ui/Button.tsx';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card } from '../../ui/Card.tsx';
 import { Input } from '../../ui/Field.tsx';
@@ -11,6 +13,7 @@ import { formatDateTime, formatNumber, formatUsd } from '../../ui/format.ts';
 import { useDebounced } from '../../ui/use-debounced.ts';
 import { KeyStatusBadge } from './MyKeysTab.tsx';
 import { KeyLogsDrawer } from './KeyLogsDrawer.tsx';
+import { ApiKeyFormDialog } from './ApiKeyFormDialog.tsx';
 
 const PAGE_SIZE = 20;
 
@@ -20,6 +23,9 @@ export function AllKeysTab() {
   const [search, setSearch] = useState('');
   const debounced = useDebounced(search.trim(), 300);
   const [open, setOpen] = useState<AdminApiKey | null>(null);
+  const [editing, setEditing] = useState<AdminApiKey | null>(null);
+  const [groups] = useQuery({ query: ACCOUNT_GROUPS_QUERY });
+  const groupName = useMemo(() => new Map((groups.data?.accountGroups ?? []).map((g) => [g.id, g.name])), [groups.data]);
   const [{ data, error, fetching }, refetch] = useQuery({
     query: ALL_API_KEYS_QUERY,
     variables: { filter: debounced ? { search: debounced } : null, page: { offset, limit: PAGE_SIZE } },
@@ -42,6 +48,28 @@ export function AllKeysTab() {
     { key: 'tokens', header: t('apiKeys.tokens'), align: 'right', render: (k) => formatNumber(k.tokensUsed, true), hideOnMobile: true },
     { key: 'cost', header: t('apiKeys.cost'), align: 'right', render: (k) => formatUsd(k.costUsed), mobile: 'half' },
     { key: 'lastUsed', header: t('apiKeys.lastUsed'), render: (k) => <span className="cell-sub">{formatDateTime(k.lastUsedAt)}</span>, hideOnMobile: true },
+    {
+      key: 'binding',
+      header: t('apiKeys.bindingColumn'),
+      render: (k) => (
+        <span className="cell-sub" data-testid={`key-binding-${k.id}`}>
+          {k.accountGroupId ? (groupName.get(k.accountGroupId) ?? `#${k.accountGroupId}`) : k.accountIds?.length ? t('apiKeys.boundToAccounts', { count: formatNumber(k.accountIds.length) }) : t('apiKeys.notBound')}
+        </span>
+      ),
+      hideOnMobile: true,
+    },
+    {
+      key: 'actions',
+      header: '',
+      align: 'right',
+      render: (k) => (
+        <span onClick={(e) => e.stopPropagation()}>
+          <Button size="sm" variant="ghost" onClick={() => setEditing(k)} testId={`edit-key-${k.id}`}>
+            {t('common.edit')}
+          </Button>
+        </span>
+      ),
+    },
   ];
 
   return (
@@ -72,6 +100,18 @@ export function AllKeysTab() {
         testId="all-keys-table"
       />
       {open && <KeyLogsDrawer apiKey={open} onClose={() => setOpen(null)} />}
+      {editing && (
+        <ApiKeyFormDialog
+          apiKey={editing}
+          binding={{ accountGroupId: editing.accountGroupId ?? null, accountIds: editing.accountIds ?? null }}
+          onClose={() => setEditing(null)}
+          onCreated={() => undefined}
+          onSaved={() => {
+            setEditing(null);
+            refetch({ requestPolicy: 'network-only' });
+          }}
+        />
+      )}
     </Card>
   );
 }

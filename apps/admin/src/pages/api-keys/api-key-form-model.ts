@@ -1,8 +1,8 @@
 // The API key form as pure data: validation (one message per field) and the GraphQL input.
 import type { MessageKey } from '../../i18n/en.ts';
-import { parseList } from '../accounts/account-form-model.ts';
+import { formatModelMapping, parseList, parseModelMapping } from '../accounts/account-form-model.ts';
 import type { ApiKey } from '../../graphql/fragments/api-key-fields.ts';
-import type { PlatformEnum } from '../../graphql/enums.ts';
+import type { ClientFamily, PlatformEnum } from '../../graphql/enums.ts';
 import type { VariablesOf } from '../../graphql/graphql.ts';
 import type { CREATE_API_KEY_MUTATION } from '../../graphql/mutations/create-api-key.ts';
 
@@ -20,12 +20,31 @@ export interface ApiKeyFormValues {
   totalCostLimit: string;
   /** YYYY-MM-DD (the key works through the end of that day, local time) or ''. */
   expiresAt: string;
+  /** One alias per line, `from=to`. */
+  modelMapping: string;
+  /** None = any client. */
+  allowedClients: ClientFamily[];
+  /** Admins only: what serves the key (none = its owner's default, else every account). */
+  bindingKind: BindingKind;
+  accountGroupId: string;
+  accountIds: string[];
+}
+
+export type BindingKind = 'none' | 'group' | 'accounts';
+
+/** A key's binding as an admin reads it (ALL_API_KEYS_QUERY). */
+export interface KeyBinding {
+  accountGroupId: string | null;
+  accountIds: string[] | null;
 }
 
 export type ApiKeyFormErrors = Partial<Record<keyof ApiKeyFormValues, MessageKey>>;
 
 export function emptyApiKeyForm(): ApiKeyFormValues {
-  return { name: '', allowedPlatforms: [], allowedModels: '', rpm: '', tpm: '', concurrency: '', dailyCostLimit: '', totalCostLimit: '', expiresAt: '' };
+  return {
+    name: '', allowedPlatforms: [], allowedModels: '', rpm: '', tpm: '', concurrency: '', dailyCostLimit: '', totalCostLimit: '', expiresAt: '',
+    modelMapping: '', allowedClients: [], bindingKind: 'none', accountGroupId: '', accountIds: [],
+  };
 }
 
 function localDay(iso: string): string {
@@ -34,7 +53,7 @@ function localDay(iso: string): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
-export function apiKeyToForm(key: ApiKey): ApiKeyFormValues {
+export function apiKeyToForm(key: ApiKey, binding: KeyBinding | null = null): ApiKeyFormValues {
   const n = (v: number | null) => (v === null ? '' : String(v));
   return {
     name: key.name,
@@ -46,6 +65,11 @@ export function apiKeyToForm(key: ApiKey): ApiKeyFormValues {
     dailyCostLimit: key.dailyCostLimit ?? '',
     totalCostLimit: key.totalCostLimit ?? '',
     expiresAt: key.expiresAt ? localDay(key.expiresAt) : '',
+    modelMapping: formatModelMapping(Object.fromEntries((key.modelMapping ?? []).map((m) => [m.from, m.to]))),
+    allowedClients: key.allowedClients ?? [],
+    bindingKind: binding?.accountGroupId ? 'group' : binding?.accountIds?.length ? 'accounts' : 'none',
+    accountGroupId: binding?.accountGroupId ?? '',
+    accountIds: binding?.accountIds ?? [],
   };
 }
 
@@ -65,6 +89,9 @@ export function validateApiKeyForm(values: ApiKeyFormValues, today: string): Api
     if (v && (!USD_PATTERN.test(v) || !/[1-9]/.test(v))) errors[field] = 'validation.usd';
   }
   if (values.expiresAt && (!/^\d{4}-\d{2}-\d{2}$/.test(values.expiresAt) || values.expiresAt < today)) errors.expiresAt = 'validation.futureDate';
+  if (values.modelMapping.trim() && parseModelMapping(values.modelMapping) === null) errors.modelMapping = 'validation.modelMapping';
+  if (values.bindingKind === 'group' && !values.accountGroupId) errors.accountGroupId = 'validation.required';
+  if (values.bindingKind === 'accounts' && values.accountIds.length === 0) errors.accountIds = 'validation.required';
   return errors;
 }
 
@@ -74,8 +101,11 @@ export function endOfLocalDay(day: string): string {
   return new Date(y, m - 1, d, 23, 59, 59, 999).toISOString();
 }
 
-/** createApiKey / updateApiKey input; empty limits are sent as null (= no limit). */
-export function buildApiKeyInput(values: ApiKeyFormValues): ApiKeyInput {
+/**
+ * createApiKey / updateApiKey input; empty limits are sent as null (= no limit). The binding is sent
+ * only when `withBinding` (an admin's editor): users may not send it at all.
+ */
+export function buildApiKeyInput(values: ApiKeyFormValues, withBinding = false): ApiKeyInput {
   const int = (v: string) => (v.trim() ? Number(v.trim()) : null);
   const usd = (v: string) => (v.trim() ? v.trim() : null);
   const models = parseList(values.allowedModels);
@@ -89,5 +119,13 @@ export function buildApiKeyInput(values: ApiKeyFormValues): ApiKeyInput {
     dailyCostLimit: usd(values.dailyCostLimit),
     totalCostLimit: usd(values.totalCostLimit),
     expiresAt: values.expiresAt ? endOfLocalDay(values.expiresAt) : null,
+    modelMapping: Object.entries(parseModelMapping(values.modelMapping) ?? {}).map(([from, to]) => ({ from, to })),
+    allowedClients: values.allowedClients.length ? values.allowedClients : null,
+    ...(withBinding
+      ? {
+          accountGroupId: values.bindingKind === 'group' ? values.accountGroupId : null,
+          accountIds: values.bindingKind === 'accounts' ? values.accountIds : null,
+        }
+      : {}),
   };
 }

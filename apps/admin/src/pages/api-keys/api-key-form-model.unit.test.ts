@@ -18,7 +18,18 @@ describe('API key form', () => {
 
   it('sends empty limits as null (no limit) and money as decimal strings', () => {
     const input = buildApiKeyInput({ ...emptyApiKeyForm(), name: 'ci', rpm: '60', dailyCostLimit: '5.5', allowedPlatforms: ['OPENAI'], allowedModels: 'gpt-4o, gpt-4o-mini' });
-    expect(input).toEqual({ name: 'ci', allowedPlatforms: ['OPENAI'], allowedModels: ['gpt-4o', 'gpt-4o-mini'], rpm: 60, tpm: null, concurrency: null, dailyCostLimit: '5.5', totalCostLimit: null, expiresAt: null });
+    expect(input).toEqual({ name: 'ci', allowedPlatforms: ['OPENAI'], allowedModels: ['gpt-4o', 'gpt-4o-mini'], rpm: 60, tpm: null, concurrency: null, dailyCostLimit: '5.5', totalCostLimit: null, expiresAt: null, modelMapping: [], allowedClients: null });
+  });
+
+  it('sends model aliases and client rules; the binding only from an admin editor, one kind at a time', () => {
+    const values = { ...emptyApiKeyForm(), name: 'cc', modelMapping: 'sonnet=claude-sonnet-4-5\nopus -> claude-opus-4-1', allowedClients: ['CLAUDE_CODE' as const], bindingKind: 'group' as const, accountGroupId: '7', accountIds: ['3'] };
+    const input = buildApiKeyInput(values);
+    expect(input).toMatchObject({ modelMapping: [{ from: 'sonnet', to: 'claude-sonnet-4-5' }, { from: 'opus', to: 'claude-opus-4-1' }], allowedClients: ['CLAUDE_CODE'] });
+    expect(input).not.toHaveProperty('accountGroupId');
+    expect(buildApiKeyInput(values, true)).toMatchObject({ accountGroupId: '7', accountIds: null });
+    expect(buildApiKeyInput({ ...values, bindingKind: 'accounts' }, true)).toMatchObject({ accountGroupId: null, accountIds: ['3'] });
+    expect(buildApiKeyInput({ ...values, bindingKind: 'none' }, true)).toMatchObject({ accountGroupId: null, accountIds: null });
+    expect(validateApiKeyForm({ ...values, modelMapping: 'sonnet', accountGroupId: '' }, '2025-01-01')).toEqual({ modelMapping: 'validation.modelMapping', accountGroupId: 'validation.required' });
   });
 });
 

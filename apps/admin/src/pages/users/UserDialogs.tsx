@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { CREATE_USER_MUTATION } from '../../graphql/mutations/create-user.ts';
 import { UPDATE_USER_MUTATION } from '../../graphql/mutations/update-user.ts';
+import { ACCOUNT_GROUPS_QUERY } from '../../graphql/queries/account-groups.ts';
 import { SET_USER_PRICE_RATES_MUTATION } from '../../graphql/mutations/set-user-price-rates.ts';
 import { SET_ALL_USER_PRICE_RATES_MUTATION } from '../../graphql/mutations/set-all-user-price-rates.ts';
 import { USER_USAGE_SUMMARY_QUERY } from '../../graphql/queries/user-usage-summary.ts';
@@ -59,6 +60,8 @@ export function UserFormDialog({ user, onClose, onSaved }: { user: AdminUser | n
   const [role, setRole] = useState<Role>(user?.role ?? 'USER');
   const [status, setStatus] = useState<UserStatus>(user?.status ?? 'ACTIVE');
   const [priceRate, setPriceRate] = useState(user?.priceRate ?? '1');
+  const [defaultGroup, setDefaultGroup] = useState(user?.accountGroupId ?? '');
+  const [groups] = useQuery({ query: ACCOUNT_GROUPS_QUERY, pause: !user });
   const server = useServerErrors();
   const [createState, create] = useMutation(CREATE_USER_MUTATION);
   const [updateState, update] = useMutation(UPDATE_USER_MUTATION);
@@ -74,7 +77,14 @@ export function UserFormDialog({ user, onClose, onSaved }: { user: AdminUser | n
     server.setErrors(found);
     if (Object.keys(found).length) return;
     const result = user
-      ? await update({ id: user.id, input: { role, status, priceRate: priceRate.trim(), ...(password ? { password } : {}) } })
+      ? await update({
+          id: user.id,
+          input: {
+            role, status, priceRate: priceRate.trim(), ...(password ? { password } : {}),
+            // Sent only when changed, so a default binding to accounts (set through the API) stays.
+            ...(defaultGroup !== (user.accountGroupId ?? '') ? { accountGroupId: defaultGroup || null } : {}),
+          },
+        })
       : await create({ input: { username: username.trim(), password, role, priceRate: priceRate.trim() } });
     if (result.error) return server.fromResult(result.error);
     toast.show(user ? t('users.updated') : t('users.created'));
@@ -118,6 +128,16 @@ export function UserFormDialog({ user, onClose, onSaved }: { user: AdminUser | n
           )}
         </div>
         <Input label={t('users.priceRate')} value={priceRate} onValue={setPriceRate} inputMode="decimal" hint={t('users.priceRateHint')} error={server.errors.priceRate} testId="user-price-rate" />
+        {user && (
+          <Select
+            label={t('users.defaultGroup')}
+            value={defaultGroup}
+            onValue={setDefaultGroup}
+            options={[{ value: '', label: t('users.noDefaultGroup') }, ...(groups.data?.accountGroups ?? []).map((g) => ({ value: g.id, label: g.name }))]}
+            hint={t('users.defaultGroupHint')}
+            testId="user-account-group"
+          />
+        )}
         {server.general && (
           <div className="form-error" role="alert">
             {server.general}

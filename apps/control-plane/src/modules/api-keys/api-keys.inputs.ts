@@ -1,8 +1,9 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
-import { ArrayMaxSize, IsOptional, MaxLength, Min, MinLength, Max } from 'class-validator';
+import { ArrayMaxSize, IsOptional, MaxLength, Min, MinLength, Max, ValidateNested } from 'class-validator';
 import type { MicroUsd } from '@relay/core';
 import { DateTimeScalar, UsdScalar } from '../../graphql/scalars.ts';
 import { PlatformEnum } from '../accounts/platform.enum.ts';
+import { ClientFamily, ModelMappingEntryInput } from './key-rules.types.ts';
 
 /** Limits and restrictions shared by create and update; null = no limit / no restriction. */
 @InputType({ description: 'Base of the input types that extend it (not used on its own).' })
@@ -47,6 +48,26 @@ abstract class ApiKeyLimitsInput {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the key stops working; must be in the future; null = never.' })
   @IsOptional()
   expiresAt?: Date | null;
+
+  @Field(() => [ModelMappingEntryInput], { nullable: true, description: 'Model aliases (`sonnet` → `claude-sonnet-4-5`): the served model is checked, routed and billed; null or empty = none.' })
+  @IsOptional()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  modelMapping?: ModelMappingEntryInput[] | null;
+
+  @Field(() => [ClientFamily], { nullable: true, description: 'Clients the key accepts (by User-Agent; others get 403); null or empty = any client.' })
+  @IsOptional()
+  @ArrayMaxSize(8)
+  allowedClients?: ClientFamily[] | null;
+
+  @Field(() => ID, { nullable: true, description: 'Admins only: bind the key to this account group (clears accountIds); null removes the group binding. Unbound keys follow their owner\'s default binding, else every account.' })
+  @IsOptional()
+  accountGroupId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Admins only: bind the key to these accounts (clears accountGroupId); null or empty removes the account binding.' })
+  @IsOptional()
+  @ArrayMaxSize(1000)
+  accountIds?: string[] | null;
 }
 
 @InputType({ description: 'A new API key.' })

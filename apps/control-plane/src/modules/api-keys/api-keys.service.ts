@@ -1,19 +1,22 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager, FilterQuery } from '@mikro-orm/core';
 import { ApiKey, RequestLog, User } from '@relay/db';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '@relay/core';
 import { errors } from '../../graphql/errors.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { toPlatform } from '../accounts/platform.enum.ts';
+import { applyBinding } from '../account-groups/account-groups.service.ts';
+import { modelMappingOf, toClientFamily } from './key-rules.types.ts';
 import { deleteAudited, requireActingUser, runMutation, type AuthUser, type ServiceContext } from '../../service-context.ts';
 import type { ApiKeyFilter, CreateApiKeyInput, UpdateApiKeyInput } from './api-keys.inputs.ts';
 
-type LimitFields = Pick<CreateApiKeyInput, 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt'>;
+type LimitFields = Pick<CreateApiKeyInput, 'allowedPlatforms' | 'allowedModels' | 'rpm' | 'tpm' | 'concurrency' | 'dailyCostLimit' | 'totalCostLimit' | 'expiresAt' | 'modelMapping' | 'allowedClients' | 'accountGroupId' | 'accountIds'>;
 
 /** The audit image of a key: name, limits and prefix, never the hash. */
 function auditImage(k: ApiKey): Record<string, unknown> {
   return {
     name: k.name, keyPrefix: k.keyPrefix, userId: k.user.id, enabled: k.enabled, allowedPlatforms: k.allowedPlatforms, allowedModels: k.allowedModels,
     rpm: k.rpm, tpm: k.tpm, concurrency: k.concurrency, dailyCostLimit: k.dailyCostLimit, totalCostLimit: k.totalCostLimit, expiresAt: k.expiresAt,
+    modelMapping: k.modelMapping, allowedClients: k.allowedClients, accountGroupId: k.accountGroupId, accountIds: k.accountIds,
   };
 }
 
@@ -44,8 +47,14 @@ export class ApiKeysService {
     return key;
   }
 
-  /** Checks and normalises the limit fields present in `input` and applies them to `key`. */
-  private applyLimits(key: ApiKey, input: LimitFields): void {
+  /**
+   * Checks and normalises the limit fields present in `input` and applies them to `key`. Binding
+   * fields are for admins only (a user could otherwise pick the accounts that serve them).
+   */
+  private async applyLimits(em: EntityManager, key: ApiKey, input: LimitFields): Promise<void> {
+    if ((input.accountGroupId !== undefined || input.accountIds !== undefined) && this.caller.role !== 'ADMIN') {
+      throw errors.forbidden('Only admins bind API keys to account groups or accounts');
+    }
     if (input.dailyCostLimit !== undefined && input.dailyCostLimit !== null && input.dailyCostLimit < 0) throw errors.badInput('dailyCostLimit', 'must not be negative');
     if (input.totalCostLimit !== undefined && input.totalCostLimit !== null && input.totalCostLimit < 0) throw errors.badInput('totalCostLimit', 'must not be negative');
     if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw errors.badInput('expiresAt', 'must be in the future');
@@ -63,6 +72,12 @@ export class ApiKeysService {
     if (input.dailyCostLimit !== undefined) key.dailyCostLimit = input.dailyCostLimit ?? null;
     if (input.totalCostLimit !== undefined) key.totalCostLimit = input.totalCostLimit ?? null;
     if (input.expiresAt !== undefined) key.expiresAt = input.expiresAt ?? null;
+    if (input.modelMapping !== undefined) key.modelMapping = modelMappingOf(input.modelMapping ?? [], (m) => errors.badInput('modelMapping', m));
+    if (input.allowedClients !== undefined) {
+      const list = [...new Set((input.allowedClients ?? []).map(toClientFamily))];
+      key.allowedClients = list.length ? list : null;
+    }
+    await applyBinding(em, key, input);
   }
 
   /** Creates a key for the caller; returns the full key, which is not stored anywhere. */
@@ -83,7 +98,7 @@ export class ApiKeysService {
         keyPrefix: apiKeyDisplayPrefix(secret),
         enabled: true,
       });
-      this.applyLimits(created, input);
+      await this.applyLimits(tx.em, created, input);
       // The id is needed for the audit row; the insert stays inside the transaction.
       await tx.em.flush();
       tx.audit({ action: 'api_key.create', targetType: 'api_key', targetId: created.id, after: auditImage(created) });
@@ -100,7 +115,7 @@ export class ApiKeysService {
         if (!input.name.trim()) throw errors.badInput('name', 'must not be empty');
         key.name = input.name.trim();
       }
-      this.applyLimits(key, input);
+      await this.applyLimits(tx.em, key, input);
       tx.audit({ action: 'api_key.update', targetType: 'api_key', targetId: id, before, after: auditImage(key) });
       return key;
     }, { republishSnapshot: true });

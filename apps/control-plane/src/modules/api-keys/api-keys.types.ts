@@ -1,10 +1,11 @@
-import { Field, ID, Int, ObjectType } from 'type-graphql';
+import { Authorized, Field, ID, Int, ObjectType } from 'type-graphql';
 import { GraphQLSafeInt } from 'graphql-scalars';
 import type { ApiKey } from '@relay/db';
 import { DateTimeScalar, UsdScalar } from '../../graphql/scalars.ts';
 import { Paged } from '../../graphql/pagination.ts';
 import { fromPlatform, PlatformEnum } from '../accounts/platform.enum.ts';
 import { UserType } from '../users/users.types.ts';
+import { ClientFamily, fromClientFamily, modelMappingList, ModelMappingEntryType } from './key-rules.types.ts';
 
 @ObjectType('ApiKey', { description: 'A client API key. The key itself is shown only once, at creation; only its prefix is kept readable.' })
 export class ApiKeyType {
@@ -44,6 +45,21 @@ export class ApiKeyType {
   @Field(() => DateTimeScalar, { nullable: true, description: 'When the key stops working; null = never.' })
   expiresAt!: Date | null;
 
+  @Field(() => [ModelMappingEntryType], { nullable: true, description: 'Model aliases, by alias; null = none.' })
+  modelMapping!: ModelMappingEntryType[] | null;
+
+  @Field(() => [ClientFamily], { nullable: true, description: 'Clients the key accepts; null = any client.' })
+  allowedClients!: ClientFamily[] | null;
+
+  // Bindings name upstream accounts, which only admins see: admins only, like the accounts themselves.
+  @Authorized('ADMIN')
+  @Field(() => ID, { nullable: true, description: 'The account group the key is bound to; null = none. Admins only; anyone else gets FORBIDDEN.' })
+  accountGroupId!: string | null;
+
+  @Authorized('ADMIN')
+  @Field(() => [ID], { nullable: true, description: 'The accounts the key is bound to; null = none. Admins only; anyone else gets FORBIDDEN.' })
+  accountIds!: string[] | null;
+
   @Field(() => GraphQLSafeInt, { description: 'Requests made with the key (as of the last usage ingestion).' })
   requestCount!: number;
 
@@ -79,6 +95,10 @@ export class ApiKeyType {
       dailyCostLimit: k.dailyCostLimit,
       totalCostLimit: k.totalCostLimit,
       expiresAt: k.expiresAt,
+      modelMapping: modelMappingList(k.modelMapping),
+      allowedClients: k.allowedClients ? k.allowedClients.map(fromClientFamily) : null,
+      accountGroupId: k.accountGroupId === null ? null : String(k.accountGroupId),
+      accountIds: k.accountIds ? k.accountIds.map(String) : null,
       requestCount: k.requestCount,
       tokensUsed: k.tokensUsed,
       costUsed: k.costUsed,

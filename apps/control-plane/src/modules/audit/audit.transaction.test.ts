@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/core';
-import { Account, AlertChannel, AuditLog, ModelPrice, User } from '@relay/db';
+import { Account, AccountGroup, AlertChannel, AuditLog, ModelPrice, User } from '@relay/db';
 import { startTestControlPlane, type TestControlPlane, controlPlaneBackends } from '@relay/testkit';
 import type { Actor } from '../../service-context.ts';
 import { AuditService, type AuditRecord } from './audit.service.ts';
@@ -118,5 +118,17 @@ describe.each(controlPlaneBackends())('a mutation whose audit row cannot be writ
     const id = (await create()).data!.createAlertChannel.id;
     await withRefusedAudit(() => cp.gql('mutation($id: ID!) { deleteAlertChannel(id: $id) }', { id }, cp.adminToken));
     expect(await fresh().count(AlertChannel, { id: Number(id) })).toBe(1);
+  });
+
+  it('createAccountGroup, updateAccountGroup and deleteAccountGroup: the group is unchanged without the audit row', async () => {
+    const create = () => cp.gql<{ createAccountGroup: { id: string } }>(
+      'mutation($i: CreateAccountGroupInput!) { createAccountGroup(input: $i) { id } }', { i: { name: 'audited-group' } }, cp.adminToken,
+    );
+    await withRefusedAudit(create);
+    expect(await fresh().count(AccountGroup, { name: 'audited-group' })).toBe(0);
+    const id = (await create()).data!.createAccountGroup.id;
+    await withRefusedAudit(() => cp.gql('mutation($id: ID!) { updateAccountGroup(id: $id, input: { name: "renamed-group" }) { id } }', { id }, cp.adminToken));
+    await withRefusedAudit(() => cp.gql('mutation($id: ID!) { deleteAccountGroup(id: $id) }', { id }, cp.adminToken));
+    expect(await fresh().findOneOrFail(AccountGroup, { id: Number(id) })).toMatchObject({ name: 'audited-group' });
   });
 });

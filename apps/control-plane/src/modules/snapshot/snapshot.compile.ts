@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/core';
-import { Account, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, UsageDaily, User } from '@relay/db';
+import { Account, AccountGroup, ApiKey, DEFAULT_PRICE_MODEL, ModelPrice, UsageDaily, User } from '@relay/db';
 import {
-  dayKey, maxOutputTokensOf, micro, parseRate, type ConfigSnapshot, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
+  dayKey, maxOutputTokensOf, micro, parseRate, type AccountBinding, type ConfigSnapshot, type SnapshotAccountGroup, type ModelPrice as PriceMicro, type SnapshotAccount, type SnapshotKey,
   type SnapshotPrice, type SnapshotUser,
 } from '@relay/core';
 
@@ -23,6 +23,13 @@ function priceOf(p: ModelPrice): PriceMicro {
   return price;
 }
 
+/** A key's or user's binding as the proxy reads it: a group, a list of accounts, or none. */
+function bindingOf(row: { accountGroupId: number | null; accountIds: number[] | null }): AccountBinding | null {
+  if (row.accountGroupId !== null) return { groupId: String(row.accountGroupId) };
+  if (row.accountIds !== null) return { accountIds: row.accountIds.map(String) };
+  return null;
+}
+
 /** Rated cost recorded today (in `timeZone`) per API key id, for the keys given. */
 async function spendToday(em: EntityManager, keyIds: number[], day: string): Promise<Map<number, number>> {
   const spend = new Map<number, number>();
@@ -39,16 +46,17 @@ async function spendToday(em: EntityManager, keyIds: number[], day: string): Pro
  * daily budget counter, as `costUsed` is of the total one.
  */
 export async function compileSnapshot(em: EntityManager, timeZone: string, now = Date.now()): Promise<SnapshotBody> {
-  const [users, keys, accounts, prices] = await Promise.all([
+  const [users, keys, accounts, prices, groups] = await Promise.all([
     em.find(User, {}, { orderBy: { id: 'asc' } }),
     em.find(ApiKey, {}, { orderBy: { id: 'asc' } }),
     em.find(Account, {}, { orderBy: { id: 'asc' } }),
     em.find(ModelPrice, {}, { orderBy: { id: 'asc' } }),
+    em.find(AccountGroup, {}, { orderBy: { id: 'asc' } }),
   ]);
 
   const snapshotUsers: Record<string, SnapshotUser> = {};
   for (const u of users) {
-    snapshotUsers[String(u.id)] = { id: String(u.id), username: u.username, status: u.status, priceRate: parseRate(u.priceRate) };
+    snapshotUsers[String(u.id)] = { id: String(u.id), username: u.username, status: u.status, priceRate: parseRate(u.priceRate), binding: bindingOf(u) };
   }
 
   const today = dayKey(now, timeZone);
@@ -70,6 +78,9 @@ export async function compileSnapshot(em: EntityManager, timeZone: string, now =
       totalCostLimit: k.totalCostLimit === null ? null : micro(k.totalCostLimit),
       costUsed: micro(k.costUsed),
       ...(k.dailyCostLimit === null ? {} : { costToday: { day: today, amount: micro(todays.get(k.id) ?? 0) } }),
+      binding: bindingOf(k),
+      modelMapping: k.modelMapping,
+      allowedClients: k.allowedClients,
     };
   }
 
@@ -89,6 +100,9 @@ export async function compileSnapshot(em: EntityManager, timeZone: string, now =
     settings: a.settings ?? {},
   }));
 
+  const accountGroups: Record<string, SnapshotAccountGroup> = {};
+  for (const g of groups) accountGroups[String(g.id)] = { id: String(g.id), name: g.name, accountIds: g.accountIds.map(String) };
+
   let defaultPrice: PriceMicro | null = null;
   const snapshotPrices: SnapshotPrice[] = [];
   for (const p of prices) {
@@ -106,5 +120,6 @@ export async function compileSnapshot(em: EntityManager, timeZone: string, now =
     accounts: snapshotAccounts,
     prices: snapshotPrices,
     defaultPrice,
+    accountGroups,
   };
 }

@@ -1,5 +1,5 @@
-import { Field, InputType, Int } from 'type-graphql';
-import { IsOptional, Matches, MaxLength, Min, MinLength, Max } from 'class-validator';
+import { Field, ID, InputType, Int } from 'type-graphql';
+import { ArrayMaxSize, IsOptional, Matches, MaxLength, Min, MinLength, Max } from 'class-validator';
 import { RateScalar } from '../../graphql/scalars.ts';
 import { Role, UserStatus } from './users.types.ts';
 
@@ -57,6 +57,15 @@ export class UpdateUserInput {
   @Min(0)
   @Max(10_000)
   maxApiKeys?: number | null;
+
+  @Field(() => ID, { nullable: true, description: 'Default binding of the user\'s keys without one of their own: this account group (clears accountIds); null removes it.' })
+  @IsOptional()
+  accountGroupId?: string | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Default binding to these accounts (clears accountGroupId); null or empty removes it.' })
+  @IsOptional()
+  @ArrayMaxSize(1000)
+  accountIds?: string[] | null;
 }
 
 @InputType({ description: 'Narrows the user list; fields combine with AND.' })

@@ -6,11 +6,12 @@ import { errors } from '../../graphql/errors.ts';
 import type { Page } from '../../graphql/pagination.ts';
 import { hashPassword } from '../auth/password.ts';
 import { actingUser, deleteAudited, runMutation, type ServiceContext } from '../../service-context.ts';
+import { applyBinding } from '../account-groups/account-groups.service.ts';
 import type { CreateUserInput, UpdateUserInput, UserFilter } from './users.inputs.ts';
 
 /** The audit image of a user: what an admin may change, never the hash. */
 function auditImage(u: User): Record<string, unknown> {
-  return { username: u.username, role: u.role, status: u.status, priceRate: u.priceRate, maxApiKeys: u.maxApiKeys };
+  return { username: u.username, role: u.role, status: u.status, priceRate: u.priceRate, maxApiKeys: u.maxApiKeys, accountGroupId: u.accountGroupId, accountIds: u.accountIds };
 }
 
 /** User administration. Every mutation is audited and republishes the proxy snapshot. */
@@ -84,6 +85,7 @@ export class UsersService {
       if (input.status) user.status = input.status;
       if (priceRate) user.priceRate = priceRate;
       if (input.maxApiKeys !== undefined) user.maxApiKeys = input.maxApiKeys;
+      await applyBinding(tx.em, user, input);
       // A reset password must end every existing login of that user; so must disabling them.
       if (passwordHash) user.passwordHash = passwordHash;
       if (passwordHash || user.status === 'DISABLED') await tx.em.nativeDelete(Session, { user: id });

@@ -51,6 +51,14 @@ export class UserType {
   @Field(() => Int, { nullable: true, description: 'This user\'s cap on API keys; null means the server default (MAX_API_KEYS_PER_USER).' })
   maxApiKeys!: number | null;
 
+  @Authorized('ADMIN')
+  @Field(() => ID, { nullable: true, description: 'Default binding of this user\'s keys that have none of their own: an account group; null = none. Admins only; anyone else gets FORBIDDEN.' })
+  accountGroupId!: string | null;
+
+  @Authorized('ADMIN')
+  @Field(() => [ID], { nullable: true, description: 'Default binding to these accounts; null = none. Admins only; anyone else gets FORBIDDEN.' })
+  accountIds!: string[] | null;
+
   @Field(() => DateTimeScalar, { description: 'When the user was created.' })
   createdAt!: Date;
 
@@ -65,6 +73,8 @@ export class UserType {
       status: u.status as UserStatus,
       priceRate: u.priceRate,
       maxApiKeys: u.maxApiKeys,
+      accountGroupId: u.accountGroupId === null ? null : String(u.accountGroupId),
+      accountIds: u.accountIds ? u.accountIds.map(String) : null,
       createdAt: u.createdAt,
       updatedAt: u.updatedAt,
     });
