@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { SecretBox, type MetricsText } from '@relay/core';
+import { SecretBox, systemClock, type Clock, type MetricsText } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import { createApp, proxyHandles } from './app.ts';
 import { proxyMetricsText, proxyReadiness } from './routes/health.ts';
@@ -45,7 +45,7 @@ export interface ProxyInternals extends ProxyInstance {
  * Builds the data plane on a hot store: snapshot cache (subscribed + polled), account health,
  * adapters, the usage publisher and the Koa app. Does not listen; callers mount `handler`.
  */
-export async function createProxyInternals(deps: { store: HotStore; config: ProxyConfig; logger?: Logger }): Promise<ProxyInternals> {
+export async function createProxyInternals(deps: { store: HotStore; config: ProxyConfig; logger?: Logger; clock?: Clock }): Promise<ProxyInternals> {
   const { store, config } = deps;
   const logger = deps.logger ?? createProxyLogger(config.logLevel);
   const box = SecretBox.fromKey(config.encryptionKey);
@@ -76,6 +76,7 @@ export async function createProxyInternals(deps: { store: HotStore; config: Prox
     metrics,
     translation,
     drain: new Drain(),
+    clock: deps.clock ?? systemClock,
   };
   await health.start();
   await windows.start();

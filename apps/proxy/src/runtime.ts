@@ -1,4 +1,4 @@
-import type { Platform } from '@relay/core';
+import type { Clock, Platform } from '@relay/core';
 import type { HotStore } from '@relay/hot-store';
 import type { ProxyConfig } from './config.ts';
 import type { Drain } from './drain.ts';
@@ -30,4 +30,6 @@ export interface ProxyRuntime {
   /** SIGTERM drain: readiness, the in-flight count, and the deadline that cuts open streams. */
   drain: Drain;
   translation: Translation;
+  /** The instant admission windows, budgets' day and key expiry are judged at (tests inject a fixed one). */
+  clock: Clock;
 }

@@ -30,3 +30,12 @@ export function isValidTimeZone(tz: string): boolean {
     return false;
   }
 }
+
+/** The time source of code whose answer depends on the instant (admission windows, expiries): tests inject one they control. */
+export interface Clock {
+  /** Epoch milliseconds. */
+  now(): number;
+}
+
+/** The wall clock (Date.now): every Clock's production default. */
+export const systemClock: Clock = { now: () => Date.now() };

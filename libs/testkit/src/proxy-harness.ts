@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { allUsageStreams, decodeUsageEvent, DEFAULT_USAGE_STREAM_PARTITIONS, EnvReader, type UsageEvent } from '@relay/core';
+import { allUsageStreams, decodeUsageEvent, DEFAULT_USAGE_STREAM_PARTITIONS, EnvReader, type Clock, type UsageEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 import { createProxyInternals, loadProxyConfig, type ProxyConfig, type ProxyInternals } from '@relay/proxy';
 import { publishSnapshot, TEST_API_KEY_SECRET, TEST_ENCRYPTION_KEY, type SnapshotSpec } from './snapshot-factory.ts';
@@ -42,6 +42,8 @@ export interface TestProxyOptions {
    */
   spec?: SnapshotSpec;
   config?: Partial<ProxyConfig>;
+  /** The proxy's clock for admission and key expiry (default: the wall clock). */
+  clock?: Clock;
 }
 
 /**
@@ -53,7 +55,7 @@ export async function startTestProxy(opts: TestProxyOptions): Promise<TestProxy>
   const store = opts.store
     ?? (opts.redisUrl ? createHotStore({ redisUrl: opts.redisUrl, prefix: opts.prefix ?? `test:${uniqueSuffix()}:` }) : new MemoryHotStore());
   const version = opts.spec ? await publishSnapshot(store, opts.spec) : 0;
-  const proxy = await createProxyInternals({ store, config: testProxyConfig(opts.config) });
+  const proxy = await createProxyInternals({ store, config: testProxyConfig(opts.config), clock: opts.clock });
   await proxy.runtime.snapshots.waitForVersion(version);
   const server: Server = createServer(proxy.handler);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

@@ -49,4 +49,30 @@ describe('SseDecoder', () => {
     expect(d.openBytes()).toBe(error.length);
     expect(d.end()).toEqual([{ data: error }]);
   });
+
+  it('reads fields on the bytes: a BOM opening the stream, a field without colon, colons in the value, unknown fields and comments', () => {
+    const text = '\ufeffevent: a:b\ndata\ndata:x: y\nid: 7\nretry: 10\n: note\nevent:c\n\n\ufeffdata: z\n\n';
+    const bytes = Buffer.from(text, 'utf8');
+    for (let cut = 0; cut <= bytes.length; cut++) {
+      const d = new SseDecoder();
+      const events = [...d.push(bytes.subarray(0, cut)), ...d.push(bytes.subarray(cut)), ...d.end()];
+      // Only the stream's first BOM is dropped; a later one is part of the field name.
+      expect(events).toEqual([{ event: 'c', data: '\nx: y' }]);
+    }
+  });
+
+  it('reports where each event ends in stream bytes, in ASCII and in multi-byte text alike', () => {
+    for (const text of ['data: a\n\nevent: b\ndata: c\r\n\r\ndata: d', 'data: é\n\nevent: 世\ndata: 🎉\r\n\r\ndata: ü']) {
+      const bytes = Buffer.from(text, 'utf8');
+      const first = Buffer.byteLength(text.slice(0, text.indexOf('\n\n') + 2));
+      const second = Buffer.byteLength(text.slice(0, text.indexOf('\r\n\r\n') + 4));
+      const d = new SseDecoder();
+      expect(d.push(bytes)).toHaveLength(2);
+      expect(d.eventEnds()).toEqual([first, second]);
+      expect(d.openBytes()).toBe(bytes.length - second);
+      expect(d.end()).toHaveLength(1);
+      expect(d.eventEnds()).toEqual([bytes.length]);
+    }
+  });
 });
+

@@ -99,7 +99,7 @@ export function authMw(rt: ProxyRuntime): Middleware {
   return async (ctx, next) => {
     const s = state(ctx);
     s.index = rt.snapshots.current();
-    const { key, user } = authenticate(s.index, extractApiKey(ctx.headers, ctx.querystring), rt.config.apiKeySecret, Date.now());
+    const { key, user } = authenticate(s.index, extractApiKey(ctx.headers, ctx.querystring), rt.config.apiKeySecret, rt.clock.now());
     // The client rule needs only the headers: refused before the body is read, like a bad key.
     assertClientAllowed(key, ctx.get('user-agent'));
     s.key = key;
@@ -154,7 +154,7 @@ export function limitsMw(rt: ProxyRuntime): Middleware {
     const price = s.index.estimatePrice(s.model)!;
     const reservation: Reservation = await admit(rt.store, {
       key: s.key, user: s.user, price, limits: s.limits, requestId: s.requestId,
-      now: s.startedAt, timeZone: rt.config.usageTimezone, leaseTtlMs: LEASE_TTL_MS,
+      now: rt.clock.now(), timeZone: rt.config.usageTimezone, leaseTtlMs: LEASE_TTL_MS,
     });
     const meta = { clientIp: ctx.ip || null, userAgent: ctx.get('user-agent') || null };
     rt.inflight.begin(s, reservation, price, meta);

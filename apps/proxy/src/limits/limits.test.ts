@@ -1,4 +1,4 @@
-import { dayKey, hotKeys } from '@relay/core';
+import { dayKey, hotKeys, type Clock } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { startTestProxy, testRedisUrl, uniqueSuffix, usageReader, type SnapshotSpec, type TestProxy } from '@relay/testkit';
@@ -21,10 +21,16 @@ function send(url: string, body: unknown = BODY, key = KEY) {
   return fetch(`${url}/v1/messages`, { method: 'POST', headers: { 'x-api-key': key, 'content-type': 'application/json' }, body: JSON.stringify(body) });
 }
 
-/** Fixed windows: start a windowed test well inside a minute so the window cannot roll over mid-test. */
-async function awayFromMinuteEdge(): Promise<void> {
-  const left = 60_000 - (Date.now() % 60_000);
-  if (left < 5000) await new Promise((r) => setTimeout(r, left + 50));
+const MINUTE = 60_000;
+
+/**
+ * The proxy's clock for windowed tests: it stands still in the middle of the current minute (so
+ * the window cannot roll over mid-test, with no wait for the wall clock to leave a minute's edge)
+ * until the test moves it.
+ */
+function testClock(): Clock & { set(ms: number): void } {
+  let at = Math.floor(Date.now() / MINUTE) * MINUTE + MINUTE / 2;
+  return { now: () => at, set: (ms) => { at = ms; } };
 }
 
 const redisUrl = testRedisUrl();
@@ -50,8 +56,7 @@ describe.each(stores)('key limits on the %s hot store', (_name, makeStore) => {
   });
 
   it('RPM N admits exactly N of 3N concurrent requests; the rest get 429 with retry-after', async () => {
-    await awayFromMinuteEdge();
-    proxy = await startTestProxy({ store, spec: spec(mock.url, { rpm: 5 }) });
+    proxy = await startTestProxy({ store, spec: spec(mock.url, { rpm: 5 }), clock: testClock() });
     const res = await Promise.all(Array.from({ length: 15 }, () => send(proxy!.url)));
     expect(res.filter((r) => r.status === 200)).toHaveLength(5);
     const limited = res.filter((r) => r.status === 429);
@@ -61,10 +66,22 @@ describe.each(stores)('key limits on the %s hot store', (_name, makeStore) => {
     expect(mock.requests).toHaveLength(5);
   });
 
+  it('the RPM window is the one of the injected clock: the next minute admits again at once', async () => {
+    const clock = testClock();
+    proxy = await startTestProxy({ store, spec: spec(mock.url, { rpm: 1 }), clock });
+    expect((await send(proxy.url)).status).toBe(200);
+    const limited = await send(proxy.url);
+    expect(limited.status).toBe(429);
+    // Half a minute left in the window, as the clock (not the wall clock) says.
+    expect(limited.headers.get('retry-after')).toBe('30');
+    clock.set(clock.now() + MINUTE);
+    expect((await send(proxy.url)).status).toBe(200);
+    expect((await send(proxy.url)).status).toBe(429);
+  });
+
   it('TPM admits on the estimate and settles to the actual tokens', async () => {
-    await awayFromMinuteEdge();
     mock.setDefault({ usage: { input: 10, output: 5 } }); // 15 actual tokens per request
-    proxy = await startTestProxy({ store, spec: spec(mock.url, { tpm: 100 }) });
+    proxy = await startTestProxy({ store, spec: spec(mock.url, { tpm: 100 }), clock: testClock() });
     const body = { ...BODY, messages: [{ role: 'user', content: 'x'.repeat(220) }] }; // ≈ 300 bytes → 75 estimated tokens
     expect((await send(proxy.url, body)).status).toBe(200); // 0 + 75 ≤ 100, settled to 15
     expect((await send(proxy.url, body)).status).toBe(200); // 15 + 75 ≤ 100 only because the first settled
@@ -140,14 +157,14 @@ describe.each(stores)('key limits on the %s hot store', (_name, makeStore) => {
   });
 
   it('a rejected request changes no counter and publishes no event', async () => {
-    await awayFromMinuteEdge();
-    proxy = await startTestProxy({ store, spec: spec(mock.url, { rpm: 3, concurrency: 5, dailyCostLimit: '5', totalCostLimit: '10' }) });
+    const clock = testClock();
+    proxy = await startTestProxy({ store, spec: spec(mock.url, { rpm: 3, concurrency: 5, dailyCostLimit: '5', totalCostLimit: '10' }), clock });
     const usage = await usageReader(proxy.store);
     const keyId = Object.values(proxy.proxy.runtime.snapshots.current().snapshot.keys)[0].id;
     expect((await send(proxy.url)).status).toBe(200);
     await usage.next(1);
     const counters = async () => [
-      await proxy!.store.get(hotKeys.keyCostDay(keyId, dayKey(Date.now()))),
+      await proxy!.store.get(hotKeys.keyCostDay(keyId, dayKey(clock.now()))),
       await proxy!.store.get(hotKeys.keyCostTotal(keyId)),
       await proxy!.store.leaseCount(hotKeys.keyLeases(keyId)),
     ];

@@ -4,6 +4,7 @@
  * instead of six hand-written pairs, and a fix in one reader helps every direction.
  */
 import { UnsupportedFeatureError } from './errors.ts';
+import type { SseEvent } from '../sse-decoder.ts';
 
 /** Why the model stopped, in the vocabulary common to all three formats. */
 export type NeutralFinish = 'stop' | 'stop_sequence' | 'length' | 'tool_calls' | 'content_filter';
@@ -109,7 +110,7 @@ export type StreamEvent =
 
 /** Reads one upstream format's SSE events into neutral stream events. */
 export interface StreamReader {
-  push(ev: { event?: string; data: string }): StreamEvent[];
+  push(ev: SseEvent): StreamEvent[];
 }
 /** Writes neutral stream events as one client format's SSE text. */
 export interface StreamWriter {

@@ -1,14 +1,49 @@
 /** Anthropic Messages streams ⇄ neutral stream events. */
 import { eventJson } from '../../event-json.ts';
+import type { SseEvent } from '../../sse-decoder.ts';
 import { readUpstreamError, streamErrorFrame } from '../errors.ts';
 import { finishFromAnthropic, finishToAnthropic } from '../finish-reasons.ts';
 import { ZERO_USAGE, type DetailedUsage, type NeutralFinish, type StreamEvent, type StreamReader, type StreamWriter } from '../neutral.ts';
 import { mergeUsage, usageFromAnthropic, usageToAnthropic } from '../usage-fields.ts';
 
+/**
+ * A content_block_delta that carries one string without escapes: the index (a JSON number), the
+ * delta's type with its field, and the string's text, which needs no decoding when it holds no
+ * quote, backslash or control character.
+ */
+const PLAIN_DELTA = /^\{"type":"content_block_delta","index":(0|[1-9][0-9]*),"delta":\{"type":"(text_delta","text|thinking_delta","thinking|input_json_delta","partial_json)":"([^"\\\u0000-\u001f]*)"\}\}$/;
+
+/**
+ * A content_block_delta read without JSON.parse: the event Anthropic sends most (one per token or
+ * so), always in the same shape,
+ * `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}`. Parsing it
+ * whole costs an object per level for one string; one regular expression takes the string straight
+ * from the data when it has no escape in it. undefined for any other shape or any escape: the
+ * caller parses.
+ */
+function plainDelta(data: string): StreamEvent[] | undefined {
+  const m = PLAIN_DELTA.exec(data);
+  if (m === null) return undefined;
+  const value = m[3];
+  if (value === '') return [];
+  switch (m[2]) {
+    case 'text_delta","text': return [{ type: 'text', text: value }];
+    case 'thinking_delta","thinking': return [{ type: 'thinking', text: value }];
+    default: return [{ type: 'tool_args', key: m[1], fragment: value }];
+  }
+}
+
+/** Events that translate to nothing: not parsed when their data says the same type as their name. */
+const SILENT = /^\{"type": ?"(ping|content_block_stop|message_stop)"[,}]/;
+const isSilent = (ev: SseEvent): boolean => ev.event !== undefined && SILENT.exec(ev.data)?.[1] === ev.event;
+
 /** Reads an upstream Anthropic stream. Tool calls are keyed by their content block index. */
 export function createAnthropicStreamReader(): StreamReader {
   return {
     push(ev) {
+      if (ev.parsed === undefined && isSilent(ev)) return [];
+      const plain = ev.parsed === undefined && ev.event === 'content_block_delta' ? plainDelta(ev.data) : undefined;
+      if (plain) return plain;
       const msg = eventJson(ev);
       if (msg === undefined) return [];
       switch (msg.type ?? ev.event) {

@@ -59,8 +59,9 @@ export function createOpenaiStreamWriter(opts: { clientModel: string; requestId:
   // per-chunk stringify covers only the delta. The text is exactly JSON.stringify of the whole
   // chunk object ({ id, object, created, model, choices: [{ index, delta, logprobs, finish_reason }] }).
   const head = `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: opts.clientModel }).slice(0, -1)},"choices":[{"index":0,"delta":`;
-  const chunk = (delta: unknown, finishReason: string | null = null): string =>
-    `${head}${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}]}\n\n`;
+  /** A chunk from its delta's JSON text (text deltas, the most frequent, skip the object and its stringify). */
+  const frame = (deltaJson: string, finishJson = 'null'): string => `${head}${deltaJson},"logprobs":null,"finish_reason":${finishJson}}]}\n\n`;
+  const chunk = (delta: unknown, finishReason: string | null = null): string => frame(JSON.stringify(delta), JSON.stringify(finishReason));
   const fail = (status: number, message: string): string => {
     done = true;
     return streamErrorFrame('openai', status, message);
@@ -78,7 +79,7 @@ export function createOpenaiStreamWriter(opts: { clientModel: string; requestId:
         case 'usage':
           if (ev.usage) mergeUsage(usage, ev.usage);
           return s;
-        case 'text': return s + chunk({ content: ev.text });
+        case 'text': return s + frame(`{"content":${JSON.stringify(ev.text)}}`);
         case 'thinking': return s + chunk({ reasoning_content: ev.text });
         case 'signature': return s;
         case 'tool_start': {
