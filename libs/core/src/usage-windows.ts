@@ -100,6 +100,23 @@ export function parseUnifiedRateLimit(headers: HeaderBag, now: number): UsageWin
   return { fiveHour, sevenDay, status, resetsAt, representativeClaim: header(headers, `${PREFIX}representative-claim`) ?? null, pausedUntil, updatedAt: now };
 }
 
+/**
+ * The reset a Claude subscription's 429 names in its error body when it carries no unified headers:
+ * the message `Claude AI usage limit reached|<unix seconds>` (the form Claude Code and relays such as
+ * claude-relay-service read), found anywhere in the body text. Epoch ms, capped 8 days ahead; null
+ * when the body has no such message or its time is not in the future.
+ */
+export function parseUsageLimitReset(body: string, now: number): number | null {
+  const m = /usage limit reached\|(\d{9,13})/i.exec(body);
+  const until = m ? parseResetTime(m[1]) : null;
+  return until !== null && until > now ? Math.min(until, now + MAX_PAUSE_MS) : null;
+}
+
+/** Whether a response carries any of Anthropic's unified rate-limit headers. */
+export function hasUnifiedRateLimitHeaders(headers: HeaderBag): boolean {
+  return Object.keys(headers).some((name) => name.startsWith(PREFIX));
+}
+
 const str = (n: number | null) => (n === null ? '' : String(n));
 const num = (s: string | undefined) => (s === undefined || s === '' || !/^\d+$/.test(s) ? null : Number(s));
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
-  currentUsageWindows, decimalToBasisPoints, decodeUsageWindows, encodeUsageWindows, parseResetTime, parseUnifiedRateLimit, remainingWindowBp,
+  currentUsageWindows, decimalToBasisPoints, decodeUsageWindows, encodeUsageWindows, hasUnifiedRateLimitHeaders, parseResetTime, parseUnifiedRateLimit,
+  parseUsageLimitReset, remainingWindowBp,
 } from './usage-windows.ts';
 
 const NOW = 1_800_000_000_000;
@@ -107,5 +108,22 @@ describe('stored state', () => {
     expect(remainingWindowBp(w, NOW + 3600_000)).toBe(8600);
     expect(remainingWindowBp(null, NOW)).toBe(10_000);
     expect(remainingWindowBp({ ...w, fiveHour: { utilizationBp: 10_400, status: 'rejected', resetsAt: NOW + 1 } }, NOW)).toBe(0);
+  });
+
+  it('reads the reset of a 429 body that says the usage limit is reached', () => {
+    const body = (t: string) => JSON.stringify({ type: 'error', error: { type: 'rate_limit_error', message: t } });
+    expect(parseUsageLimitReset(body(`Claude AI usage limit reached|${secs(NOW + 7200_000)}`), NOW)).toBe(NOW + 7200_000);
+    expect(parseUsageLimitReset(`claude ai usage limit reached|${NOW + 60_000}`, NOW)).toBe(NOW + 60_000);
+    // In the past, absent, or no time after the bar: nothing to pause for.
+    expect(parseUsageLimitReset(body(`Claude AI usage limit reached|${secs(NOW - 1000)}`), NOW)).toBeNull();
+    expect(parseUsageLimitReset(body("This request would exceed your account's rate limit. Please try again later."), NOW)).toBeNull();
+    expect(parseUsageLimitReset(body('Claude AI usage limit reached|soon'), NOW)).toBeNull();
+    // A garbled far-future time parks the account for 8 days at most.
+    expect(parseUsageLimitReset(body(`Claude AI usage limit reached|${secs(NOW + 365 * 24 * 3600_000)}`), NOW)).toBe(NOW + 8 * 24 * 3600_000);
+  });
+
+  it('tells a response with unified headers from one without', () => {
+    expect(hasUnifiedRateLimitHeaders(unified())).toBe(true);
+    expect(hasUnifiedRateLimitHeaders({ 'retry-after': '30', 'content-type': 'application/json' })).toBe(false);
   });
 });

@@ -94,4 +94,12 @@ describe('Anthropic wire format, judged by @anthropic-ai/sdk', () => {
     expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } });
     expect(apiError.headers?.get('anthropic-ratelimit-unified-reset')).toBe('1700000000');
   });
+
+  it('answers a spent Claude subscription with 429 and the reset only in the body', async () => {
+    mock.enqueue({ usageLimitResetsAt: 1_760_000_400_000 });
+    const apiError = (await client.messages.create(params).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    expect(apiError.status).toBe(429);
+    expect(apiError.error).toMatchObject({ type: 'error', error: { type: 'rate_limit_error', message: 'Claude AI usage limit reached|1760000400' } });
+    expect(apiError.headers?.get('anthropic-ratelimit-unified-status')).toBeNull();
+  });
 });

@@ -3,4 +3,4 @@ export { startMockUpstream, refusedPort, type MockUpstream, type MockUpstreamOpt
 export type { AwsCredentials } from './sigv4.ts';
 export { pkceChallenge, type IssuedTokens } from './oauth.ts';
 export { DEFAULT_TEXT } from './reply-plan.ts';
-export { unifiedRateLimitHeaders, type MockUnifiedRateLimit, type MockUnifiedWindow } from './unified-rate-limit.ts';
+export { claudeUsageLimitMessage, unifiedRateLimitHeaders, type MockUnifiedRateLimit, type MockUnifiedWindow } from './unified-rate-limit.ts';

@@ -15,7 +15,7 @@ import { renderResponsesJson, renderResponsesStream } from './formats/responses.
 import { formatOf, routeOf, type Operation } from './routes.ts';
 import { checkSigV4, type AwsCredentials } from './sigv4.ts';
 import type { MockReply, RecordedRequest } from './types.ts';
-import { unifiedRateLimitHeaders } from './unified-rate-limit.ts';
+import { claudeUsageLimitMessage, unifiedRateLimitHeaders } from './unified-rate-limit.ts';
 
 /** A running mock provider server. See MOCK_API.md for the contract. */
 export interface MockUpstream {
@@ -339,9 +339,11 @@ export async function startMockUpstream(opts: MockUpstreamOptions = {}): Promise
       // Only OAuth routes get here (no responder override).
       return writeBody(exchange, oauth.handle(method, path, headers, rawBody, body, query));
     }
-    const status = reply.status ?? 200;
+    const limitReset = reply.usageLimitResetsAt;
+    const status = reply.status ?? (limitReset !== undefined ? 429 : 200);
     if (status < 200 || status >= 300) {
-      return writeBody(exchange, errorFor(op, status, reply.errorMessage ?? defaultErrorMessage(status)), reply.headers);
+      const message = reply.errorMessage ?? (limitReset !== undefined ? claudeUsageLimitMessage(limitReset) : defaultErrorMessage(status));
+      return writeBody(exchange, errorFor(op, status, message), reply.headers);
     }
     if (op.kind === 'oauth') return writeBody(exchange, oauth.handle(method, path, headers, rawBody, body, query), reply.headers);
     if ((op.kind === 'openai-chat' || op.kind === 'openai-embeddings') && op.format === 'azure-openai' && !query['api-version']) {

@@ -20,6 +20,12 @@ export interface MockReply {
    * whatever its status: e.g. `{ fiveHour: { utilization: '0.95', resetsAt } }`, or `status: 'rejected'` with a 429.
    */
   unified?: MockUnifiedRateLimit;
+  /**
+   * A Claude subscription out of usage (epoch ms of the reset): the reply defaults to status 429
+   * with the error message `Claude AI usage limit reached|<unix seconds>` and, unless `unified` is
+   * set too, no unified rate-limit headers — the reset is only in the body.
+   */
+  usageLimitResetsAt?: number;
   /** Default 'Hello from mock'; '' means no text content at all. */
   text?: string;
   /** Reasoning text (anthropic thinking block, openai reasoning_content, gemini thought part). */

@@ -39,3 +39,8 @@ export function unifiedRateLimitHeaders(opts: MockUnifiedRateLimit): Record<stri
   h[`${PREFIX}overage-status`] = 'rejected';
   return h;
 }
+
+/** The error message of a Claude subscription whose usage limit is reached: the reset as unix seconds after a `|`. */
+export function claudeUsageLimitMessage(resetsAt: number): string {
+  return `Claude AI usage limit reached|${Math.floor(resetsAt / 1000)}`;
+}

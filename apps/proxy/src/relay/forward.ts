@@ -6,7 +6,7 @@ import type { ProxyState } from '../context.ts';
 import { ProxyError, proxyError, sendJson } from '../errors.ts';
 import type { AttemptVerdict } from '../routing/account-health.ts';
 import { cooldownUntil, explicitCooldownUntil } from '../routing/cooldown-headers.ts';
-import { selectAccounts, sessionHash, windowsSpentError } from '../routing/select-account.ts';
+import { earliestResume, noAccountError, planAccounts, retryAfter, sessionHash, windowsSpentError } from '../routing/select-account.ts';
 import type { ProxyRuntime } from '../runtime.ts';
 import type { RequestOutcome } from '../usage/build-event.ts';
 import { countedUsage, LEASE_TTL_MS } from '../usage/inflight-registry.ts';
@@ -31,8 +31,7 @@ function isRetryableStatus(status: number): boolean {
 }
 
 /** Maps the last upstream failure to what the client is told when every account failed. */
-function exhaustedError(last: { status: number | null; timeout: boolean } | null): ProxyError {
-  if (!last) return proxyError('no_available_account', 'No upstream account is available for this model right now');
+function exhaustedError(last: { status: number | null; timeout: boolean }): ProxyError {
   if (last.timeout) return proxyError('upstream_timeout', 'The upstream did not answer in time');
   if (last.status === 429) return proxyError('rate_limited', 'All upstream accounts are rate limited; retry later', { 'retry-after': '60' });
   if (last.status === 529 || last.status === 503) return proxyError('overloaded', 'Upstream overloaded; retry later');
@@ -64,10 +63,11 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
   const out: ForwardOutcome = { status: 0, errorType: null, accountId: null, platform: null, upstreamModel: s.model, usage: ZERO_USAGE, attempts: 0, firstTokenMs: null, error: null, settle: [] };
   const stickyHash = sessionHash(s.body, req.headers);
   const stickyId = stickyHash ? await store.get(hotKeys.sticky(stickyHash)).catch(() => null) : null;
-  const candidates = selectAccounts({
+  const selection = planAccounts({
     index: s.index, health, windows: rt.windows, key: s.key, model: s.model, clientFormat: s.clientFormat, endpoint: s.endpoint,
     canTranslate: rt.translation.canTranslate, stickyAccountId: stickyId, now: Date.now(),
   });
+  const candidates = selection.accounts;
 
   const ac = new AbortController();
   let clientGone = false;
@@ -134,9 +134,7 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
       return finish(out, clientGone, totalTimedOut, shutdownCut, res);
     }
     if (clientGone || totalTimedOut || shutdownCut) return finish(out, clientGone, totalTimedOut, shutdownCut, res);
-    // Rate limited because usage windows are spent: the client learns when the first one resets.
-    const resumeAt = last?.status === 429 ? rt.windows.earliestPauseEnd(candidates, Date.now()) : null;
-    out.error = resumeAt !== null ? windowsSpentError(s.model, resumeAt, Date.now()) : exhaustedError(last);
+    out.error = unservedError(rt, s.model, candidates, selection.resumeAt, last);
     out.status = out.error.status;
     out.errorType = out.error.code;
     return out;
@@ -145,6 +143,23 @@ export async function forwardRequest(rt: ProxyRuntime, req: IncomingMessage, res
     rt.drain.deadline.removeEventListener('abort', onDrainDeadline);
     res.off('close', onClose);
   }
+}
+
+/**
+ * What the client is told when no account served: with `retry-after` = seconds until the first
+ * account (tried or left out) can serve again — a usage-window pause's end or a cooldown's, whichever
+ * comes first — when that is known. 429 when the last attempt was rate limited and a usage window is
+ * spent; 503 `no_available_account` when nothing could be tried; else the last failure's error.
+ */
+function unservedError(rt: ProxyRuntime, model: string, candidates: SnapshotAccount[], leftOutResumeAt: number | null, last: { status: number | null; timeout: boolean } | null): ProxyError {
+  const now = Date.now();
+  const tried = earliestResume(candidates, rt.health, rt.windows, now);
+  const resumeAt = tried === null ? leftOutResumeAt : leftOutResumeAt === null ? tried : Math.min(tried, leftOutResumeAt);
+  if (!last) return noAccountError(model, resumeAt, now);
+  const paused = candidates.filter((a) => rt.windows.pausedUntil(a.id, now) !== null).length;
+  if (last.status === 429 && paused > 0 && resumeAt !== null) return windowsSpentError(model, resumeAt, now, paused === candidates.length);
+  const err = exhaustedError(last);
+  return err.status === 503 && resumeAt !== null ? proxyError(err.code, err.message, retryAfter(resumeAt, now)) : err;
 }
 
 /** Final status when the request was cut short: 499 for a client that left, 504 for the total timeout, 503 at the drain deadline. */
@@ -231,13 +246,18 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
   const status = response.statusCode;
   void rt.windows.record(account, response.headers, Date.now());
   if (isRetryableStatus(status)) {
-    await response.body.dump().catch(() => undefined);
+    let bodyReset: number | null = null;
+    if (rt.windows.wantsLimitBody(account, status, response.headers)) {
+      // A subscription 429 without unified headers may name its reset in the (small) error body.
+      const text = await readBounded(response.body, ERROR_BODY_LIMIT).then((b) => b.toString('utf8'), () => '');
+      bodyReset = rt.windows.recordLimitBody(account, text, Date.now());
+    } else await response.body.dump().catch(() => undefined);
     if (status === 401 || status === 403) {
       await rt.health.recordAuthFailure(account.id, status);
       return { kind: 'retry', status, timeout: false, verdict: 'none' };
     }
     if (status === 429 || status === 529) {
-      await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now()), `upstream ${status}`);
+      await rt.health.markCooldown(account.id, cooldownUntil(status, response.headers, Date.now(), bodyReset), `upstream ${status}`);
       return { kind: 'retry', status, timeout: false, verdict: 'none' };
     }
     // Other 5xx count towards the breaker; a reset time the upstream names is still honoured.

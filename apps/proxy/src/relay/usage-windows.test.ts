@@ -34,6 +34,26 @@ async function windowEvents(store: HotStore, group: string): Promise<ProxyEvent[
 
 const stored = async (store: HotStore, id: string) => decodeUsageWindows(await store.getHash(hotKeys.accountWindows(id)));
 
+/** Waits until the only new account.window event is A's `state` with `until`. */
+const expectWindowEvent = (store: HotStore, state: 'paused' | 'resumed', until: number) => vi.waitFor(async () => expect(await windowEvents(store, 'g')).toEqual([
+  expect.objectContaining({ type: 'account.window', accountId: 'A', state, until }),
+]));
+
+/** A controlled clock: Date only (timers and sockets run for real), moved by hand; returns its start (a whole second). */
+function freezeClock(): number {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const t0 = Math.floor(Date.now() / 1000) * 1000;
+  vi.setSystemTime(t0);
+  return t0;
+}
+
+/** An Anthropic-format 429 telling the client to come back in `seconds`. */
+async function expectRateLimited(res: Response, seconds: number) {
+  expect(res.status).toBe(429);
+  expect(res.headers.get('retry-after')).toBe(String(seconds));
+  expect(await res.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+}
+
 describe('Claude subscription usage windows', () => {
   let a: MockUpstream;
   let b: MockUpstream;
@@ -50,10 +70,7 @@ describe('Claude subscription usage windows', () => {
   });
 
   it('a 95 % window, then rejected with a reset 2 minutes ahead: paused until the reset (nothing reaches the account, clients get 429 + retry-after in their format), then serves again', async () => {
-    // A controlled clock: Date only (timers and sockets run for real), moved by hand past the reset.
-    vi.useFakeTimers({ toFake: ['Date'] });
-    const t0 = Math.floor(Date.now() / 1000) * 1000;
-    vi.setSystemTime(t0);
+    const t0 = freezeClock();
     const resetAt = t0 + 120_000;
     const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url)) });
     proxies.push(proxy);
@@ -65,22 +82,14 @@ describe('Claude subscription usage windows', () => {
     expect((await stored(proxy.store, 'A'))?.sevenDay).toEqual({ utilizationBp: 4000, status: 'allowed', resetsAt: t0 + 96 * HOUR });
 
     a.enqueue({ status: 429, errorMessage: 'Rate limited', unified: { status: 'rejected', resetsAt: resetAt, fiveHour: { utilization: '1.0', status: 'rejected', resetsAt: resetAt }, sevenDay: { utilization: '0.41', resetsAt: t0 + 96 * HOUR } } });
-    const rejected = await send(proxy.url);
-    expect(rejected.status).toBe(429);
-    expect(rejected.headers.get('retry-after')).toBe('120');
-    expect(await rejected.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    await expectRateLimited(await send(proxy.url), 120);
     expect(a.requests).toHaveLength(2);
     await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.pausedUntil).toBe(resetAt));
-    await vi.waitFor(async () => expect(await windowEvents(proxy.store, 'g')).toEqual([
-      expect.objectContaining({ type: 'account.window', accountId: 'A', state: 'paused', until: resetAt }),
-    ]));
+    await expectWindowEvent(proxy.store, 'paused', resetAt);
 
     // 90 s later: still paused; nothing is sent upstream; each client is told how long is left.
     vi.setSystemTime(t0 + 90_000);
-    const anthropic = await send(proxy.url);
-    expect(anthropic.status).toBe(429);
-    expect(anthropic.headers.get('retry-after')).toBe('30');
-    expect(await anthropic.json()).toMatchObject({ type: 'error', error: { type: 'rate_limit_error' } });
+    await expectRateLimited(await send(proxy.url), 30);
     const openai = await sendOpenAI(proxy.url);
     expect(openai.status).toBe(429);
     expect(openai.headers.get('retry-after')).toBe('30');
@@ -92,10 +101,89 @@ describe('Claude subscription usage windows', () => {
     vi.setSystemTime(resetAt + 1000);
     expect((await send(proxy.url)).status).toBe(200);
     expect(a.requests).toHaveLength(3);
-    await vi.waitFor(async () => expect(await windowEvents(proxy.store, 'g')).toEqual([
-      expect.objectContaining({ type: 'account.window', accountId: 'A', state: 'resumed', until: resetAt }),
-    ]));
+    await expectWindowEvent(proxy.store, 'resumed', resetAt);
     expect((await stored(proxy.store, 'A'))?.pausedUntil).toBeNull();
+  });
+
+  it('a 429 without unified headers whose body says `usage limit reached|<epoch>`: paused until then like a rejected status (hash, event, 429 + retry-after), then serves again', async () => {
+    const t0 = freezeClock();
+    const resetAt = t0 + 120_000;
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url)) });
+    proxies.push(proxy);
+    await windowEvents(proxy.store, 'g');
+
+    // A usage window learnt earlier is kept through the body-only pause.
+    a.setDefault({ unified: { fiveHour: { utilization: '0.97', status: 'allowed_warning', resetsAt: resetAt }, sevenDay: { utilization: '0.4', resetsAt: t0 + 96 * HOUR } } });
+    expect((await send(proxy.url)).status).toBe(200);
+    await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.fiveHour?.utilizationBp).toBe(9700));
+
+    a.enqueue({ usageLimitResetsAt: resetAt });
+    await expectRateLimited(await send(proxy.url), 120);
+    expect(a.requests).toHaveLength(2);
+    await vi.waitFor(async () => expect(await stored(proxy.store, 'A')).toMatchObject({
+      status: 'rejected', resetsAt: resetAt, pausedUntil: resetAt, fiveHour: { utilizationBp: 9700 }, sevenDay: { utilizationBp: 4000 },
+    }));
+    await expectWindowEvent(proxy.store, 'paused', resetAt);
+
+    // 90 s later: still paused, nothing sent upstream, 30 s left.
+    vi.setSystemTime(t0 + 90_000);
+    const paused = await sendOpenAI(proxy.url);
+    expect(paused.status).toBe(429);
+    expect(paused.headers.get('retry-after')).toBe('30');
+    expect(a.requests).toHaveLength(2);
+
+    // Past the reset it serves again, and the first answer with unified headers reports the resume.
+    a.setDefault({ unified: { fiveHour: { utilization: '0.01', resetsAt: t0 + 5 * HOUR } } });
+    vi.setSystemTime(resetAt + 1000);
+    expect((await send(proxy.url)).status).toBe(200);
+    expect(a.requests).toHaveLength(3);
+    await expectWindowEvent(proxy.store, 'resumed', resetAt);
+  });
+
+  it('a claude-oauth 429 whose body names no reset is an ordinary cooldown: no pause', async () => {
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url)) });
+    proxies.push(proxy);
+    a.enqueue({ status: 429, errorMessage: "This request would exceed your account's rate limit. Please try again later.", headers: { 'retry-after': '30' } });
+    const res = await send(proxy.url);
+    expect(res.status).toBe(429);
+    expect(proxy.proxy.runtime.windows.pausedUntil('A', Date.now())).toBeNull();
+    expect(proxy.proxy.runtime.health.isCoolingDown('A', Date.now())).toBe(true);
+  });
+
+  it.each([
+    { name: 'the pause ends first', pauseS: 45, cooldownS: 120, back: 'A' },
+    { name: 'the cooldown ends first', pauseS: 300, cooldownS: 30, back: 'B' },
+  ])('one account paused, the other cooling down ($name): 503 with retry-after to the earlier of the two, then that account serves', async ({ pauseS, cooldownS, back }) => {
+    const t0 = freezeClock();
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url), oauthAccount('B', b.url)) });
+    proxies.push(proxy);
+    const first = Math.min(pauseS, cooldownS);
+    a.setDefault({ usageLimitResetsAt: t0 + pauseS * 1000 });
+    b.setDefault({ status: 429, headers: { 'retry-after': String(cooldownS) } });
+
+    // Both tried: A's usage window is spent, B is rate limited — 429, retry-after to the first return.
+    const tried = await send(proxy.url);
+    expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+    expect(tried.status).toBe(429);
+    expect(tried.headers.get('retry-after')).toBe(String(first));
+
+    // Now neither is offered (A paused, B cooling down): 503 as before, now with retry-after.
+    const refused = await send(proxy.url);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe(String(first));
+    expect(await refused.json()).toMatchObject({ type: 'error', error: { type: 'overloaded_error' } });
+    vi.setSystemTime(t0 + 10_000);
+    const later = await sendOpenAI(proxy.url);
+    expect(later.status).toBe(503);
+    expect(later.headers.get('retry-after')).toBe(String(first - 10));
+    expect([a.requests.length, b.requests.length]).toEqual([1, 1]);
+
+    // At that moment the account it named takes the request.
+    a.setDefault({});
+    b.setDefault({});
+    vi.setSystemTime(t0 + first * 1000 + 1000);
+    expect((await send(proxy.url)).status).toBe(200);
+    expect(back === 'A' ? [a.requests.length, b.requests.length] : [b.requests.length, a.requests.length]).toEqual([2, 1]);
   });
 
   it('two accounts at the same priority: the one with more remaining window is chosen, until it has less', async () => {

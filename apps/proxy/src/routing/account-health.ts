@@ -102,6 +102,17 @@ export class AccountHealth {
   }
 
   /**
+   * When the account can be offered again: `now` when it is available, else the end of its cooldown
+   * or open breaker, whichever is later; null when that is unknown (a half-open breaker's probe is out).
+   */
+  availableFrom(accountId: string, now: number): number | null {
+    const cooling = this.cooldowns.get(accountId);
+    const after = cooling !== undefined && cooling > now ? cooling : now;
+    const b = this.breakers.get(accountId);
+    return b ? b.admitsFrom(after) : after;
+  }
+
+  /**
    * Admits one attempt on an account: `pass` while its breaker is closed (no store round trip),
    * `probe` for the single request let through a half-open breaker (claimed in the hot store so
    * one probe runs across all proxies), null when the account must be skipped.

@@ -44,6 +44,17 @@ export class CircuitBreaker {
     return s === 'closed' || (s === 'half-open' && this.probeUntil <= now);
   }
 
+  /**
+   * From when a request could be admitted, as far as is known at `now`: `now` itself when it could
+   * be now, the end of the open state, or null while a half-open breaker's probe is still out (it
+   * ends when the probe reports back, which no clock tells).
+   */
+  admitsFrom(now: number): number | null {
+    const s = this.state(now);
+    if (s === 'open') return this.openUntil;
+    return s === 'closed' || this.probeUntil <= now ? now : null;
+  }
+
   /** Admits a request: `pass` when closed, `probe` when it takes the half-open probe slot, null when refused. */
   admit(now: number): BreakerTicket | null {
     const s = this.state(now);

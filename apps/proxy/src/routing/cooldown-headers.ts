@@ -6,11 +6,11 @@ const MAX_COOLDOWN_MS = 24 * 3600_000;
 
 /**
  * How long an account should rest after a 429/529, from what the upstream said (see
- * {@link explicitCooldownUntil}), falling back to 60 s for 429/529 and 30 s otherwise.
- * Returns the epoch ms the cooldown ends.
+ * {@link explicitCooldownUntil}; else `bodyReset`, a reset its error body named, capped like the
+ * headers), falling back to 60 s for 429/529 and 30 s otherwise. Returns the epoch ms the cooldown ends.
  */
-export function cooldownUntil(status: number | null, headers: IncomingHttpHeaders, now: number): number {
-  const said = explicitCooldownUntil(headers, now);
+export function cooldownUntil(status: number | null, headers: IncomingHttpHeaders, now: number, bodyReset: number | null = null): number {
+  const said = explicitCooldownUntil(headers, now) ?? (bodyReset !== null && bodyReset > now ? Math.min(bodyReset, now + MAX_COOLDOWN_MS) : null);
   if (said !== null) return said;
   const rateLimited = status === 429 || status === 529;
   return now + (rateLimited ? DEFAULT_RATE_LIMIT_COOLDOWN_MS : DEFAULT_SERVER_ERROR_COOLDOWN_MS);

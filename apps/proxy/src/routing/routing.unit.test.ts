@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { SnapshotIndex } from '../snapshot/snapshot-index.ts';
 import { AccountHealth } from './account-health.ts';
 import { cooldownUntil, parseDuration } from './cooldown-headers.ts';
-import { selectAccounts, sessionHash } from './select-account.ts';
+import { planAccounts, selectAccounts, sessionHash } from './select-account.ts';
+import type { UsageWindowView } from './usage-windows.ts';
 
 const silent = { info() {}, warn() {}, error() {}, debug() {} };
 const NOW = 1_800_000_000_000;
@@ -27,6 +28,12 @@ describe('cooldownUntil', () => {
     expect(cooldownUntil(429, {}, NOW)).toBe(NOW + 60_000);
     expect(cooldownUntil(500, {}, NOW)).toBe(NOW + 30_000);
     expect(cooldownUntil(null, {}, NOW)).toBe(NOW + 30_000);
+  });
+  it('a reset named by the error body stands in for absent headers (headers win; capped at 24 h)', () => {
+    expect(cooldownUntil(429, {}, NOW, NOW + 300_000)).toBe(NOW + 300_000);
+    expect(cooldownUntil(429, { 'retry-after': '12' }, NOW, NOW + 300_000)).toBe(NOW + 12_000);
+    expect(cooldownUntil(429, {}, NOW, NOW + 7 * 24 * 3600_000)).toBe(NOW + 24 * 3600_000);
+    expect(cooldownUntil(429, {}, NOW, NOW - 1)).toBe(NOW + 60_000);
   });
 });
 
@@ -63,6 +70,41 @@ describe('selectAccounts', () => {
     const health = new AccountHealth(new MemoryHotStore(), 3, silent);
     await health.markCooldown('high-a', Date.now() + 60_000, 'test');
     expect(selectAccounts({ ...base, health, now: Date.now(), stickyAccountId: 'low' }).map((a) => a.id)).toEqual(['low', 'high-b']);
+  });
+
+  it('with nothing to offer, resumeAt is the earliest return among paused and cooling-down accounts (a paused one returns at the later of its pause and cooldown)', async () => {
+    const now = Date.now();
+    const pauses = new Map<string, number>();
+    const windows: UsageWindowView = { pausedUntil: (id, t) => ((pauses.get(id) ?? 0) > t ? pauses.get(id)! : null), remainingBp: () => 10_000 };
+    const health = new AccountHealth(new MemoryHotStore(), 3, silent);
+    await health.markCooldown('high-a', now + 90_000, 'test');
+    await health.markCooldown('high-b', now + 120_000, 'test');
+    pauses.set('high-b', now + 40_000);
+    pauses.set('low', now + 200_000);
+    expect(planAccounts({ ...base, health, windows, now })).toEqual({ accounts: [], resumeAt: now + 90_000 });
+    // Every one paused: 429 with retry-after to the first reset.
+    const fresh = new AccountHealth(new MemoryHotStore(), 3, silent);
+    pauses.set('high-a', now + 300_000);
+    const err = (() => {
+      try {
+        planAccounts({ ...base, health: fresh, windows, now });
+      } catch (e) {
+        return e as { status: number; headers?: Record<string, string> };
+      }
+    })();
+    expect(err).toMatchObject({ status: 429, headers: { 'retry-after': '40' } });
+  });
+
+  it('availableFrom: now when available, the cooldown or open breaker end, unknown while a half-open probe is out', async () => {
+    const now = Date.now();
+    const health = new AccountHealth(new MemoryHotStore(), 3, silent, { failureThreshold: 1, openMs: 30_000, probeTimeoutMs: 600_000 });
+    expect(health.availableFrom('a', now)).toBe(now);
+    await health.markCooldown('a', now + 5_000, 'test');
+    expect(health.availableFrom('a', now)).toBe(now + 5_000);
+    expect(await health.admit('a', 'r1', now + 6_000)).toBe('probe');
+    expect(health.availableFrom('a', now + 6_000)).toBeNull();
+    await health.report('a', 'r1', 'probe', 'success');
+    expect(health.availableFrom('a', now + 6_000)).toBe(now + 6_000);
   });
 
   it('model mapping and supportedModels decide; other formats only when translation is possible', () => {

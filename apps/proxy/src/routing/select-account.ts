@@ -45,6 +45,35 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
   }
 }
 
+/** The accounts to try for one request, and when the first account left out could serve again. */
+export interface Selection {
+  accounts: SnapshotAccount[];
+  /** Epoch ms the earliest paused / cooling-down / breaker-open compatible account can serve again; null when none is or it is unknown. */
+  resumeAt: number | null;
+}
+
+/**
+ * When an account can serve again: the later of its usage-window pause's end and its cooldown's
+ * (or open breaker's) end; `now` when it can now; null when unknown (its half-open breaker's probe
+ * is out and it is not paused).
+ */
+export function accountResumesAt(accountId: string, health: Pick<AccountHealth, 'availableFrom'>, windows: UsageWindowView | undefined, now: number): number | null {
+  const paused = windows?.pausedUntil(accountId, now) ?? null;
+  const healthy = health.availableFrom(accountId, now);
+  if (paused === null) return healthy;
+  return healthy === null ? paused : Math.max(paused, healthy);
+}
+
+/** The earliest future moment one of `accounts` can serve again (see {@link accountResumesAt}); null when none has a known one. */
+export function earliestResume(accounts: SnapshotAccount[], health: Pick<AccountHealth, 'availableFrom'>, windows: UsageWindowView | undefined, now: number): number | null {
+  let min: number | null = null;
+  for (const a of accounts) {
+    const at = accountResumesAt(a.id, health, windows, now);
+    if (at !== null && at > now && (min === null || at < min)) min = at;
+  }
+  return min;
+}
+
 /**
  * The ordered accounts to try for one request: compatible (model + format), ACTIVE,
  * schedulable, within the key's account binding, allowed for the key, not paused by a spent usage window, not cooling down,
@@ -53,13 +82,13 @@ function endpointAllows(a: SnapshotAccount, endpoint: Endpoint): boolean {
  * is actually tried (a lease). Throws 403 when only the key's platform list excludes every compatible account, and 429 with
  * `retry-after` (seconds to the earliest reset) when every compatible account left out is paused by its usage window.
  */
-export function selectAccounts(input: SelectInput): SnapshotAccount[] {
+export function planAccounts(input: SelectInput): Selection {
   const { index, key, model, now } = input;
   const allowed = key.allowedPlatforms;
   const bound = index.boundAccounts(key);
   let excludedByKey = 0;
-  let unavailable = 0;
-  let earliestResume: number | null = null;
+  let paused = 0;
+  const leftOut: SnapshotAccount[] = [];
   const out: SnapshotAccount[] = [];
   for (const a of index.snapshot.accounts) {
     if (a.status !== 'ACTIVE' || !a.schedulable) continue;
@@ -72,19 +101,20 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
       excludedByKey++;
       continue;
     }
-    const pausedUntil = input.windows?.pausedUntil(a.id, now) ?? null;
-    if (pausedUntil !== null) {
-      if (earliestResume === null || pausedUntil < earliestResume) earliestResume = pausedUntil;
+    if (input.windows?.pausedUntil(a.id, now) != null) {
+      paused++;
+      leftOut.push(a);
       continue;
     }
     if (!input.health.isAvailable(a.id, now)) {
-      unavailable++;
+      leftOut.push(a);
       continue;
     }
     out.push(a);
   }
   if (out.length === 0 && excludedByKey > 0) throw proxyError('platform_not_allowed', `This API key may not use the platforms serving ${model}`);
-  if (out.length === 0 && earliestResume !== null && unavailable === 0) throw windowsSpentError(model, earliestResume, now);
+  const resumeAt = earliestResume(leftOut, input.health, input.windows, now);
+  if (out.length === 0 && paused > 0 && paused === leftOut.length && resumeAt !== null) throw windowsSpentError(model, resumeAt, now, true);
   const sticky = input.stickyAccountId;
   out.sort((x, y) => {
     if (sticky) {
@@ -102,13 +132,32 @@ export function selectAccounts(input: SelectInput): SnapshotAccount[] {
     }
     return input.health.lastUsedAt(x.id) - input.health.lastUsedAt(y.id);
   });
-  return out;
+  return { accounts: out, resumeAt };
 }
 
-/** 429 in the client's format telling when capacity returns: `retry-after` in whole seconds until `resumeAt` (at least 1). */
-export function windowsSpentError(model: string, resumeAt: number, now: number) {
-  const seconds = Math.max(1, Math.ceil((resumeAt - now) / 1000));
-  return proxyError('rate_limited', `Every account serving ${model} has used up its usage window; capacity returns at ${new Date(resumeAt).toISOString()}`, { 'retry-after': String(seconds) });
+/** {@link planAccounts}' accounts only. */
+export function selectAccounts(input: SelectInput): SnapshotAccount[] {
+  return planAccounts(input).accounts;
+}
+
+/** `retry-after` in whole seconds until `resumeAt` (at least 1). */
+export function retryAfter(resumeAt: number, now: number): Record<string, string> {
+  return { 'retry-after': String(Math.max(1, Math.ceil((resumeAt - now) / 1000))) };
+}
+
+/**
+ * 429 in the client's format telling when capacity returns (`retry-after` until `resumeAt`): every account
+ * serving the model has used up its usage window (`allPaused`), or some have and the others are rate limited.
+ */
+export function windowsSpentError(model: string, resumeAt: number, now: number, allPaused: boolean) {
+  const why = allPaused ? 'has used up its usage window' : 'is rate limited or has used up its usage window';
+  return proxyError('rate_limited', `Every account serving ${model} ${why}; capacity returns at ${new Date(resumeAt).toISOString()}`, retryAfter(resumeAt, now));
+}
+
+/** 503 when no account could be tried; with `retry-after` when the first one's return is known. */
+export function noAccountError(model: string, resumeAt: number | null, now: number) {
+  if (resumeAt === null) return proxyError('no_available_account', 'No upstream account is available for this model right now');
+  return proxyError('no_available_account', `No account serving ${model} is available right now; the first returns at ${new Date(resumeAt).toISOString()}`, retryAfter(resumeAt, now));
 }
 
 /** The session inside Anthropic `metadata.user_id`: Claude Code's JSON (`{"session_id":…}`) or its older `user_…_session_<uuid>`. */

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  decodeUsageWindows, encodeUsageWindows, hotChannels, hotKeys, parseUnifiedRateLimit, remainingWindowBp,
+  decodeUsageWindows, encodeUsageWindows, hasUnifiedRateLimitHeaders, hotChannels, hotKeys, parseUnifiedRateLimit, parseUsageLimitReset, remainingWindowBp,
   type ProxyEvent, type SnapshotAccount, type UsageWindows,
 } from '@relay/core';
 import type { HotStore, Unsubscribe } from '@relay/hot-store';
@@ -22,7 +22,7 @@ export interface UsageWindowView {
 
 /**
  * Claude subscription usage windows as this proxy knows them: read from the unified rate-limit
- * headers of every claude-oauth response, written to the account's hot-store hash and announced
+ * headers of every claude-oauth response (and from the body of a 429 that has none), written to the account's hot-store hash and announced
  * on `acct:windows` so every proxy schedules by the same figures; loaded from the hashes at each
  * snapshot. An account whose unified status is `rejected` is paused until its reset (it then
  * resumes by itself: the pause is a time, nothing has to clear it); the pause and the first
@@ -79,16 +79,6 @@ export class UsageWindowTracker implements UsageWindowView {
     return remainingWindowBp(this.states.get(accountId) ?? null, now);
   }
 
-  /** The earliest end of a pause among `accounts`, or null when none of them is paused. */
-  earliestPauseEnd(accounts: SnapshotAccount[], now: number): number | null {
-    let min: number | null = null;
-    for (const a of accounts) {
-      const until = this.pausedUntil(a.id, now);
-      if (until !== null && (min === null || until < min)) min = until;
-    }
-    return min;
-  }
-
   /**
    * Reads one upstream response's unified rate-limit headers (claude-oauth accounts only; any
    * status, 429 included). The local state changes at once — the next selection already sees a
@@ -98,16 +88,43 @@ export class UsageWindowTracker implements UsageWindowView {
     if (account.platform !== 'claude-oauth') return Promise.resolve();
     const next = parseUnifiedRateLimit(headers, now);
     if (!next) return Promise.resolve();
+    return this.update(account.id, next, now, `${next.representativeClaim ?? 'usage'} window used up (unified status rejected)`);
+  }
+
+  /** Whether this response's error body must be read for a usage limit: a claude-oauth 429 without unified headers. */
+  wantsLimitBody(account: SnapshotAccount, status: number, headers: IncomingHttpHeaders): boolean {
+    return account.platform === 'claude-oauth' && status === 429 && !hasUnifiedRateLimitHeaders(headers);
+  }
+
+  /**
+   * Reads such a 429's error body: `usage limit reached|<epoch>` pauses the account until then,
+   * exactly as a `rejected` status would (same hash, announcement and proxy event); the windows
+   * already known are kept. Returns the pause's end (the local state has it at once; the store
+   * write follows), or null when the body names none — the 429 is then an ordinary cooldown.
+   */
+  recordLimitBody(account: SnapshotAccount, body: string, now: number): number | null {
+    const until = parseUsageLimitReset(body, now);
+    if (until === null) return null;
     const prev = this.states.get(account.id) ?? null;
-    this.states.set(account.id, next);
+    const next: UsageWindows = {
+      fiveHour: prev?.fiveHour ?? null, sevenDay: prev?.sevenDay ?? null, status: 'rejected', resetsAt: until,
+      representativeClaim: prev?.representativeClaim ?? null, pausedUntil: until, updatedAt: now,
+    };
+    void this.update(account.id, next, now, 'usage limit reached (429 body)');
+    return until;
+  }
+
+  /** Replaces an account's state; a new pause or the end of one goes on the proxy-event stream. */
+  private update(accountId: string, next: UsageWindows, now: number, pauseReason: string): Promise<void> {
+    const prev = this.states.get(accountId) ?? null;
+    this.states.set(accountId, next);
     let event: ProxyEvent | null = null;
     if (next.pausedUntil !== null && prev?.pausedUntil !== next.pausedUntil) {
-      const claim = next.representativeClaim ?? 'usage';
-      event = { type: 'account.window', accountId: account.id, state: 'paused', until: next.pausedUntil, reason: `${claim} window used up (unified status rejected)`, at: now };
+      event = { type: 'account.window', accountId, state: 'paused', until: next.pausedUntil, reason: pauseReason, at: now };
     } else if (next.pausedUntil === null && prev?.pausedUntil != null) {
-      event = { type: 'account.window', accountId: account.id, state: 'resumed', until: prev.pausedUntil, reason: `served again (unified status ${next.status ?? 'unknown'})`, at: now };
+      event = { type: 'account.window', accountId, state: 'resumed', until: prev.pausedUntil, reason: `served again (unified status ${next.status ?? 'unknown'})`, at: now };
     }
-    return this.persist(account.id, next, event);
+    return this.persist(accountId, next, event);
   }
 
   private async persist(accountId: string, w: UsageWindows, event: ProxyEvent | null): Promise<void> {
