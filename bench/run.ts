@@ -7,6 +7,7 @@
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
 // `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
 // runs the cases through each bundle in turn, interleaved round by round, and prints median and range.
+// Usage queries at 1 and 10 million rows: `pnpm bench -- --cases usage-queries` (bench/usage-queries.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -21,6 +22,7 @@ import { BENCH_METRICS_TOKEN, bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSn
 import { deletePrefix, trimStream } from './lib/redis.ts';
 import { f, renderReport, type CaseFigures, type LoopDelay, type Report, type SlowStreamFigures, type Target } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
+import { runUsageQueryBench } from './usage-queries.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -292,6 +294,10 @@ async function main(): Promise<void> {
     try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
     mkdirSync(SCRATCH, { recursive: true });
     await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
+    return;
+  }
+  if (argValue('--cases') === 'usage-queries') {
+    await runUsageQueryBench(args, DATABASE_URL);
     return;
   }
   // The harness itself (TTFB client, bookkeeping, ingester) stays off the proxy's core.
