@@ -6,7 +6,7 @@ import { Migration20261130125421_request_log_outcome } from './Migration20261130
 import { Migration20261130132134_alerts } from './Migration20261130132134_alerts.ts';
 import { Migration20261130132943_model_price_catalog } from './Migration20261130132943_model_price_catalog.ts';
 import { Migration20261130144258_request_log_account_index } from './Migration20261130144258_request_log_account_index.ts';
-import { Migration20261130161612_usage_account_hourly } from './Migration20261130161612_usage_account_hourly.ts';
+import { Migration20261130164727_usage_account_hourly } from './Migration20261130164727_usage_account_hourly.ts';
 
 /** Every committed MySQL migration, oldest first. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -15,5 +15,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130132134_alerts', class: Migration20261130132134_alerts },
   { name: 'Migration20261130132943_model_price_catalog', class: Migration20261130132943_model_price_catalog },
   { name: 'Migration20261130144258_request_log_account_index', class: Migration20261130144258_request_log_account_index },
-  { name: 'Migration20261130161612_usage_account_hourly', class: Migration20261130161612_usage_account_hourly },
+  { name: 'Migration20261130164727_usage_account_hourly', class: Migration20261130164727_usage_account_hourly },
 ];

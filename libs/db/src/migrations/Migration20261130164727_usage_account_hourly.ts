@@ -7,11 +7,10 @@ export const BACKFILL_USAGE_ACCOUNT_HOURLY =
   "sum(`total_tokens`), sum(`total_cost`), sum(`base_cost`), sum(case when `status` >= 400 or `outcome` = 'interrupted' then 1 else 0 end) " +
   'from `request_logs` where `account_id` is not null group by 1, 2';
 
-export class Migration20261130161612_usage_account_hourly extends Migration {
+export class Migration20261130164727_usage_account_hourly extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table \`usage_account_hourly\` (\`id\` int unsigned not null auto_increment primary key, \`hour\` datetime(3) not null, \`account_id\` int not null, \`requests\` bigint not null default 0, \`input_tokens\` bigint not null default 0, \`output_tokens\` bigint not null default 0, \`cache_creation_input_tokens\` bigint not null default 0, \`cache_read_input_tokens\` bigint not null default 0, \`total_tokens\` bigint not null default 0, \`cost\` bigint not null default 0, \`base_cost\` bigint not null default 0, \`errors\` bigint not null default 0) default character set utf8mb4 engine = InnoDB;`);
-    this.addSql(`alter table \`usage_account_hourly\` add unique \`usage_account_hourly_hour_account_id_unique\`(\`hour\`, \`account_id\`);`);
+    this.addSql(`create table \`usage_account_hourly\` (\`hour\` datetime(3) not null, \`account_id\` int unsigned not null, \`requests\` bigint not null default 0, \`input_tokens\` bigint not null default 0, \`output_tokens\` bigint not null default 0, \`cache_creation_input_tokens\` bigint not null default 0, \`cache_read_input_tokens\` bigint not null default 0, \`total_tokens\` bigint not null default 0, \`cost\` bigint not null default 0, \`base_cost\` bigint not null default 0, \`errors\` bigint not null default 0, primary key (\`hour\`, \`account_id\`)) default character set utf8mb4 engine = InnoDB;`);
     // Backfill from the rows already stored; the ingester adds every later row (same transaction as the row).
     this.addSql(BACKFILL_USAGE_ACCOUNT_HOURLY);
   }
