@@ -7,6 +7,7 @@ import { Migration20261130132134_alerts } from './Migration20261130132134_alerts
 import { Migration20261130132943_model_price_catalog } from './Migration20261130132943_model_price_catalog.ts';
 import { Migration20261130144258_request_log_account_index } from './Migration20261130144258_request_log_account_index.ts';
 import { Migration20261130164727_usage_account_hourly } from './Migration20261130164727_usage_account_hourly.ts';
+import { Migration20261130170047_request_log_user_status_index } from './Migration20261130170047_request_log_user_status_index.ts';
 
 /** Every committed MySQL migration, oldest first. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -16,4 +17,5 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130132943_model_price_catalog', class: Migration20261130132943_model_price_catalog },
   { name: 'Migration20261130144258_request_log_account_index', class: Migration20261130144258_request_log_account_index },
   { name: 'Migration20261130164727_usage_account_hourly', class: Migration20261130164727_usage_account_hourly },
+  { name: 'Migration20261130170047_request_log_user_status_index', class: Migration20261130170047_request_log_user_status_index },
 ];
