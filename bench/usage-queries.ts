@@ -82,7 +82,7 @@ function writeSection(section: string): void {
     return;
   }
   const rest = old.slice(at + USAGE_QUERIES_MARKER.length);
-  const next = rest.search(/<!-- [a-z-]+ (section|: kept)/);
+  const next = rest.search(/<!-- [a-z -]+(section|: kept)/);
   writeFileSync(file, `${old.slice(0, at)}${section}${next >= 0 ? `\n${rest.slice(next)}` : ''}`);
 }
 
