@@ -103,7 +103,6 @@ describe.runIf(enabled)('control plane SIGKILL mid-ingest', () => {
       const n = await store.pendingCount(hotKeys.usageStream, USAGE_GROUP);
       return n > 0 ? n : undefined;
     });
-    expect(Number((await db.query('select count(*) from request_logs'))[0][0])).toBe(0);
     console.log(`kill-mid-ingest: SIGKILL with ${pending} entries pending`);
 
     await cp.stop('SIGKILL');
