@@ -13,6 +13,7 @@
 // created_at, as the ingester writes them), so each day's rollups are summed in memory and written
 // when the day ends; the per-account hourly rollup is filled from the rows at the end.
 import { BACKFILL_USAGE_ACCOUNT_HOURLY, createOrm, databaseUrlFor, upgradeSchema, type RelayOrm } from '@relay/db';
+import { prng } from '@relay/testkit';
 
 export const BENCH_USERS = 1000;
 export const BENCH_KEYS = 5000;
@@ -44,17 +45,6 @@ export interface UsageDataResult {
   totalSeconds: number;
 }
 
-/** mulberry32: a small, fast, seeded 32-bit PRNG; returns [0, 1). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const benchModel = (i: number) => `bench-model-${String(i).padStart(2, '0')}`;
 /** The owner of key k (1-based): keys are dealt round-robin, so user u owns keys u, u+1000, … */

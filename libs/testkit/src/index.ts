@@ -5,3 +5,4 @@ export * from './control-plane-harness.ts';
 export * from './control-plane-backends.ts';
 export * from './usage-backend.ts';
 export * from './webhook-receiver.ts';
+export * from './prng.ts';
