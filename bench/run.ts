@@ -14,6 +14,7 @@
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
 // `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
 // runs the cases through each bundle in turn, interleaved round by round, and prints median and range.
+// Usage queries at 1 and 10 million rows: `pnpm bench -- --cases usage-queries` (bench/usage-queries.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -28,6 +29,7 @@ import { BENCH_METRICS_TOKEN, bundleProxy, OUT_DIR, PROXY_BUNDLE, publishBenchSn
 import { deletePrefix, trimStream } from './lib/redis.ts';
 import { f, median, renderReport, renderWorkers, type CaseFigures, type LoopDelay, type Report, type Round, type SlowStreamFigures, type Target, type WorkersRound } from './lib/report.ts';
 import { measureTtfb } from './lib/ttfb.ts';
+import { runUsageQueryBench } from './usage-queries.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -396,6 +398,10 @@ async function main(): Promise<void> {
       await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
       if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
     }
+    return;
+  }
+  if (argValue('--cases') === 'usage-queries') {
+    await runUsageQueryBench(args, DATABASE_URL);
     return;
   }
   // The harness itself (TTFB client, bookkeeping, ingester) stays off the proxy's core.

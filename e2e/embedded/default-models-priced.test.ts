@@ -41,7 +41,7 @@ const CASES: Case[] = [
   { model: 'gpt-5.5', client: 'openai', usage: { input: 1000, output: 100, cacheRead: 2000 }, cost: 9_000 },
 ];
 
-const RECORDS = 'query Records($filter: UsageRecordFilter) { usageRecords(filter: $filter, page: { limit: 50 }) { total items { model totalCost baseCost inputTokens cacheCreationInputTokens cacheReadInputTokens outputTokens } } }';
+const RECORDS = 'query Records($filter: UsageRecordFilter) { usageRecords(filter: $filter, page: { limit: 50 }) { items { model totalCost baseCost inputTokens cacheCreationInputTokens cacheReadInputTokens outputTokens } } }';
 interface UsageRow { model: string; totalCost: string; baseCost: string; inputTokens: number; cacheCreationInputTokens: number; cacheReadInputTokens: number; outputTokens: number }
 
 /** micro-USD as the USD decimal string GraphQL carries: 58500 → "0.058500". */

@@ -1,18 +1,10 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import type { MockReply, MockUsage, RecordedRequest } from '@relay/mock-upstream';
+import { prng } from '@relay/testkit';
 
-/** mulberry32: a small fixed-seed PRNG, so every run sends the same mix. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (fixed seed), so every run sends the same mix. */
+export { prng };
 
 export type WireFormat = 'anthropic' | 'openai';
 export type ClientKind = 'sdk' | 'fetch';

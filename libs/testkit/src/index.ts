@@ -7,3 +7,4 @@ export * from './usage-backend.ts';
 export * from './webhook-receiver.ts';
 export * from './egress-proxy.ts';
 export * from './oauth-tokens.ts';
+export * from './prng.ts';

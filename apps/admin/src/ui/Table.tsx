@@ -2,7 +2,7 @@
 // hands the total here. Loading shows a skeleton, errors and empty results their own states.
 // On phones (≤720px) each row turns into a small card: a title line, then "label  value" lines,
 // then the row's buttons, so nothing is cut off at the screen edge (see .table-stack in CSS).
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { CombinedError } from 'urql';
 import { useI18n } from '../i18n/I18nProvider.tsx';
 import { Button } from './Button.tsx';
@@ -71,12 +71,14 @@ export interface TableProps<Row> {
   onRetry?(): void;
   empty?: ReactNode;
   paging?: Paging;
+  /** Cursor paging instead of offset paging. */
+  cursorPaging?: CursorPaging;
   onRowClick?(row: Row): void;
   rowClassName?(row: Row): string | undefined;
   testId?: string;
 }
 
-export function Table<Row>({ columns, rows, rowKey, loading, error, onRetry, empty, paging, onRowClick, rowClassName, testId }: TableProps<Row>) {
+export function Table<Row>({ columns, rows, rowKey, loading, error, onRetry, empty, paging, cursorPaging, onRowClick, rowClassName, testId }: TableProps<Row>) {
   if (error && !rows?.length) return <ErrorState error={error} onRetry={onRetry} />;
   if (!rows && loading) return <Skeleton rows={5} />;
   if (!rows || rows.length === 0) return <>{empty ?? <EmptyState />}</>;
@@ -116,8 +118,51 @@ export function Table<Row>({ columns, rows, rowKey, loading, error, onRetry, emp
         </table>
       </div>
       {paging && <Pager {...paging} />}
+      {cursorPaging && <CursorPager {...cursorPaging} />}
     </div>
   );
+}
+
+/** Keyset paging: newer/older buttons, no total (the server never counts the whole list). */
+export interface CursorPaging {
+  /** 0 for the newest page. */
+  page: number;
+  hasNext: boolean;
+  onPrev(): void;
+  onNext(): void;
+}
+
+/** "Page 3" with previous/next buttons, for lists paged by cursor (usage records). */
+export function CursorPager({ page, hasNext, onPrev, onNext }: CursorPaging) {
+  const { t } = useI18n();
+  if (page === 0 && !hasNext) return null;
+  return (
+    <div className="pager" data-testid="pager">
+      <span className="pager-range">{t('table.page', { n: page + 1 })}</span>
+      <Button size="sm" variant="ghost" disabled={page === 0} onClick={onPrev} testId="pager-prev">
+        {t('table.prev')}
+      </Button>
+      <Button size="sm" variant="ghost" disabled={!hasNext} onClick={onNext} testId="pager-next">
+        {t('table.next')}
+      </Button>
+    </div>
+  );
+}
+
+/** The cursor stack behind a CursorPager: `after` is the cursor of the page shown (null: the newest). */
+export function useCursorPages(): { after: string | null; paging(nextCursor: string | null | undefined): CursorPaging; reset(): void } {
+  const [cursors, setCursors] = useState<(string | null)[]>([null]);
+  const page = cursors.length - 1;
+  return {
+    after: cursors[page],
+    paging: (nextCursor) => ({
+      page,
+      hasNext: !!nextCursor,
+      onPrev: () => setCursors((c) => (c.length > 1 ? c.slice(0, -1) : c)),
+      onNext: () => nextCursor && setCursors((c) => [...c, nextCursor]),
+    }),
+    reset: () => setCursors([null]),
+  };
 }
 
 /** "1–20 of 134" with previous/next buttons. */

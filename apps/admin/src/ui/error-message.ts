@@ -22,6 +22,7 @@ function isMessageKey(key: string): key is MessageKey {
 /** The dictionary key (and values) for a server error code, or null when the code is unknown. */
 export function errorCodeMessage(code: string, extensions: Record<string, unknown> = {}): { key: MessageKey; vars?: MessageVars } | null {
   const field = typeof extensions.field === 'string' ? extensions.field : undefined;
+  if (code === 'BAD_USER_INPUT' && typeof extensions.maxRangeDays === 'number') return { key: 'error.code.BAD_USER_INPUT.range', vars: { days: extensions.maxRangeDays } };
   if (code === 'BAD_USER_INPUT' && field) return { key: 'error.code.BAD_USER_INPUT.field', vars: { field } };
   if (code === 'CONFLICT' && field) return { key: 'error.code.CONFLICT.field', vars: { field } };
   if (code === 'LIMIT_EXCEEDED' && typeof extensions.retryAfterSeconds === 'number') {

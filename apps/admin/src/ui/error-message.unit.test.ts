@@ -34,6 +34,9 @@ describe('server error codes in the UI language', () => {
     const throttled = gqlError('Too many failed logins; try again in 10 minute(s)', { code: 'LIMIT_EXCEEDED', retryAfterSeconds: 570 });
     expect(errorMessage(throttled, tIn('zh'))).toBe('尝试次数过多，请在 10 分钟后重试。');
     expect(errorMessage(gqlError('You can have at most 5 API keys', { code: 'LIMIT_EXCEEDED', limit: 5 }), tIn('en'))).toBe('You have reached the limit of 5. Remove one first.');
+    const tooLong = gqlError('since: the range may cover at most 92 days', { code: 'BAD_USER_INPUT', field: 'since', maxRangeDays: 92 });
+    expect(errorMessage(tooLong, tIn('zh'))).toBe('日期范围过长：最多 92 天。');
+    expect(errorMessage(tooLong, tIn('en'))).toBe('The date range is too long: at most 92 days.');
   });
 
   it('shows the server message only for a code it does not know', () => {

@@ -30,5 +30,8 @@ export const errors = {
   notFound: (what: string, id?: string | number) =>
     new DomainError(ErrorCode.NOT_FOUND, id === undefined ? `${what} not found` : `${what} ${id} not found`),
   conflict: (field: string, message: string) => new DomainError(ErrorCode.CONFLICT, `${field}: ${message}`, field),
+  /** A date range longer than a query allows; `maxRangeDays` lets the client say so in its language. */
+  rangeTooLong: (field: string, maxRangeDays: number) =>
+    new DomainError(ErrorCode.BAD_USER_INPUT, `${field}: the range may cover at most ${maxRangeDays} days`, field, { maxRangeDays }),
   limitExceeded: (message: string, details?: Record<string, unknown>) => new DomainError(ErrorCode.LIMIT_EXCEEDED, message, undefined, details),
 };

@@ -10,6 +10,7 @@ import { OAuthSession } from './oauth-session.ts';
 import { RequestLog } from './request-log.ts';
 import { Session } from './session.ts';
 import { Setting } from './setting.ts';
+import { UsageAccountHourly } from './usage-account-hourly.ts';
 import { UsageDaily } from './usage-daily.ts';
 import { User } from './user.ts';
 
@@ -25,9 +26,10 @@ export * from './oauth-session.ts';
 export * from './request-log.ts';
 export * from './session.ts';
 export * from './setting.ts';
+export * from './usage-account-hourly.ts';
 export * from './usage-daily.ts';
 export * from './user.ts';
 export { RateDecimalType } from './columns.ts';
 
 /** Every entity class, in the order the ORM discovers them. */
-export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, AuditLog, Session, AccessToken, OAuthSession, Setting, AlertChannel, AlertDelivery, AccountGroup];
+export const ALL_ENTITIES = [User, Account, ApiKey, ModelPrice, RequestLog, UsageDaily, UsageAccountHourly, AuditLog, Session, AccessToken, OAuthSession, Setting, AlertChannel, AlertDelivery, AccountGroup];

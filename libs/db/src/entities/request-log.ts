@@ -9,6 +9,8 @@ import { BigIntIdType, bigintNumber, DATETIME, RateDecimalType } from './columns
  */
 @Entity({ tableName: 'request_logs' })
 @Index({ properties: ['userId', 'createdAt'] })
+// A user's records filtered by a rare status (issue 16: 5,266 rows read for one page without it, docs/BENCHMARKS.md).
+@Index({ properties: ['userId', 'status', 'createdAt'] })
 @Index({ properties: ['apiKeyId', 'createdAt'] })
 @Index({ properties: ['createdAt'] })
 @Index({ properties: ['model', 'createdAt'] })

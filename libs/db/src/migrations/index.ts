@@ -8,6 +8,8 @@ import { Migration20261130132943_model_price_catalog } from './Migration20261130
 import { Migration20261130144258_request_log_account_index } from './Migration20261130144258_request_log_account_index.ts';
 import { Migration20261130154511_account_groups } from './Migration20261130154511_account_groups.ts';
 import { Migration20261130154654_account_probes } from './Migration20261130154654_account_probes.ts';
+import { Migration20261130164727_usage_account_hourly } from './Migration20261130164727_usage_account_hourly.ts';
+import { Migration20261130170047_request_log_user_status_index } from './Migration20261130170047_request_log_user_status_index.ts';
 
 /** Every committed MySQL migration, oldest first. */
 export const MIGRATIONS: MigrationObject[] = [
@@ -18,4 +20,6 @@ export const MIGRATIONS: MigrationObject[] = [
   { name: 'Migration20261130144258_request_log_account_index', class: Migration20261130144258_request_log_account_index },
   { name: 'Migration20261130154511_account_groups', class: Migration20261130154511_account_groups },
   { name: 'Migration20261130154654_account_probes', class: Migration20261130154654_account_probes },
+  { name: 'Migration20261130164727_usage_account_hourly', class: Migration20261130164727_usage_account_hourly },
+  { name: 'Migration20261130170047_request_log_user_status_index', class: Migration20261130170047_request_log_user_status_index },
 ];

@@ -3,9 +3,9 @@ import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
 
 /** Admin: one key's request log, newest first. */
 export const API_KEY_LOGS_QUERY = graphql(`
-  query ApiKeyLogs($apiKeyId: ID!, $page: PageInput) {
+  query ApiKeyLogs($apiKeyId: ID!, $page: RecordPageInput) {
     apiKeyLogs(apiKeyId: $apiKeyId, page: $page) {
-      total
+      nextCursor
       items {
         ...UsageRecordFields
       }

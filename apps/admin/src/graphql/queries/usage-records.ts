@@ -3,9 +3,9 @@ import { USAGE_RECORD_FIELDS } from '../fragments/usage-record-fields.ts';
 
 /** The caller's requests, one server page at a time. */
 export const USAGE_RECORDS_QUERY = graphql(`
-  query UsageRecords($filter: UsageRecordFilter, $page: PageInput) {
+  query UsageRecords($filter: UsageRecordFilter, $page: RecordPageInput) {
     usageRecords(filter: $filter, page: $page) {
-      total
+      nextCursor
       items {
         ...UsageRecordFields
       }

@@ -1,11 +1,10 @@
-// Admin drawer: one API key's requests, newest first, paged on the server.
-import { useState } from 'react';
+// Admin drawer: one API key's requests of the last 92 days, newest first, paged on the server by cursor.
 import { useQuery } from 'urql';
 import { API_KEY_LOGS_QUERY } from '../../graphql/queries/api-key-logs.ts';
 import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Drawer } from '../../ui/Dialog.tsx';
 import { EmptyState } from '../../ui/States.tsx';
-import { Table } from '../../ui/Table.tsx';
+import { Table, useCursorPages } from '../../ui/Table.tsx';
 import { usageRecordColumns } from '../usage/usage-record-columns.tsx';
 import type { AdminApiKey } from '../../graphql/queries/all-api-keys.ts';
 
@@ -13,10 +12,10 @@ const PAGE_SIZE = 25;
 
 export function KeyLogsDrawer({ apiKey, onClose }: { apiKey: AdminApiKey; onClose(): void }) {
   const { t } = useI18n();
-  const [offset, setOffset] = useState(0);
+  const pages = useCursorPages();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: API_KEY_LOGS_QUERY,
-    variables: { apiKeyId: apiKey.id, page: { offset, limit: PAGE_SIZE } },
+    variables: { apiKeyId: apiKey.id, page: { after: pages.after, limit: PAGE_SIZE } },
   });
   return (
     <Drawer open title={t('apiKeys.logsTitle', { name: apiKey.name, owner: apiKey.owner.username })} onClose={onClose} testId="key-logs-drawer">
@@ -27,7 +26,7 @@ export function KeyLogsDrawer({ apiKey, onClose }: { apiKey: AdminApiKey; onClos
         loading={fetching}
         error={error}
         onRetry={() => refetch({ requestPolicy: 'network-only' })}
-        paging={{ offset, limit: PAGE_SIZE, total: data?.apiKeyLogs.total ?? 0, onChange: setOffset }}
+        cursorPaging={pages.paging(data?.apiKeyLogs.nextCursor)}
         empty={<EmptyState title={t('apiKeys.noLogs')} />}
       />
     </Drawer>

@@ -7,7 +7,7 @@ import { useI18n } from '../../i18n/I18nProvider.tsx';
 import { Card, PageHeader } from '../../ui/Card.tsx';
 import { Checkbox, Input, Select } from '../../ui/Field.tsx';
 import { EmptyState } from '../../ui/States.tsx';
-import { Table, type Column } from '../../ui/Table.tsx';
+import { Table, useCursorPages, type Column } from '../../ui/Table.tsx';
 import { Tabs } from '../../ui/Tabs.tsx';
 import { formatNumber, formatShare, formatUsd, isoDay, nextDay, startOfLocalDay } from '../../ui/format.ts';
 import { DailyCostChart, ModelShareChart, UsageSummaryCards, useDailyUsage, useUsageByModel } from './usage-widgets.tsx';
@@ -77,10 +77,10 @@ function ModelTable({ from, to }: { from: string; to: string }) {
 
 function RecordsTable({ from, to }: { from: string; to: string }) {
   const { t } = useI18n();
-  const [offset, setOffset] = useState(0);
+  const pages = useCursorPages();
   const [{ data, error, fetching }, refetch] = useQuery({
     query: USAGE_RECORDS_QUERY,
-    variables: { filter: { since: startOfLocalDay(from), until: startOfLocalDay(nextDay(to)) }, page: { offset, limit: PAGE_SIZE } },
+    variables: { filter: { since: startOfLocalDay(from), until: startOfLocalDay(nextDay(to)) }, page: { after: pages.after, limit: PAGE_SIZE } },
   });
   return (
     <Table
@@ -90,7 +90,7 @@ function RecordsTable({ from, to }: { from: string; to: string }) {
       loading={fetching}
       error={error}
       onRetry={() => refetch({ requestPolicy: 'network-only' })}
-      paging={{ offset, limit: PAGE_SIZE, total: data?.usageRecords.total ?? 0, onChange: setOffset }}
+      cursorPaging={pages.paging(data?.usageRecords.nextCursor)}
       empty={<EmptyState title={t('usage.noRecords')} />}
       testId="records-table"
     />
@@ -179,7 +179,7 @@ export function UsagePage() {
           <Card>
             {tab === 'daily' && <DailyTable from={from} to={to} />}
             {tab === 'models' && <ModelTable from={from} to={to} />}
-            {tab === 'records' && <RecordsTable from={from} to={to} />}
+            {tab === 'records' && <RecordsTable key={`${from}|${to}`} from={from} to={to} />}
           </Card>
         </>
       )}

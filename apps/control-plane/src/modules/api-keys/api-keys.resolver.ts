@@ -2,7 +2,10 @@ import { Arg, Authorized, Ctx, ID, Mutation, Query, Resolver } from 'type-graphq
 import { serviceContext, type AppContext } from '../../graphql/context.ts';
 import { parseId } from '../../graphql/ids.ts';
 import { PageInput, pageOf } from '../../graphql/pagination.ts';
-import { PagedUsageRecords, UsageRecordType } from '../usage/usage.types.ts';
+import { UsageRecordPage } from '../usage/usage.types.ts';
+import { RecordPageInput } from '../usage/usage.inputs.ts';
+import { recordPage } from '../usage/usage.resolver.ts';
+import { UsageService } from '../usage/usage.service.ts';
 import { ApiKeyFilter, CreateApiKeyInput, UpdateApiKeyInput } from './api-keys.inputs.ts';
 import { ApiKeysService } from './api-keys.service.ts';
 import { ApiKeyType, CreatedApiKey, PagedApiKeys } from './api-keys.types.ts';
@@ -61,13 +64,13 @@ export class ApiKeysResolver {
   }
 
   @Authorized('ADMIN')
-  @Query(() => PagedUsageRecords, { description: 'The requests made with one API key, newest first (admins only).' })
+  @Query(() => UsageRecordPage, { description: 'The requests made with one API key, newest first, keyset-paginated over the last 92 days (admins only).' })
   async apiKeyLogs(
     @Ctx() ctx: AppContext,
     @Arg('apiKeyId', () => ID, { description: 'API key id.' }) apiKeyId: string,
-    @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
-  ): Promise<PagedUsageRecords> {
-    const result = await new ApiKeysService(serviceContext(ctx)).logs(parseId(apiKeyId, 'apiKeyId'), pageOf(page));
-    return Object.assign(new PagedUsageRecords(), { items: result.items.map((r) => UsageRecordType.fromLog(r)), total: result.total });
+    @Arg('page', () => RecordPageInput, { nullable: true, description: 'Which page (default: the newest 50).' }) page?: RecordPageInput | null,
+  ): Promise<UsageRecordPage> {
+    const result = await new UsageService(serviceContext(ctx)).records({ userId: null, apiKeyId: parseId(apiKeyId, 'apiKeyId') }, {}, recordPage(page));
+    return UsageRecordPage.of(result);
   }
 }

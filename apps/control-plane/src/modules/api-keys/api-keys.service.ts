@@ -1,5 +1,5 @@
 import type { EntityManager, FilterQuery } from '@mikro-orm/core';
-import { ApiKey, RequestLog, User } from '@relay/db';
+import { ApiKey, User } from '@relay/db';
 import { apiKeyDisplayPrefix, generateApiKey, hashApiKey } from '@relay/core';
 import { errors } from '../../graphql/errors.ts';
 import type { Page } from '../../graphql/pagination.ts';
@@ -145,14 +145,6 @@ export class ApiKeysService {
       where.$or = [{ name: { $like: like } }, { keyPrefix: { $like: like } }];
     }
     const [items, total] = await this.ctx.em.findAndCount(ApiKey, where, { orderBy: { id: 'asc' }, offset: page.offset, limit: page.limit, populate: ['user'] });
-    return { items, total };
-  }
-
-  /** The request log of one key, newest first. */
-  async logs(apiKeyId: number, page: { offset: number; limit: number }): Promise<Page<RequestLog>> {
-    const [items, total] = await this.ctx.em.findAndCount(RequestLog, { apiKeyId }, {
-      orderBy: { createdAt: 'desc', id: 'desc' }, offset: page.offset, limit: page.limit,
-    });
     return { items, total };
   }
 }

@@ -160,15 +160,19 @@ describe.each(controlPlaneBackends())('api keys ($name)', ({ opts }) => {
     }
     em.create(RequestLog, { requestId: `req_other_${keyId}`, userId: 1, apiKeyId: keyId + 1000, model: 'x', upstreamModel: 'x', endpoint: '/v1/messages', stream: true, status: 200 });
     await em.flush();
-    const logs = await gql<{ apiKeyLogs: { total: number; items: any[] } }>(
-      'query($id: ID!) { apiKeyLogs(apiKeyId: $id, page: { limit: 2 }) { total items { requestId apiKeyId inputTokens totalCost status } } }', { id: String(keyId) },
+    const logs = await gql<{ apiKeyLogs: { nextCursor: string | null; items: any[] } }>(
+      'query($id: ID!) { apiKeyLogs(apiKeyId: $id, page: { limit: 2 }) { nextCursor items { requestId apiKeyId inputTokens totalCost status } } }', { id: String(keyId) },
     );
     expect(logs.errors).toBeUndefined();
-    expect(logs.data!.apiKeyLogs.total).toBe(3);
+    expect(logs.data!.apiKeyLogs.nextCursor).not.toBeNull();
     expect(logs.data!.apiKeyLogs.items).toEqual([
       { requestId: `req_test_${keyId}_2`, apiKeyId: String(keyId), inputTokens: 12, totalCost: '0.003000', status: 200 },
       { requestId: `req_test_${keyId}_1`, apiKeyId: String(keyId), inputTokens: 11, totalCost: '0.002000', status: 200 },
     ]);
+    const rest = await gql<{ apiKeyLogs: { nextCursor: string | null; items: { requestId: string }[] } }>(
+      'query($id: ID!, $after: String) { apiKeyLogs(apiKeyId: $id, page: { limit: 2, after: $after }) { nextCursor items { requestId } } }', { id: String(keyId), after: logs.data!.apiKeyLogs.nextCursor },
+    );
+    expect(rest.data!.apiKeyLogs).toEqual({ nextCursor: null, items: [{ requestId: `req_test_${keyId}_0` }] });
   });
 
   it('audits every change without the key or its hash, and never logs a key', async () => {

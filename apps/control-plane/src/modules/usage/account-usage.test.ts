@@ -52,6 +52,10 @@ for (const kind of ['sqlite', 'mysql'] as const) {
       expect([busy.requests, quiet.requests, idle.requests]).toEqual([20, 10, 0]);
       // Statuses 502 at i = 0, 7, 14, 21, 28 (quiet: 0, 21; busy: 7, 14, 28) and the interrupted i = 4 (busy).
       expect([busy.errors, quiet.errors, idle.errors]).toEqual([4, 2, 0]);
+      // The ingester keeps the hourly per-account rollup (which the MySQL path reads for whole hours) in step with the rows.
+      const [hourly] = await cp.orm.em.fork().getConnection().execute<Record<string, unknown>[]>(
+        'select coalesce(sum(requests), 0) as n, coalesce(sum(errors), 0) as e from usage_account_hourly where account_id = ?', [accounts[0].id]);
+      expect([Number(hourly.n), Number(hourly.e)]).toEqual([20, 4]);
       expect(busy.lastUsedAt).not.toBeNull();
       expect(idle.lastUsedAt).toBeNull();
     });

@@ -1,5 +1,6 @@
 import { ArgsType, Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
-import { IsOptional, Matches, MaxLength } from 'class-validator';
+import { IsOptional, Matches, Max, MaxLength, Min } from 'class-validator';
+import { DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT } from '../../graphql/pagination.ts';
 import { DateTimeScalar } from '../../graphql/scalars.ts';
 
 /**
@@ -83,11 +84,29 @@ export class UsageRecordFilter extends RequestLoggedFilter {
   @IsOptional()
   scope?: UsageScope | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived at or after this time.' })
+  @Field(() => ID, { nullable: true, description: 'Only requests served by this upstream account (admins only; anyone else gets FORBIDDEN).' })
+  @IsOptional()
+  accountId?: string | null;
+
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived at or after this time (default: 92 days before `until`, or before now).' })
   @IsOptional()
   since?: Date | null;
 
-  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived before this time.' })
+  @Field(() => DateTimeScalar, { nullable: true, description: 'Only requests that arrived before this time. [since, until) may cover at most 92 days.' })
   @IsOptional()
   until?: Date | null;
+}
+
+/** Keyset pagination of usage records: the first page without `after`, then `after: <nextCursor of the page before>`. */
+@InputType({ description: 'Which page of usage records: the newest, or the one after a cursor.' })
+export class RecordPageInput {
+  @Field(() => String, { nullable: true, description: 'nextCursor of the previous page; omit for the newest records.' })
+  @IsOptional()
+  @MaxLength(64)
+  after?: string | null;
+
+  @Field(() => Int, { defaultValue: DEFAULT_PAGE_LIMIT, description: `How many records to return (1–${MAX_PAGE_LIMIT}).` })
+  @Min(1)
+  @Max(MAX_PAGE_LIMIT)
+  limit: number = DEFAULT_PAGE_LIMIT;
 }

@@ -84,6 +84,39 @@ interface DailyDelta {
   baseCost: number;
 }
 
+interface AccountHourDelta extends Omit<DailyDelta, 'day' | 'userId' | 'apiKeyId' | 'model'> {
+  hour: number;
+  accountId: number;
+  errors: number;
+}
+
+const HOUR_MS = 3_600_000;
+
+type Totals = Omit<DailyDelta, 'day' | 'userId' | 'apiKeyId' | 'model'>;
+
+/** Adds one request's tokens and cost to a rollup delta. */
+function addToTotals(t: Totals, e: UsageEvent): void {
+  t.requests += 1;
+  t.inputTokens += e.inputTokens;
+  t.outputTokens += e.outputTokens;
+  t.cacheCreationInputTokens += e.cacheCreationInputTokens;
+  t.cacheReadInputTokens += e.cacheReadInputTokens;
+  t.totalTokens += totalTokens(e);
+  t.cost += e.totalCost;
+  t.baseCost += e.baseTotalCost;
+}
+
+/** Adds one request to its (UTC hour, account) rollup delta (requests_logs.created_at = startedAt). */
+function addAccountHour(hours: Map<string, AccountHourDelta>, e: UsageEvent): void {
+  const hour = Math.floor(e.startedAt / HOUR_MS) * HOUR_MS;
+  const accountId = Number(e.accountId);
+  const key = `${hour}|${accountId}`;
+  const h = hours.get(key) ?? { hour, accountId, requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, totalTokens: 0, cost: 0, baseCost: 0, errors: 0 };
+  addToTotals(h, e);
+  if (e.status >= 400 || e.outcome === 'interrupted') h.errors += 1;
+  hours.set(key, h);
+}
+
 interface KeyDelta {
   requests: number;
   tokens: number;
@@ -105,13 +138,16 @@ const LOG_COLUMN_LIST = LOG_COLUMNS.map((c) => `\`${c}\``).join(', ');
 
 const DAILY_COLUMNS = ['requests', 'input_tokens', 'output_tokens', 'cache_creation_input_tokens', 'cache_read_input_tokens', 'total_tokens', 'cost', 'base_cost'] as const;
 
-/** usage_daily upsert adding to an existing row; the only SQL that differs between the two drivers. */
-function dailyUpsertSql(mysql: boolean, rows: number): string {
-  const cols = ['day', 'user_id', 'api_key_id', 'model', ...DAILY_COLUMNS];
+/** The sums of usage_account_hourly (usage_daily's plus the error count). */
+const ACCOUNT_HOURLY_COLUMNS = [...DAILY_COLUMNS, 'errors'] as const;
+
+/** Multi-row upsert adding `sums` to an existing row of the same `keys`; the only SQL that differs between the two drivers. */
+function addUpsertSql(mysql: boolean, table: string, keys: readonly string[], sums: readonly string[], rows: number): string {
+  const cols = [...keys, ...sums];
   const values = Array.from({ length: rows }, () => `(${cols.map(() => '?').join(', ')})`).join(', ');
-  const head = `insert into \`usage_daily\` (${cols.map((c) => `\`${c}\``).join(', ')}) values ${values}`;
-  if (mysql) return `${head} on duplicate key update ${DAILY_COLUMNS.map((c) => `\`${c}\` = \`${c}\` + values(\`${c}\`)`).join(', ')}`;
-  return `${head} on conflict (\`day\`, \`user_id\`, \`api_key_id\`, \`model\`) do update set ${DAILY_COLUMNS.map((c) => `\`${c}\` = \`${c}\` + excluded.\`${c}\``).join(', ')}`;
+  const head = `insert into \`${table}\` (${cols.map((c) => `\`${c}\``).join(', ')}) values ${values}`;
+  if (mysql) return `${head} on duplicate key update ${sums.map((c) => `\`${c}\` = \`${c}\` + values(\`${c}\`)`).join(', ')}`;
+  return `${head} on conflict (${keys.map((c) => `\`${c}\``).join(', ')}) do update set ${sums.map((c) => `\`${c}\` = \`${c}\` + excluded.\`${c}\``).join(', ')}`;
 }
 
 /** Rows per multi-row INSERT: 500 × 35 columns = 17,500 parameters, under MySQL's 65,535 and SQLite's 32,766. */
@@ -234,19 +270,16 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
     const daily = new Map<string, DailyDelta>();
     const keys = new Map<number, KeyDelta>();
     const accountsLastUsed = new Map<number, number>();
+    const accountHours = new Map<string, AccountHourDelta>();
     for (const e of inserted) {
-      if (e.accountId !== null) accountsLastUsed.set(Number(e.accountId), Math.max(accountsLastUsed.get(Number(e.accountId)) ?? 0, e.finishedAt));
+      if (e.accountId !== null) {
+        accountsLastUsed.set(Number(e.accountId), Math.max(accountsLastUsed.get(Number(e.accountId)) ?? 0, e.finishedAt));
+        addAccountHour(accountHours, e);
+      }
       const day = dayKey(e.startedAt, timeZone);
       const tk = `${day}|${e.userId}|${e.apiKeyId}|${e.model}`;
       const d = daily.get(tk) ?? { day, userId: Number(e.userId), apiKeyId: Number(e.apiKeyId), model: e.model.slice(0, 128), requests: 0, inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0, totalTokens: 0, cost: 0, baseCost: 0 };
-      d.requests += 1;
-      d.inputTokens += e.inputTokens;
-      d.outputTokens += e.outputTokens;
-      d.cacheCreationInputTokens += e.cacheCreationInputTokens;
-      d.cacheReadInputTokens += e.cacheReadInputTokens;
-      d.totalTokens += totalTokens(e);
-      d.cost += e.totalCost;
-      d.baseCost += e.baseTotalCost;
+      addToTotals(d, e);
       daily.set(tk, d);
       const k = keys.get(Number(e.apiKeyId)) ?? { requests: 0, tokens: 0, cost: 0, lastUsedAt: 0 };
       k.requests += 1;
@@ -260,7 +293,13 @@ export async function persistUsageBatch(orm: MikroORM, events: UsageEvent[], tim
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
       const params = chunk.flatMap((d) => [d.day, d.userId, d.apiKeyId, d.model, d.requests, d.inputTokens, d.outputTokens, d.cacheCreationInputTokens, d.cacheReadInputTokens, d.totalTokens, d.cost, d.baseCost]);
-      await run(dailyUpsertSql(mysql, chunk.length), params);
+      await run(addUpsertSql(mysql, 'usage_daily', ['day', 'user_id', 'api_key_id', 'model'], DAILY_COLUMNS, chunk.length), params);
+    }
+    const hourly = [...accountHours.values()];
+    for (let i = 0; i < hourly.length; i += INSERT_CHUNK) {
+      const chunk = hourly.slice(i, i + INSERT_CHUNK);
+      const params = chunk.flatMap((h) => [toDbDate(new Date(h.hour)), h.accountId, h.requests, h.inputTokens, h.outputTokens, h.cacheCreationInputTokens, h.cacheReadInputTokens, h.totalTokens, h.cost, h.baseCost, h.errors]);
+      await run(addUpsertSql(mysql, 'usage_account_hourly', ['hour', 'account_id'], ACCOUNT_HOURLY_COLUMNS, chunk.length), params);
     }
 
     for (const [id, k] of keys) {

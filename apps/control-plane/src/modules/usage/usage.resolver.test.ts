@@ -125,9 +125,10 @@ for (const kind of ['sqlite', 'mysql'] as const) {
       const bobSql = await sqlSum('user_id = ?', [Number(bob.userId)]);
       expect(summary.data!.userUsageSummary).toEqual({ totalRequests: bobSql.requests, totalTokens: bobSql.totalTokens, totalCost: bobSql.cost, todayCost: bobSql.cost });
 
-      const recs = await cp.gql<{ usageRecords: { total: number; items: { baseCost: string; priceRate: string }[] } }>(
-        `query($u: ID) { usageRecords(filter: { userId: $u, status: 429 }) { total items { requestId baseCost priceRate } } }`, { u: alice.userId }, cp.adminToken);
-      expect(recs.data!.usageRecords.total).toBe(1);
+      const recs = await cp.gql<{ usageRecords: { nextCursor: string | null; items: { baseCost: string; priceRate: string }[] } }>(
+        `query($u: ID) { usageRecords(filter: { userId: $u, status: 429 }) { nextCursor items { requestId baseCost priceRate } } }`, { u: alice.userId }, cp.adminToken);
+      expect(recs.data!.usageRecords.items).toHaveLength(1);
+      expect(recs.data!.usageRecords.nextCursor).toBeNull();
       expect(recs.data!.usageRecords.items[0].priceRate).toBe('1.5000');
     });
 
@@ -139,7 +140,7 @@ for (const kind of ['sqlite', 'mysql'] as const) {
         [`query($m: String!) { monthlyUsage(month: $m) { month ${TOTALS} days { day ${TOTALS} } } }`, { m: today().slice(0, 7) }],
         [`query($from: String!, $to: String!) { usageStats(from: $from, to: $to) { from to ${TOTALS} } }`, { from: today(), to: today() }],
         [`query($from: String!, $to: String!) { usageByModel(from: $from, to: $to) { model costShare ${TOTALS} } }`, { from: today(), to: today() }],
-        [`{ usageRecords(page: { limit: 200 }) { total items { ${RECORD} } } }`, {}],
+        [`{ usageRecords(page: { limit: 200 }) { nextCursor items { ${RECORD} } } }`, {}],
       ];
       for (const [query, vars] of queries) {
         const res = await fetch(`${cp.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${alice.token}` }, body: JSON.stringify({ query, variables: vars }) });
@@ -149,11 +150,11 @@ for (const kind of ['sqlite', 'mysql'] as const) {
       }
       const summary = await cp.gql<{ usageSummary: Record<string, unknown> }>('{ usageSummary { totalRequests totalTokens totalCost } }', {}, alice.token);
       expect(summary.data!.usageSummary).toEqual({ totalRequests: mine.requests, totalTokens: mine.totalTokens, totalCost: mine.cost });
-      const recs = await cp.gql<{ usageRecords: { total: number } }>('{ usageRecords { total } }', {}, alice.token);
-      expect(recs.data!.usageRecords.total).toBe(mine.requests);
+      const recs = await cp.gql<{ usageRecords: { items: unknown[] } }>('{ usageRecords(page: { limit: 200 }) { items { requestId } } }', {}, alice.token);
+      expect(recs.data!.usageRecords.items).toHaveLength(mine.requests);
       // Bob's key in Alice's filter matches nothing of hers.
-      const foreign = await cp.gql<{ usageRecords: { total: number } }>('query($k: ID) { usageRecords(filter: { apiKeyId: $k }) { total } }', { k: bob.apiKeyId }, alice.token);
-      expect(foreign.data!.usageRecords.total).toBe(0);
+      const foreign = await cp.gql<{ usageRecords: { items: unknown[] } }>('query($k: ID) { usageRecords(filter: { apiKeyId: $k }) { items { requestId } } }', { k: bob.apiKeyId }, alice.token);
+      expect(foreign.data!.usageRecords.items).toHaveLength(0);
     });
 
     it('refuses a user base cost, price rate, other users and the platform scope with FORBIDDEN', async () => {

@@ -1,9 +1,9 @@
 import { Arg, Args, Authorized, Ctx, ID, Query, Resolver } from 'type-graphql';
 import { serviceContext, type AppContext } from '../../graphql/context.ts';
-import { PageInput, pageOf } from '../../graphql/pagination.ts';
-import { MonthlyUsageArgs, UsageRangeArgs, UsageRecordFilter, UsageScopeArgs } from './usage.inputs.ts';
-import { UsageService } from './usage.service.ts';
-import { DailyUsageType, ModelUsageType, MonthlyUsageType, PagedUsageRecords, UsageRecordType, UsageStatsType, UsageSummaryType } from './usage.types.ts';
+import { parseId } from '../../graphql/ids.ts';
+import { MonthlyUsageArgs, RecordPageInput, UsageRangeArgs, UsageRecordFilter, UsageScopeArgs } from './usage.inputs.ts';
+import { decodeCursor, UsageService, type RecordCursor } from './usage.service.ts';
+import { DailyUsageType, ModelUsageType, MonthlyUsageType, UsageRecordPage, UsageStatsType, UsageSummaryType } from './usage.types.ts';
 
 /**
  * Usage and billing reads. Every query reads the caller's own usage by default; admins widen it
@@ -58,15 +58,21 @@ export class UsageResolver {
   }
 
   @Authorized()
-  @Query(() => PagedUsageRecords, { description: 'Individual requests, newest first.' })
+  @Query(() => UsageRecordPage, { description: 'Individual requests, newest first, keyset-paginated; the time range covers at most 92 days.' })
   async usageRecords(
     @Ctx() ctx: AppContext,
-    @Arg('filter', () => UsageRecordFilter, { nullable: true, description: 'Optional filter (default: your own requests).' }) filter?: UsageRecordFilter | null,
-    @Arg('page', () => PageInput, { nullable: true, description: 'Which page (default: first 50).' }) page?: PageInput | null,
-  ): Promise<PagedUsageRecords> {
+    @Arg('filter', () => UsageRecordFilter, { nullable: true, description: 'Optional filter (default: your own requests of the last 92 days).' }) filter?: UsageRecordFilter | null,
+    @Arg('page', () => RecordPageInput, { nullable: true, description: 'Which page (default: the newest 50).' }) page?: RecordPageInput | null,
+  ): Promise<UsageRecordPage> {
     const svc = new UsageService(serviceContext(ctx));
     const scope = svc.resolveScope({ scope: filter?.scope, userId: filter?.userId, apiKeyId: filter?.apiKeyId });
-    const result = await svc.records(scope, filter ?? {}, pageOf(page));
-    return Object.assign(new PagedUsageRecords(), { items: result.items.map((r) => UsageRecordType.fromLog(r)), total: result.total });
+    const accountId = filter?.accountId ? parseId(filter.accountId, 'accountId') : null;
+    const result = await svc.records(scope, { ...filter, accountId }, recordPage(page));
+    return UsageRecordPage.of(result);
   }
+}
+
+/** The service's page argument from the GraphQL one (cursor decoded). */
+export function recordPage(page: RecordPageInput | null | undefined): { after: RecordCursor | null; limit: number } {
+  return { after: page?.after ? decodeCursor(page.after) : null, limit: page?.limit ?? new RecordPageInput().limit };
 }

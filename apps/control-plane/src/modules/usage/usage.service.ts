@@ -3,7 +3,6 @@ import { dayKey } from '@relay/core';
 import { RequestLog } from '@relay/db';
 import { errors } from '../../graphql/errors.ts';
 import { parseId } from '../../graphql/ids.ts';
-import type { Page } from '../../graphql/pagination.ts';
 import { UsageScope } from './usage.inputs.ts';
 import { requireActingUser, type ServiceContext } from '../../service-context.ts';
 
@@ -26,6 +25,7 @@ export interface UsageTotals {
 }
 
 export interface RecordFilter {
+  accountId?: number | null;
   model?: string | null;
   status?: number | null;
   since?: Date | null;
@@ -174,21 +174,71 @@ export class UsageService {
     };
   }
 
-  /** Raw request records, newest first. */
-  async records(scope: ResolvedScope, filter: RecordFilter, page: { offset: number; limit: number }): Promise<Page<RequestLog>> {
-    const where: FilterQuery<RequestLog> = {};
+  /**
+   * Raw request records, newest first, one keyset page: rows strictly before the cursor in
+   * (createdAt, id) order, so a page costs the same however deep it is and rows arriving meanwhile
+   * never shift a page (no OFFSET, no COUNT). The time range is bounded (recordsWindow).
+   */
+  async records(scope: ResolvedScope, filter: RecordFilter, page: { after: RecordCursor | null; limit: number }, now = Date.now()): Promise<RecordPage> {
+    if (filter.accountId !== null && filter.accountId !== undefined && requireActingUser(this.ctx.actor).role !== 'ADMIN') {
+      throw errors.forbidden('Only admins can filter by account');
+    }
+    const { since, until } = recordsWindow(filter, now);
+    const where: FilterQuery<RequestLog> = { createdAt: { $gte: since, ...(until ? { $lt: until } : {}) } };
     if (scope.userId !== null) where.userId = scope.userId;
     if (scope.apiKeyId !== null) where.apiKeyId = scope.apiKeyId;
+    if (filter.accountId !== null && filter.accountId !== undefined) where.accountId = filter.accountId;
     if (filter.model) where.model = filter.model;
     if (filter.status !== null && filter.status !== undefined) where.status = filter.status;
-    if (filter.since || filter.until) {
-      where.createdAt = { ...(filter.since ? { $gte: filter.since } : {}), ...(filter.until ? { $lt: filter.until } : {}) };
-    }
-    const [items, total] = await this.ctx.em.findAndCount(RequestLog, where, {
-      orderBy: { createdAt: 'desc', id: 'desc' },
-      offset: page.offset,
-      limit: page.limit,
-    });
-    return { items, total };
+    const after = page.after;
+    const keyset: FilterQuery<RequestLog> = after
+      ? { $and: [where, { $or: [{ createdAt: { $lt: after.createdAt } }, { createdAt: after.createdAt, id: { $lt: after.id } }] }] }
+      : where;
+    // One row more than asked says whether another page follows.
+    const rows = await this.ctx.em.find(RequestLog, keyset, { orderBy: { createdAt: 'desc', id: 'desc' }, limit: page.limit + 1 });
+    const items = rows.slice(0, page.limit);
+    const last = items[items.length - 1];
+    return { items, next: rows.length > page.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
   }
+}
+
+/** Where a records page resumes: the (createdAt, id) of the last row of the page before. */
+export interface RecordCursor {
+  createdAt: Date;
+  id: number;
+}
+
+export interface RecordPage {
+  items: RequestLog[];
+  /** Cursor of the next (older) page; null on the last page. */
+  next: RecordCursor | null;
+}
+
+/** Cursor text: base64url of "<createdAt ms>.<id>" (opaque to clients). */
+export function encodeCursor(c: RecordCursor): string {
+  return Buffer.from(`${c.createdAt.getTime()}.${c.id}`).toString('base64url');
+}
+
+export function decodeCursor(text: string): RecordCursor {
+  const m = /^(\d{1,15})\.(\d{1,19})$/.exec(Buffer.from(text, 'base64url').toString());
+  if (!m) throw errors.badInput('after', 'is not a cursor returned by this query');
+  return { createdAt: new Date(Number(m[1])), id: Number(m[2]) };
+}
+
+/** The longest time range one records query may cover (a 90-day page range plus its edges). */
+export const MAX_RECORD_RANGE_DAYS = 92;
+const MAX_RECORD_RANGE_MS = MAX_RECORD_RANGE_DAYS * 86_400_000;
+
+/**
+ * The [since, until) a records query reads: `until` as given (open when absent), `since` as given
+ * or, when absent, MAX_RECORD_RANGE_DAYS before `until` (or now). A longer range is BAD_USER_INPUT
+ * with `maxRangeDays` in the details (the admin shows it in the UI's language).
+ */
+export function recordsWindow(filter: { since?: Date | null; until?: Date | null }, now: number): { since: Date; until: Date | null } {
+  const until = filter.until ?? null;
+  const end = until ? until.getTime() : now;
+  const since = filter.since ?? new Date(end - MAX_RECORD_RANGE_MS);
+  if (until && since >= until) throw errors.badInput('until', 'must be after since');
+  if (end - since.getTime() > MAX_RECORD_RANGE_MS) throw errors.rangeTooLong('since', MAX_RECORD_RANGE_DAYS);
+  return { since, until };
 }

@@ -3,8 +3,7 @@ import { GraphQLSafeInt } from 'graphql-scalars';
 import { formatRate, totalTokens, type UsageEvent, type UsageOutcome } from '@relay/core';
 import type { RequestLog } from '@relay/db';
 import { DateTimeScalar, RateScalar, UsdScalar } from '../../graphql/scalars.ts';
-import { Paged } from '../../graphql/pagination.ts';
-import type { UsageTotals } from './usage.service.ts';
+import { encodeCursor, type RecordPage, type UsageTotals } from './usage.service.ts';
 
 /** How a request ended for billing (GraphQL names of @relay/core's UsageOutcome). */
 export enum RequestOutcome {
@@ -259,5 +258,15 @@ export class UsageRecordType {
   }
 }
 
-@ObjectType({ description: 'A page of usage records, newest first.' })
-export class PagedUsageRecords extends Paged(UsageRecordType, 'usage records') {}
+@ObjectType('UsageRecordPage', { description: 'A page of usage records, newest first (keyset pagination: pass nextCursor as page.after for the next one).' })
+export class UsageRecordPage {
+  @Field(() => [UsageRecordType], { description: 'This page of records.' })
+  items!: UsageRecordType[];
+
+  @Field(() => String, { nullable: true, description: 'Cursor of the next (older) page; null when this is the last.' })
+  nextCursor!: string | null;
+
+  static of(page: RecordPage): UsageRecordPage {
+    return Object.assign(new UsageRecordPage(), { items: page.items.map((r) => UsageRecordType.fromLog(r)), nextCursor: page.next ? encodeCursor(page.next) : null });
+  }
+}
