@@ -12,7 +12,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { computeCost, hotKeys, parseRate, USAGE_GROUP, usdToMicro } from '@relay/core';
+import { allUsageStreams, computeCost, DEFAULT_USAGE_STREAM_PARTITIONS, parseRate, USAGE_GROUP, usdToMicro } from '@relay/core';
 import { createHotStore, type HotStore } from '@relay/hot-store';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { testDatabaseUrl, testRedisUrl } from '@relay/testkit';
@@ -25,6 +25,12 @@ const TOTAL = 60;
 const MODEL: ModelSpec = { model: 'claude-sonnet-4-20250514', format: 'anthropic', price: { input: '3.3', output: '16.5', cacheWrite: '4.125', cacheRead: '0.33' } };
 const RATE = '1.25';
 const enabled = !!(testDatabaseUrl() && testRedisUrl());
+
+/** Entries read but unacknowledged by the ingester group, over every usage stream partition (a missing group counts 0). */
+async function pendingUsage(store: HotStore): Promise<number> {
+  const counts = await Promise.all(allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((s) => store.pendingCount(s, USAGE_GROUP).catch(() => 0)));
+  return counts.reduce((a, b) => a + b, 0);
+}
 
 /** A `mariadb` client session kept open on stdin, so a table lock lives until `release()`. */
 function lockSession(port: number, database: string, table: string): { release(): Promise<void>; child: ChildProcess } {
@@ -100,7 +106,7 @@ describe.runIf(enabled)('control plane SIGKILL mid-ingest', () => {
 
     // Mid-batch: the control plane's consumer has read a batch and acknowledged none of it (its transaction waits for the lock).
     const pending = await until('the ingester to hold a batch unacknowledged', 60_000, async () => {
-      const n = await store.pendingCount(hotKeys.usageStream, USAGE_GROUP);
+      const n = await pendingUsage(store);
       return n > 0 ? n : undefined;
     });
     console.log(`kill-mid-ingest: SIGKILL with ${pending} entries pending`);
@@ -111,7 +117,7 @@ describe.runIf(enabled)('control plane SIGKILL mid-ingest', () => {
 
     await until('every request to be stored', 90_000, async () => {
       const n = Number((await db.query('select count(*) from request_logs'))[0][0]);
-      return n >= TOTAL && (await store.pendingCount(hotKeys.usageStream, USAGE_GROUP)) === 0 ? n : undefined;
+      return n >= TOTAL && (await pendingUsage(store)) === 0 ? n : undefined;
     });
     const rows = await db.query('select request_id, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, total_cost, base_cost from request_logs');
     expect(rows).toHaveLength(TOTAL);
