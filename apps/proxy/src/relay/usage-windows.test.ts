@@ -1,4 +1,4 @@
-import { decodeUsageWindows, hotKeys, type ProxyEvent } from '@relay/core';
+import { decodeUsageWindows, hotChannels, hotKeys, type ProxyEvent } from '@relay/core';
 import { createHotStore, MemoryHotStore, type HotStore } from '@relay/hot-store';
 import { startMockUpstream, type MockUpstream } from '@relay/mock-upstream';
 import { startTestProxy, testRedisUrl, uniqueSuffix, type SnapshotSpec, type TestProxy } from '@relay/testkit';
@@ -184,6 +184,34 @@ describe('Claude subscription usage windows', () => {
     vi.setSystemTime(t0 + first * 1000 + 1000);
     expect((await send(proxy.url)).status).toBe(200);
     expect(back === 'A' ? [a.requests.length, b.requests.length] : [b.requests.length, a.requests.length]).toEqual([2, 1]);
+  });
+
+  it('repeated figures are not written or broadcast again, except once a minute (a store restarted empty is refilled)', async () => {
+    const t0 = freezeClock();
+    const proxy = await startTestProxy({ spec: spec(oauthAccount('A', a.url)) });
+    proxies.push(proxy);
+    const seen: string[] = [];
+    const unsubscribe = await proxy.store.subscribe(hotChannels.accountWindows, (msg) => seen.push(msg));
+    try {
+      a.setDefault({ unified: { fiveHour: { utilization: '0.3', resetsAt: t0 + 3 * HOUR }, sevenDay: { utilization: '0.1', resetsAt: t0 + 96 * HOUR } } });
+      for (let i = 0; i < 4; i++) expect((await send(proxy.url)).status).toBe(200);
+      await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.fiveHour?.utilizationBp).toBe(3000));
+      a.setDefault({ unified: { fiveHour: { utilization: '0.31', resetsAt: t0 + 3 * HOUR }, sevenDay: { utilization: '0.1', resetsAt: t0 + 96 * HOUR } } });
+      expect((await send(proxy.url)).status).toBe(200);
+      await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.fiveHour?.utilizationBp).toBe(3100));
+      await vi.waitFor(() => expect(seen).toHaveLength(2));
+
+      // The store loses the hash; the same figures a minute later write it again.
+      await proxy.store.del(hotKeys.accountWindows('A'));
+      expect((await send(proxy.url)).status).toBe(200);
+      expect(await stored(proxy.store, 'A')).toBeNull();
+      vi.setSystemTime(t0 + 61_000);
+      expect((await send(proxy.url)).status).toBe(200);
+      await vi.waitFor(async () => expect((await stored(proxy.store, 'A'))?.fiveHour?.utilizationBp).toBe(3100));
+      expect(seen).toHaveLength(3);
+    } finally {
+      await unsubscribe();
+    }
   });
 
   it('two accounts at the same priority: the one with more remaining window is chosen, until it has less', async () => {

@@ -117,6 +117,9 @@ export class UsageWindowTracker implements UsageWindowView {
   /** Replaces an account's state; a new pause or the end of one goes on the proxy-event stream. */
   private update(accountId: string, next: UsageWindows, now: number, pauseReason: string): Promise<void> {
     const prev = this.states.get(accountId) ?? null;
+    // Most responses repeat the figures every proxy already has: no store write, no broadcast. The
+    // state is still rewritten once a minute, so a store that restarted empty gets it back.
+    if (prev && now - prev.updatedAt < REWRITE_UNCHANGED_MS && sameWindows(prev, next)) return Promise.resolve();
     this.states.set(accountId, next);
     let event: ProxyEvent | null = null;
     if (next.pausedUntil !== null && prev?.pausedUntil !== next.pausedUntil) {
@@ -141,4 +144,14 @@ export class UsageWindowTracker implements UsageWindowView {
   async close(): Promise<void> {
     if (this.unsubscribe) await this.unsubscribe().catch(() => undefined);
   }
+}
+
+/** An unchanged state is written again after this long (a store restarted empty is refilled). */
+const REWRITE_UNCHANGED_MS = 60_000;
+
+/** Whether two states say the same thing (everything but when they were seen). */
+function sameWindows(a: UsageWindows, b: UsageWindows): boolean {
+  const ea = encodeUsageWindows({ ...a, updatedAt: 0 });
+  const eb = encodeUsageWindows({ ...b, updatedAt: 0 });
+  return Object.keys(ea).every((k) => ea[k] === eb[k]);
 }
