@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parse } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
@@ -69,6 +69,10 @@ describe('GraphQL bounds (depth, aliases, directives, tokens, cost, budget), int
   });
 
   it('charges each user a per-minute budget across requests: 429 with Retry-After, other users unaffected', async () => {
+    // The budget is per calendar minute: a clock standing 1 s into the next minute keeps every step in one window
+    // (crossing a minute edge mid-test would refill the budget and leave the subscription below waiting for events).
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime((Math.floor(Date.now() / 60_000) + 1) * 60_000 + 1000);
     const tight = await startTestControlPlane({ db: 'sqlite', env: { GRAPHQL_COST_PER_MINUTE: '100' } });
     try {
       const create = await tight.gql('mutation { createUser(input: { username: "bob", password: "bob-password-1", role: USER }) { id } }', {}, tight.adminToken);
@@ -94,6 +98,7 @@ describe('GraphQL bounds (depth, aliases, directives, tokens, cost, budget), int
       expect(await firstSubscriptionError(tight, tight.adminToken, aliases)).toMatchObject([{ extensions: { code: 'LIMIT_EXCEEDED', limit: 'ALIASES' } }]);
     } finally {
       await tight.close();
+      vi.useRealTimers();
     }
   });
 
