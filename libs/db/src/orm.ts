@@ -12,6 +12,8 @@ import { MIGRATIONS } from './migrations/index.ts';
 
 /** The ORM handle every caller gets: an SQL driver, so `orm.em.fork()` is a SqlEntityManager. */
 export type RelayOrm = MikroORM<AbstractSqlDriver>;
+/** Its EntityManager (query builder, raw SQL): `orm.em.fork()` of a RelayOrm. */
+export type RelayEntityManager = RelayOrm['em'];
 
 export interface CreateOrmOptions {
   /** `mysql://…` or `mariadb://…`; when unset the embedded SQLite file at `sqlitePath` is used. */

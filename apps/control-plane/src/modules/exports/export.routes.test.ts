@@ -190,6 +190,21 @@ for (const kind of ['sqlite', 'mysql'] as const) {
       expect(text).toContain(',"gemini, ""pro""",');
     }, 120_000);
 
+    it('prints every cell as the stored record reads: ISO times, true/false, the 4-decimal rate, exact dollars', async () => {
+      const text = await (await fetch(`${cp.url}/api/export/usage-records.csv?scope=PLATFORM&model=gpt-4.1`, { headers: { authorization: `Bearer ${cp.adminToken}` } })).text();
+      const [head, first] = text.split('\r\n').map(cells);
+      const cell = (name: string) => first[head.indexOf(name)];
+      const stored = await cp.orm.em.fork().findOneOrFail(RequestLog, { requestId: cell('request_id') });
+      expect({
+        created_at: cell('created_at'), finished_at: cell('finished_at'), stream: cell('stream'), price_rate: cell('price_rate'),
+        cost_usd: cell('cost_usd'), base_cost_usd: cell('base_cost_usd'), status: cell('status'), first_token_ms: cell('first_token_ms'), error_type: cell('error_type'),
+      }).toEqual({
+        created_at: stored.createdAt.toISOString(), finished_at: stored.finishedAt.toISOString(), stream: 'true', price_rate: '1.5000',
+        cost_usd: microToUsd(stored.totalCost), base_cost_usd: microToUsd(stored.baseCost), status: String(stored.status), first_token_ms: '', error_type: '',
+      });
+      expect(cell('created_at')).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    });
+
     it('answers 401 without a token, 403 for another user\'s usage and 400 for a bad date, as JSON', async () => {
       const none = await streamExport(cp, '/api/export/usage-records.csv');
       expect(none.status).toBe(401);

@@ -1,6 +1,6 @@
-import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityName, FilterQuery, QueryOrderMap } from '@mikro-orm/core';
 import { microToUsd } from '@relay/core';
-import { RequestLog, UsageDaily } from '@relay/db';
+import { RateDecimalType, RequestLog, UsageDaily, type RelayEntityManager } from '@relay/db';
 import { CsvNumber, csvRow, type CsvValue } from './csv.ts';
 import type { ResolvedScope } from '../usage/usage.service.ts';
 import type { ServiceContext } from '../../service-context.ts';
@@ -23,6 +23,8 @@ export interface DailyExportFilter {
 
 type Cell = CsvValue | CsvNumber;
 const usd = (micro: number) => new CsvNumber(microToUsd(micro));
+/** Plain rows skip the column types: the rate is printed as the entity reads it ("1.0000"). */
+const rateType = new RateDecimalType();
 
 interface Column<T> {
   name: string;
@@ -57,7 +59,7 @@ const RECORD_COLUMNS: Column<RequestLog>[] = [
   { name: 'base_input_cost_usd', adminOnly: true, value: (r) => usd(r.baseInputCost) },
   { name: 'base_output_cost_usd', adminOnly: true, value: (r) => usd(r.baseOutputCost) },
   { name: 'base_cost_usd', adminOnly: true, value: (r) => usd(r.baseCost) },
-  { name: 'price_rate', adminOnly: true, value: (r) => new CsvNumber(r.priceRate) },
+  { name: 'price_rate', adminOnly: true, value: (r) => new CsvNumber(rateType.convertToJSValue(r.priceRate)) },
   { name: 'price_input_per_million_usd', adminOnly: true, value: (r) => usd(r.priceInput) },
   { name: 'price_output_per_million_usd', adminOnly: true, value: (r) => usd(r.priceOutput) },
   { name: 'price_cache_write_per_million_usd', adminOnly: true, value: (r) => usd(r.priceCacheWrite) },
@@ -95,10 +97,19 @@ async function* keysetCsv<T>(columns: Column<T>[], next: (last: T | null) => Pro
 }
 
 /**
+ * One chunk as plain rows (property names, Date and boolean values as on the entity), not entities:
+ * no entity objects, identity map or change-tracking snapshots for rows that are only printed. At
+ * 1,000 rows this is a third of `em.find`'s time (30 vs 87 ms for the busiest user at 1 M rows).
+ */
+function plainRows<T extends object>(em: RelayEntityManager, entity: EntityName<T>, where: FilterQuery<T>, orderBy: QueryOrderMap<T>): Promise<T[]> {
+  return em.createQueryBuilder(entity).select('*').where(where).orderBy(orderBy).limit(EXPORT_CHUNK_ROWS).execute('all', true) as Promise<T[]>;
+}
+
+/**
  * Usage as CSV, read in keyset-paginated chunks: each chunk is one indexed query that starts after
  * the last row of the one before (never OFFSET, never the whole result in memory), and the next
  * chunk is read only when the consumer pulls (Readable.from → HTTP response gives backpressure).
- * Every chunk uses a fresh EntityManager without an identity map, so nothing accumulates.
+ * Every chunk is read as plain rows by a fresh EntityManager, so nothing accumulates.
  */
 export class UsageExportService {
   constructor(private readonly ctx: ServiceContext) {}
@@ -115,7 +126,7 @@ export class UsageExportService {
       const where: FilterQuery<RequestLog> = last
         ? { $and: [base, { $or: [{ createdAt: { $gt: last.createdAt } }, { createdAt: last.createdAt, id: { $gt: last.id } }] }] }
         : base;
-      return this.ctx.em.fork().find(RequestLog, where, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: EXPORT_CHUNK_ROWS, disableIdentityMap: true });
+      return plainRows(this.ctx.em.fork() as RelayEntityManager, RequestLog, where, { createdAt: 'asc', id: 'asc' });
     });
   }
 
@@ -129,7 +140,7 @@ export class UsageExportService {
       const where: FilterQuery<UsageDaily> = last
         ? { $and: [base, { $or: [{ day: { $gt: last.day } }, { day: last.day, id: { $gt: last.id } }] }] }
         : base;
-      return this.ctx.em.fork().find(UsageDaily, where, { orderBy: { day: 'asc', id: 'asc' }, limit: EXPORT_CHUNK_ROWS, disableIdentityMap: true });
+      return plainRows(this.ctx.em.fork() as RelayEntityManager, UsageDaily, where, { day: 'asc', id: 'asc' });
     });
   }
 }
