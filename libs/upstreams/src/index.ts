@@ -4,7 +4,7 @@
 // proxy and the control plane both import it through this one entry point.
 export { EMBEDDING_ENDPOINTS, INPUT_ONLY_ENDPOINTS, type Endpoint } from './endpoint.ts';
 export { ProxyError, proxyError } from './proxy-error.ts';
-export { SseDecoder, formatSse, type SseEvent } from './sse-decoder.ts';
+export { SseDecoder, formatSse, isStreamEnd, type SseEvent } from './sse-decoder.ts';
 export { eventJson } from './event-json.ts';
 export { sseFrameDecoder } from './sse-frames.ts';
 export { apiKeyOf, joinUrl, type FrameDecoder, type UpstreamAdapter, type UpstreamHttpRequest, type UpstreamRequestContext, type UsageCollector } from './types.ts';

@@ -147,6 +147,16 @@ export class SseDecoder {
   }
 }
 
+/**
+ * True for the event after which an upstream sends nothing more: Anthropic's `message_stop`,
+ * OpenAI's `data: [DONE]`. Gemini's streams have no such event (they just end). The proxy ends
+ * the client's response in the same tick as this event instead of waiting for the upstream
+ * body's end: one socket write per response instead of three.
+ */
+export function isStreamEnd(ev: SseEvent): boolean {
+  return ev.event === 'message_stop' || ev.data === '[DONE]' || (ev.event === undefined && ev.data.startsWith('{"type":"message_stop"'));
+}
+
 /** Serialises one event as SSE text. */
 export function formatSse(ev: SseEvent): string {
   const data = ev.data.includes('\n') ? ev.data.split('\n').map((l) => `data: ${l}`).join('\n') : `data: ${ev.data}`;

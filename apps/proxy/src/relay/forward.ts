@@ -318,7 +318,8 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
         clearImmediate(headFlush);
         rt.metrics.activeStreams.dec();
       }
-      res.end();
+      // Usually ended already, in the tick of the upstream's last event (pipeStream).
+      if (!res.writableEnded) res.end();
       // The upstream reported an error inside its 2xx stream (relayed to the client as an error event).
       const streamError = collector.streamError();
       if (streamError) {
@@ -356,7 +357,7 @@ async function tryAccount(rt: ProxyRuntime, account: SnapshotAccount, req: Incom
     }
     if (!res.headersSent) sendJson(res, 502, clientErrorBody(s.clientFormat, 'upstream_error', 'Upstream response failed'), { 'x-request-id': s.requestId });
     else if (errorFrameSent) res.end();
-    else res.destroy();
+    else if (!res.writableEnded) res.destroy();
   }
   out.usage = countedUsage(collector, s);
   return { kind: 'done', verdict: 'success' };

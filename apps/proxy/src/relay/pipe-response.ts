@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { formatSse, type FrameDecoder, type SseEvent, type UsageCollector } from '@relay/upstreams';
+import { formatSse, isStreamEnd, type FrameDecoder, type SseEvent, type UsageCollector } from '@relay/upstreams';
 
 /** Cap on the copy of a JSON body kept for usage parsing (the client gets every byte regardless). */
 export const USAGE_COPY_LIMIT = 4 * 1024 * 1024;
@@ -75,7 +75,7 @@ function relay(body: Readable, res: ServerResponse, onChunk: (chunk: Buffer, wri
       if (!done) body.resume();
     };
     const write = (data: string | Buffer) => {
-      if (data.length === 0 || res.destroyed) return;
+      if (data.length === 0 || res.destroyed || res.writableEnded) return;
       if (!res.write(data) && !waiting) {
         waiting = true;
         body.pause();
@@ -166,6 +166,11 @@ class RawPassthrough {
     if (this.closingFrame === null) this.sendUpTo(this.received - (this.o.decoder.openBytes?.() ?? 0), write);
   }
 
+  /** Every byte received so far went to the client (no partial event held, no error frame pending). */
+  sentAll(): boolean {
+    return this.held === null && this.closingFrame === null;
+  }
+
   /** The stream ended: what is still held (a last event without its blank line) goes out as it came. */
   end(events: SseEvent[], write: (data: Buffer) => void): void {
     this.events(events, write);
@@ -215,7 +220,21 @@ export async function pipeStream(body: Readable, res: ServerResponse, o: StreamP
   const raw = o.raw ? new RawPassthrough(o) : null;
   /** The translated error frame that ended the client stream. */
   let closingFrame = '';
-  const emit = (events: SseEvent[], write: (data: string) => void) => {
+  /** The translator's end() was called (at the upstream's last event or at the body's end). */
+  let translatorEnded = false;
+  /** The client's response was ended cleanly at the upstream's last event (see isStreamEnd). */
+  let clientEnded = false;
+  const translatorTail = (): string => {
+    if (!o.translator || translatorEnded) return '';
+    translatorEnded = true;
+    const tail = o.translator.end();
+    if (tail && o.translator.failed()) {
+      closingFrame = tail;
+      return '';
+    }
+    return tail;
+  };
+  const emit = (events: SseEvent[], last: boolean, write: (data: string) => void) => {
     let text = '';
     for (const ev of events) {
       o.usage.event(ev);
@@ -228,7 +247,22 @@ export async function pipeStream(body: Readable, res: ServerResponse, o: StreamP
       if (out && o.translator.failed()) closingFrame = out;
       else text += out;
     }
+    // At the upstream's last event the client's tail goes out with the frames of this chunk.
+    if (last) text += translatorTail();
     if (text) write(text);
+  };
+  /**
+   * After the upstream's last event the client's response ends in the same tick: its frames, the
+   * tail and the chunked terminator leave in one socket write (Node corks a tick's writes), not
+   * in three (this chunk, the tail at the body's 'end', res.end() after that). The rest of the
+   * upstream body (nothing, or its chunked terminator) is still read to its end for the usage.
+   */
+  const endEarly = (events: SseEvent[]) => {
+    if (clientEnded || closingFrame || res.destroyed || res.writableEnded || !events.some(isStreamEnd)) return;
+    if (raw && !raw.sentAll()) return;
+    if (o.translator?.failed() || o.usage.streamError() !== null) return;
+    clientEnded = true;
+    res.end();
   };
   try {
     await relay(
@@ -237,19 +271,21 @@ export async function pipeStream(body: Readable, res: ServerResponse, o: StreamP
       (chunk, write) => {
         firstByte();
         const events = o.decoder.push(chunk);
+        const last = !raw && events.some(isStreamEnd);
         if (raw) raw.chunk(chunk, events, write);
-        else emit(events, write);
+        else emit(events, last, write);
+        endEarly(events);
       },
       (write) => {
         const events = o.decoder.end();
         if (raw) return raw.end(events, write);
-        emit(events, write);
-        if (!o.translator) return;
-        const tail = o.translator.end();
-        if (tail && o.translator.failed()) closingFrame = tail;
-        else write(tail);
+        emit(events, true, write);
       },
     );
+  } catch (e) {
+    // A complete answer stays complete: a break after the upstream's last event (an idle timeout
+    // before its body closed, a reset) changes nothing for the client or the bill.
+    if (!clientEnded) throw e;
   } finally {
     const frame = raw?.closingFrame ?? closingFrame;
     if (frame.length > 0) await writeFinalFrame(res, frame);
