@@ -13,7 +13,8 @@
 // Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
 // measures fairly): `pnpm bench -- --bundle-to bench/.out/a.mjs` on each commit, then
 // `pnpm bench -- --cpu-compare bench/.out/a.mjs,bench/.out/b.mjs [--cases translated-sse,anthropic-sse] [--rounds 5]`
-// runs the cases through each bundle in turn, interleaved round by round, and prints median and range.
+// runs the cases through each bundle in turn, interleaved round by round, and prints median and range;
+// with `--side-by-side` both run at once under their own load and each round gives a ratio b ÷ a.
 // Usage queries at 1 and 10 million rows: `pnpm bench -- --cases usage-queries` (bench/usage-queries.ts).
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -362,6 +363,48 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
   process.stdout.write(`${out.join('\n')}\n`);
 }
 
+/**
+ * `--cpu-compare a.mjs,b.mjs --side-by-side`: both bundles run at the same time, each proxy on the
+ * proxy core under its own load generator (16 connections each), so whatever the host does during
+ * a round (another tenant, a slower phase) falls on both alike; per round the ratio of b's CPU per
+ * request to a's is the figure, printed with its spread. Interleaving rounds (the default) cannot
+ * cancel a host that slows down 2× between rounds; this can.
+ */
+async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: number): Promise<void> {
+  if (bundles.length !== 2) throw new Error('--side-by-side compares exactly two bundles');
+  const cases = ids.map((id) => CASES.find((c) => c.id === id) ?? (() => { throw new Error(`no case ${id}`); })());
+  const prefix = `bench:${uniqueSuffix()}:`;
+  const rows: string[] = [];
+  try {
+    const mock = await startMock();
+    await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
+    const proxies = [await launchProxy('bundle', prefix, [], bundles[0]), await launchProxy('bundle', prefix, [], bundles[1])];
+    for (const c of cases) {
+      await Promise.all(proxies.map((p) => load(p.url + c.proxyPath, c.headers, c.body, 16, P.warmS)));
+      const ratios: number[] = [];
+      const per: [number[], number[]] = [[], []];
+      for (let round = 1; round <= rounds; round++) {
+        const at = proxies.map((p) => proxyTreeCpu(p.child.pid));
+        const loadAvg = loadAvg1();
+        const runs = await Promise.all(proxies.map((p) => load(p.url + c.proxyPath, c.headers, c.body, 16, P.loadS)));
+        const us = proxies.map((p, i) => (proxyTreeCpu(p.child.pid) - at[i]) / Math.max(1, runs[i].requests));
+        per[0].push(us[0]);
+        per[1].push(us[1]);
+        ratios.push(us[1] / us[0]);
+        log(`${c.id} round ${round}: ${f(us[0])} vs ${f(us[1])} µs CPU/req (${f(us[1] / us[0], 3)}×), ${f(runs[0].rps)} vs ${f(runs[1].rps)} req/s${runs[0].errors + runs[1].errors ? `, ${runs[0].errors + runs[1].errors} errors` : ''}, load ${f(loadAvg, 2)}`);
+        await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+      }
+      const sorted = [...ratios].sort((a, b) => a - b);
+      rows.push(`| ${c.id} | ${f(median(per[0]))} | ${f(median(per[1]))} | ${f(median(ratios), 3)}× | ${f(sorted[0], 3)} – ${f(sorted[sorted.length - 1], 3)} | ${ratios.map((r) => f(r, 3)).join(', ')} |`);
+    }
+  } finally {
+    for (const c of [...children]) await c.stop().catch(() => undefined);
+    await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+  }
+  process.stdout.write(`a = ${bundles[0]}, b = ${bundles[1]}, both at once, ${rounds} rounds of ${P.loadS} s\n`);
+  process.stdout.write(`| case | a: CPU µs/req, median | b: CPU µs/req, median | b ÷ a, median | min – max | per round |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n`);
+}
+
 async function main(): Promise<void> {
   const bundleTo = argValue('--bundle-to');
   if (bundleTo) {
@@ -372,7 +415,10 @@ async function main(): Promise<void> {
   if (compare) {
     try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
     mkdirSync(SCRATCH, { recursive: true });
-    await cpuCompare(compare.split(',').map((b) => join(ROOT, b)), (argValue('--cases') ?? 'translated-sse').split(','), Number(argValue('--rounds') ?? 4));
+    const compareBundles = compare.split(',').map((b) => join(ROOT, b));
+    const compareCases = (argValue('--cases') ?? 'translated-sse').split(',');
+    if (args.includes('--side-by-side')) await cpuCompareSideBySide(compareBundles, compareCases, Number(argValue('--rounds') ?? 8));
+    else await cpuCompare(compareBundles, compareCases, Number(argValue('--rounds') ?? 4));
     return;
   }
   if (args.includes('--rerender')) {
