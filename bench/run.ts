@@ -8,6 +8,7 @@
 // CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
 //
 // `pnpm bench -- --workers-only [--quick]`: only the PROXY_WORKERS 1 vs 2 comparison, printed.
+// `pnpm bench -- --profile-only [--cases translated-sse]`: only the CPU profiles, printed.
 // `pnpm bench -- --rerender`: docs/BENCHMARKS.md again from the last run's bench/.out/results.json.
 //
 // Comparing two versions of the proxy (CPU per request only, the figure a shared machine still
@@ -237,9 +238,9 @@ async function loopDelay(proxyUrl: string): Promise<LoopDelay | null> {
 }
 
 /** A separate proxy run under --cpu-prof: top self-time functions for three representative cases (the translated stream is the costliest). */
-async function runProfile(prefix: string): Promise<Report['profile']> {
+async function runProfile(prefix: string, ids: readonly string[] = ['openai-json', 'anthropic-sse', 'translated-sse']): Promise<Report['profile']> {
   const out: Report['profile'] = [];
-  for (const id of ['openai-json', 'anthropic-sse', 'translated-sse'] as const) {
+  for (const id of ids) {
     const dir = join(PROF_DIR, id);
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
@@ -367,7 +368,8 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
  * `--cpu-compare a.mjs,b.mjs --side-by-side`: both bundles run at the same time, each proxy on the
  * proxy core under its own load generator (16 connections each), so whatever the host does during
  * a round (another tenant, a slower phase) falls on both alike; per round the ratio of b's CPU per
- * request to a's is the figure, printed with its spread. Interleaving rounds (the default) cannot
+ * request to a's is the figure, printed with its spread. Both are started afresh every round, in
+ * alternating order. Interleaving rounds (the default) cannot
  * cancel a host that slows down 2× between rounds; this can.
  */
 async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: number): Promise<void> {
@@ -378,16 +380,21 @@ async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: nu
   try {
     const mock = await startMock();
     await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
-    const proxies = [await launchProxy('bundle', prefix, [], bundles[0]), await launchProxy('bundle', prefix, [], bundles[1])];
     for (const c of cases) {
-      await Promise.all(proxies.map((p) => load(p.url + c.proxyPath, c.headers, c.body, 16, P.warmS)));
       const ratios: number[] = [];
       const per: [number[], number[]] = [[], []];
       for (let round = 1; round <= rounds; round++) {
+        // Fresh processes every round, started in alternating order: neither bundle keeps the
+        // first-started process's place (its port, its wrk, its turn on the core).
+        const order = round % 2 ? [0, 1] : [1, 0];
+        const proxies: RunningProxy[] = [];
+        for (const i of order) proxies[i] = await launchProxy('bundle', prefix, [], bundles[i]);
+        await Promise.all(proxies.map((p) => load(p.url + c.proxyPath, c.headers, c.body, 16, P.warmS)));
         const at = proxies.map((p) => proxyTreeCpu(p.child.pid));
         const loadAvg = loadAvg1();
         const runs = await Promise.all(proxies.map((p) => load(p.url + c.proxyPath, c.headers, c.body, 16, P.loadS)));
         const us = proxies.map((p, i) => (proxyTreeCpu(p.child.pid) - at[i]) / Math.max(1, runs[i].requests));
+        for (const p of proxies) await stopChild(p.child);
         per[0].push(us[0]);
         per[1].push(us[1]);
         ratios.push(us[1] / us[0]);
@@ -401,7 +408,7 @@ async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: nu
     for (const c of [...children]) await c.stop().catch(() => undefined);
     await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
   }
-  process.stdout.write(`a = ${bundles[0]}, b = ${bundles[1]}, both at once, ${rounds} rounds of ${P.loadS} s\n`);
+  process.stdout.write(`a = ${bundles[0]}, b = ${bundles[1]}, both at once, ${rounds} rounds of ${P.warmS} s warm-up + ${P.loadS} s\n`);
   process.stdout.write(`| case | a: CPU µs/req, median | b: CPU µs/req, median | b ÷ a, median | min – max | per round |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n`);
 }
 
@@ -427,6 +434,26 @@ async function main(): Promise<void> {
     const file = join(ROOT, 'docs/BENCHMARKS.md');
     writeFileSync(file, renderReport(saved) + keptSections(file));
     log(`wrote ${file} from bench/.out/results.json (${saved.date})`);
+    return;
+  }
+  if (args.includes('--profile-only')) {
+    // Only the CPU profile of the given cases (default: the three of a full run), printed as Markdown.
+    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
+    mkdirSync(SCRATCH, { recursive: true });
+    const prefix = `bench:${uniqueSuffix()}:`;
+    try {
+      await bundleProxy();
+      const mock = await startMock();
+      await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
+      const ids = argValue('--cases')?.split(',');
+      for (const p of await runProfile(prefix, ids)) {
+        process.stdout.write(`### ${p.label}\n\nBusy ${f(p.busyMs)} ms, garbage collector ${f(p.gcPct, 1)} %\n\n| function | where | self ms | self % |\n|---|---|---:|---:|\n`);
+        for (const h of p.top) process.stdout.write(`| \`${h.name}\` | ${h.where} | ${f(h.selfMs, 1)} | ${f(h.selfPct, 1)} |\n`);
+      }
+    } finally {
+      for (const c of [...children]) await c.stop().catch(() => undefined);
+      await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+    }
     return;
   }
   if (args.includes('--workers-only')) {
