@@ -7,7 +7,8 @@
 // proxy workers (PROXY_WORKERS), first-byte latency, 1,000 slow streams, the usage ingester and a
 // CPU profile. Writes docs/BENCHMARKS.md (quick runs: bench/.out/BENCHMARKS-quick.md).
 //
-// `pnpm bench -- --workers-only [--quick]`: only the PROXY_WORKERS 1 vs 2 comparison, printed.
+// `pnpm bench -- --workers-only [--quick] [--profile]`: only the PROXY_WORKERS 1 vs 2 comparison, printed
+// (with --profile: each process's CPU profile at 1 and at 2 workers).
 // `pnpm bench -- --profile-only [--cases translated-sse]`: only the CPU profiles, printed.
 // `pnpm bench -- --rerender`: docs/BENCHMARKS.md again from the last run's bench/.out/results.json.
 //
@@ -262,6 +263,40 @@ async function runProfile(prefix: string, ids: readonly string[] = ['openai-json
   return out;
 }
 
+/**
+ * `--workers-only --profile`: OpenAI JSON at 1 and at 2 workers under --cpu-prof (cluster workers
+ * inherit the flag and write a profile each): busy CPU per request of every process and each one's
+ * top functions, to show where a second worker's time goes.
+ */
+async function profileWorkers(prefix: string): Promise<string> {
+  const c = CASES.find((x) => x.id === 'openai-json')!;
+  const out: string[] = [];
+  for (const workers of [1, 2]) {
+    const dir = join(PROF_DIR, `workers-${workers}`);
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+    const proxy = await launchProxy('bundle', prefix, ['--cpu-prof', `--cpu-prof-dir=${dir}`], undefined, workers);
+    await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.warmS);
+    const fromUs = Number(process.hrtime.bigint() / 1000n);
+    const r = await load(proxy.url + c.proxyPath, c.headers, c.body, 32, P.profS);
+    const primaryPid = proxy.child.pid;
+    await stopChild(proxy.child);
+    const files = readdirSync(dir).filter((n) => n.endsWith('.cpuprofile'));
+    const profiles = files.map((file) => ({ file, pid: Number(/\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(file)?.[1]), prof: topSelfTime(join(dir, file), ROOT, 8, fromUs) }));
+    const busy = profiles.reduce((sum, p) => sum + p.prof.total, 0);
+    out.push(`### ${workers} worker(s): ${f(r.requests)} requests in ${P.profS} s (${f(r.rps)} req/s) under the profiler; busy ${f(busy)} ms in all, ${f((busy * 1000) / Math.max(1, r.requests))} µs per request`, '');
+    for (const p of profiles) {
+      const role = workers === 1 ? 'single process' : p.pid === primaryPid ? 'primary' : 'worker';
+      out.push(`${role} (pid ${p.pid}, bench/.out/prof/workers-${workers}/${p.file}): busy ${f(p.prof.total)} ms (${f((p.prof.total * 1000) / Math.max(1, r.requests))} µs per request of the whole), garbage collector ${f(p.prof.gcPct, 1)} %, idle ${f(p.prof.idlePct, 1)} % of samples`, '');
+      out.push('| function | where | self ms | self % |', '|---|---|---:|---:|');
+      for (const h of p.prof.top) out.push(`| \`${h.name}\` | ${h.where} | ${f(h.selfMs, 1)} | ${f(h.selfPct, 1)} |`);
+      out.push('');
+    }
+    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+  }
+  return `${out.join('\n')}\n`;
+}
+
 function judge(report: Report): Target[] {
   const t: Target[] = [];
   for (const c of report.cases) {
@@ -466,6 +501,7 @@ async function main(): Promise<void> {
       const mock = await startMock();
       await publishBenchSnapshot(REDIS_URL, prefix, mock.fastUrl);
       process.stdout.write(`load average at start ${machineInfo().loadAvg}\n${renderWorkers(await runWorkers(mock, prefix)).join('\n')}\nload average at the end ${machineInfo().loadAvg}\n`);
+      if (args.includes('--profile')) process.stdout.write(await profileWorkers(prefix));
     } finally {
       for (const c of [...children]) await c.stop().catch(() => undefined);
       await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
