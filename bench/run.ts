@@ -24,7 +24,7 @@ import { join } from 'node:path';
 import { allUsageStreams, DEFAULT_USAGE_STREAM_PARTITIONS } from '@relay/core';
 import { uniqueSuffix } from '@relay/testkit';
 import { CASES, slowRequest, type BenchCase } from './lib/cases.ts';
-import { topSelfTime } from './lib/cpuprofile.ts';
+import { topSelfTime, type HotFunction } from './lib/cpuprofile.ts';
 import { benchIngester } from './lib/ingest.ts';
 import { loadTool, runLoad, type LoadResult } from './lib/load.ts';
 import { childPids, cpuMicros, loadAvg1, machineBusyMicros, machineInfo, reapedChildrenCpuMicros, rssBytes, sessionGroups, spawnPinned, type Child } from './lib/proc.ts';
@@ -90,6 +90,42 @@ async function stopChild(c: Child): Promise<void> {
 const load = (url: string, headers: Record<string, string>, body: string, connections: number, durationS: number) =>
   runLoad({ url, headers, body, connections, durationS, core: LOAD_CORE }, SCRATCH);
 
+/** Nobody ingests during the load runs: keeps Redis from holding hundreds of MB of usage events. */
+const trimUsage = (prefix: string) => trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+
+function casesById(ids: readonly string[]): BenchCase[] {
+  return ids.map((id) => CASES.find((c) => c.id === id) ?? (() => { throw new Error(`no case ${id}`); })());
+}
+
+/** A profile's top functions as Markdown table lines. */
+function profileTable(top: HotFunction[]): string[] {
+  return ['| function | where | self ms | self % |', '|---|---|---:|---:|', ...top.map((h) => `| \`${h.name}\` | ${h.where} | ${f(h.selfMs, 1)} | ${f(h.selfPct, 1)} |`)];
+}
+
+/**
+ * The rig of the partial runs (--cpu-compare, --profile-only, --workers-only): this harness on the
+ * load core, the mock, a snapshot under a fresh prefix pointing at the mock's `mockUrl`; every
+ * child stopped and the prefix deleted afterwards.
+ */
+async function withRig<T>(mockUrl: 'url' | 'fastUrl', run: (mock: Mock, prefix: string) => Promise<T>): Promise<T> {
+  try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
+  mkdirSync(SCRATCH, { recursive: true });
+  const prefix = `bench:${uniqueSuffix()}:`;
+  try {
+    const mock = await startMock();
+    await publishBenchSnapshot(REDIS_URL, prefix, mock[mockUrl]);
+    return await run(mock, prefix);
+  } finally {
+    for (const c of [...children]) await c.stop().catch(() => undefined);
+    await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
+  }
+}
+
+/** The proxy bundle a run made goes when it ends, unless --keep-bundle: a 3 MB JS file inside the repo would be linted by `pnpm lint` (eslint .). */
+function removeBundle(): void {
+  if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
+}
+
 /** CPU µs of a proxy: the process, plus its cluster workers when it is a primary. */
 function proxyTreeCpu(pid: number): number {
   return [pid, ...childPids(pid)].reduce((sum, p) => sum + (() => { try { return cpuMicros(p); } catch { return 0; } })(), 0);
@@ -148,7 +184,7 @@ async function runCases(mock: Mock, proxy: RunningProxy, prefix: string): Promis
       });
       log(`  round ${i + 1}: direct ${f(d.r.rps)} req/s, proxy ${f(p.r.rps)} req/s (${f(p.r.rps / d.r.rps, 3)}×), added p50 ${f(pl.r.p50Ms - dl.r.p50Ms, 3)} / p99 ${f(pl.r.p99Ms - dl.r.p99Ms, 3)} ms, proxy ${f(p.proxyCpuUs)} µs/req, mock ${f(d.mockCpuUs)} µs/req, load ${f(d.loadAvg, 2)}`);
       // Nobody ingests during the load runs: keep Redis from holding hundreds of MB of usage events.
-      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+      await trimUsage(prefix);
     }
     figures.push({ id: c.id, title: c.title, stream: c.stream, rounds });
   }
@@ -176,7 +212,7 @@ async function runWorkers(mock: Mock, prefix: string): Promise<WorkersRound[]> {
       await stopChild(proxy.child);
       out.push({ round: i + 1, workers, rps: m.r.rps, errors: m.r.errors, loadAvg: m.loadAvg, proxyCpuUs: m.proxyCpuUs, proxyCores: m.proxyCores, mockCores: m.mockCores, genCores: m.genCores, machineCores: m.machineCores, rssMb, autogroup: sessions.autogroup, busySessions: sessions.busy, primaryCpuUs });
       log(`  round ${i + 1}, ${workers} worker(s): ${f(m.r.rps)} req/s, proxy ${f(m.proxyCpuUs)} µs/req on ${f(m.proxyCores, 2)} cores, mock ${f(m.mockCores, 2)} + generator ${f(m.genCores, 2)} cores, machine busy ${f(m.machineCores, 2)} of 2, load ${f(m.loadAvg, 2)}, ${sessions.busy} busy sessions`);
-      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+      await trimUsage(prefix);
     }
   }
   return out;
@@ -258,7 +294,7 @@ async function runProfile(prefix: string, ids: readonly string[] = ['openai-json
     }
     const prof = topSelfTime(join(dir, file), ROOT, 15, fromUs);
     out.push({ label: `${c.title}, 32 connections, ${P.profS} s after a warm-up (${f(r.rps)} req/s under the profiler); file bench/.out/prof/${id}/${file}`, busyMs: prof.total, gcPct: prof.gcPct, top: prof.top });
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    await trimUsage(prefix);
   }
   return out;
 }
@@ -288,11 +324,9 @@ async function profileWorkers(prefix: string): Promise<string> {
     for (const p of profiles) {
       const role = workers === 1 ? 'single process' : p.pid === primaryPid ? 'primary' : 'worker';
       out.push(`${role} (pid ${p.pid}, bench/.out/prof/workers-${workers}/${p.file}): busy ${f(p.prof.total)} ms (${f((p.prof.total * 1000) / Math.max(1, r.requests))} µs per request of the whole), garbage collector ${f(p.prof.gcPct, 1)} %, idle ${f(p.prof.idlePct, 1)} % of samples`, '');
-      out.push('| function | where | self ms | self % |', '|---|---|---:|---:|');
-      for (const h of p.prof.top) out.push(`| \`${h.name}\` | ${h.where} | ${f(h.selfMs, 1)} | ${f(h.selfPct, 1)} |`);
-      out.push('');
+      out.push(...profileTable(p.prof.top), '');
     }
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    await trimUsage(prefix);
   }
   return `${out.join('\n')}\n`;
 }
@@ -365,12 +399,9 @@ function argValue(name: string): string | undefined {
  * order every round so a slow phase of the shared machine falls on both. Prints a Markdown table.
  */
 async function cpuCompare(bundles: string[], ids: string[], rounds: number): Promise<void> {
-  const cases = ids.map((id) => CASES.find((c) => c.id === id) ?? (() => { throw new Error(`no case ${id}`); })());
-  const prefix = `bench:${uniqueSuffix()}:`;
+  const cases = casesById(ids);
   const samples = new Map<string, number[]>();
-  try {
-    const mock = await startMock();
-    await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
+  await withRig('url', async (mock, prefix) => {
     for (let round = 1; round <= rounds; round++) {
       for (const bundle of round % 2 ? bundles : [...bundles].reverse()) {
         const proxy = await launchProxy('bundle', prefix, [], bundle);
@@ -380,21 +411,16 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
           const key = `${bundle}\t${c.id}`;
           samples.set(key, [...(samples.get(key) ?? []), cpuUsPerReq]);
           log(`round ${round} ${bundle} ${c.id}: ${f(cpuUsPerReq)} µs CPU/req, ${f(r.rps)} req/s${r.errors ? `, ${r.errors} errors` : ''}`);
-          await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+          await trimUsage(prefix);
         }
         await stopChild(proxy.child);
       }
     }
-  } finally {
-    for (const c of [...children]) await c.stop().catch(() => undefined);
-    await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
-  }
+  });
   const out = ['| bundle | case | CPU µs/request, median | min – max | runs |', '|---|---|---:|---:|---:|'];
   for (const [key, xs] of samples) {
     const [bundle, id] = key.split('\t');
-    const sorted = [...xs].sort((a, b) => a - b);
-    const median = sorted.length % 2 ? sorted[(sorted.length - 1) / 2] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
-    out.push(`| ${bundle} | ${id} | ${f(median)} | ${f(sorted[0])} – ${f(sorted[sorted.length - 1])} | ${xs.length} |`);
+    out.push(`| ${bundle} | ${id} | ${f(median(xs))} | ${f(Math.min(...xs))} – ${f(Math.max(...xs))} | ${xs.length} |`);
   }
   process.stdout.write(`${out.join('\n')}\n`);
 }
@@ -409,12 +435,9 @@ async function cpuCompare(bundles: string[], ids: string[], rounds: number): Pro
  */
 async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: number): Promise<void> {
   if (bundles.length !== 2) throw new Error('--side-by-side compares exactly two bundles');
-  const cases = ids.map((id) => CASES.find((c) => c.id === id) ?? (() => { throw new Error(`no case ${id}`); })());
-  const prefix = `bench:${uniqueSuffix()}:`;
+  const cases = casesById(ids);
   const rows: string[] = [];
-  try {
-    const mock = await startMock();
-    await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
+  await withRig('url', async (_mock, prefix) => {
     for (const c of cases) {
       const ratios: number[] = [];
       const per: [number[], number[]] = [[], []];
@@ -434,15 +457,11 @@ async function cpuCompareSideBySide(bundles: string[], ids: string[], rounds: nu
         per[1].push(us[1]);
         ratios.push(us[1] / us[0]);
         log(`${c.id} round ${round}: ${f(us[0])} vs ${f(us[1])} µs CPU/req (${f(us[1] / us[0], 3)}×), ${f(runs[0].rps)} vs ${f(runs[1].rps)} req/s${runs[0].errors + runs[1].errors ? `, ${runs[0].errors + runs[1].errors} errors` : ''}, load ${f(loadAvg, 2)}`);
-        await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+        await trimUsage(prefix);
       }
-      const sorted = [...ratios].sort((a, b) => a - b);
-      rows.push(`| ${c.id} | ${f(median(per[0]))} | ${f(median(per[1]))} | ${f(median(ratios), 3)}× | ${f(sorted[0], 3)} – ${f(sorted[sorted.length - 1], 3)} | ${ratios.map((r) => f(r, 3)).join(', ')} |`);
+      rows.push(`| ${c.id} | ${f(median(per[0]))} | ${f(median(per[1]))} | ${f(median(ratios), 3)}× | ${f(Math.min(...ratios), 3)} – ${f(Math.max(...ratios), 3)} | ${ratios.map((r) => f(r, 3)).join(', ')} |`);
     }
-  } finally {
-    for (const c of [...children]) await c.stop().catch(() => undefined);
-    await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
-  }
+  });
   process.stdout.write(`a = ${bundles[0]}, b = ${bundles[1]}, both at once, ${rounds} rounds of ${P.warmS} s warm-up + ${P.loadS} s\n`);
   process.stdout.write(`| case | a: CPU µs/req, median | b: CPU µs/req, median | b ÷ a, median | min – max | per round |\n|---|---:|---:|---:|---|---|\n${rows.join('\n')}\n`);
 }
@@ -455,8 +474,6 @@ async function main(): Promise<void> {
   }
   const compare = argValue('--cpu-compare');
   if (compare) {
-    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
-    mkdirSync(SCRATCH, { recursive: true });
     const compareBundles = compare.split(',').map((b) => join(ROOT, b));
     const compareCases = (argValue('--cases') ?? 'translated-sse').split(',');
     if (args.includes('--side-by-side')) await cpuCompareSideBySide(compareBundles, compareCases, Number(argValue('--rounds') ?? 8));
@@ -473,40 +490,21 @@ async function main(): Promise<void> {
   }
   if (args.includes('--profile-only')) {
     // Only the CPU profile of the given cases (default: the three of a full run), printed as Markdown.
-    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
-    mkdirSync(SCRATCH, { recursive: true });
-    const prefix = `bench:${uniqueSuffix()}:`;
-    try {
-      await bundleProxy();
-      const mock = await startMock();
-      await publishBenchSnapshot(REDIS_URL, prefix, mock.url);
-      const ids = argValue('--cases')?.split(',');
-      for (const p of await runProfile(prefix, ids)) {
-        process.stdout.write(`### ${p.label}\n\nBusy ${f(p.busyMs)} ms, garbage collector ${f(p.gcPct, 1)} %\n\n| function | where | self ms | self % |\n|---|---|---:|---:|\n`);
-        for (const h of p.top) process.stdout.write(`| \`${h.name}\` | ${h.where} | ${f(h.selfMs, 1)} | ${f(h.selfPct, 1)} |\n`);
+    await bundleProxy();
+    await withRig('url', async (_mock, prefix) => {
+      for (const p of await runProfile(prefix, argValue('--cases')?.split(','))) {
+        process.stdout.write(`### ${p.label}\n\nBusy ${f(p.busyMs)} ms, garbage collector ${f(p.gcPct, 1)} %\n\n${profileTable(p.top).join('\n')}\n`);
       }
-    } finally {
-      for (const c of [...children]) await c.stop().catch(() => undefined);
-      await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
-    }
+    }).finally(removeBundle);
     return;
   }
   if (args.includes('--workers-only')) {
     // Only the PROXY_WORKERS 1 vs 2 comparison, printed as Markdown (docs/BENCHMARKS.md untouched).
-    try { execFileSync('taskset', ['-cp', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' }); } catch {}
-    mkdirSync(SCRATCH, { recursive: true });
-    const prefix = `bench:${uniqueSuffix()}:`;
-    try {
-      await bundleProxy();
-      const mock = await startMock();
-      await publishBenchSnapshot(REDIS_URL, prefix, mock.fastUrl);
+    await bundleProxy();
+    await withRig('fastUrl', async (mock, prefix) => {
       process.stdout.write(`load average at start ${machineInfo().loadAvg}\n${renderWorkers(await runWorkers(mock, prefix)).join('\n')}\nload average at the end ${machineInfo().loadAvg}\n`);
       if (args.includes('--profile')) process.stdout.write(await profileWorkers(prefix));
-    } finally {
-      for (const c of [...children]) await c.stop().catch(() => undefined);
-      await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
-      if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
-    }
+    }).finally(removeBundle);
     return;
   }
   if (argValue('--cases') === 'usage-queries') {
@@ -554,7 +552,7 @@ async function main(): Promise<void> {
         report.tsxCompare.push({ id, bundleRps: median(b.rounds.map((x) => x.proxy.rps)), tsxRps: r.rps, bundleCpu: median(b.rounds.map((x) => x.proxyCpuUs)), tsxCpu: cpuUsPerReq });
       }
       await stopChild(tsxProxy.child);
-      await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+      await trimUsage(prefix);
     }
 
     log('profiling');
@@ -571,7 +569,7 @@ async function main(): Promise<void> {
       report.ttfb.push({ id, direct, proxy: viaProxy });
     }
     await stopChild(ttfbProxy.child);
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    await trimUsage(prefix);
 
     // A fresh proxy for the slow streams: after the load runs the heap has room to spare, and
     // RSS would not show what the open streams cost.
@@ -580,7 +578,7 @@ async function main(): Promise<void> {
     await load(fresh.url + warm.path, warm.headers, warm.body, 8, 1);
     report.slow = await runSlowStreams(mock.url, fresh);
     await stopChild(fresh.child);
-    await trimStream(REDIS_URL, allUsageStreams(DEFAULT_USAGE_STREAM_PARTITIONS).map((key) => prefix + key));
+    await trimUsage(prefix);
     for (const c of [...children]) await stopChild(c);
 
     if (!skipIngest) {
@@ -594,8 +592,7 @@ async function main(): Promise<void> {
   } finally {
     for (const c of [...children]) await c.stop().catch(() => undefined);
     await deletePrefix(REDIS_URL, prefix).catch(() => undefined);
-    // A 3 MB JS bundle inside the repo would be linted by `pnpm lint` (eslint .): remove it unless asked to keep it.
-    if (!args.includes('--keep-bundle')) for (const ext of ['', '.map']) rmSync(PROXY_BUNDLE + ext, { force: true });
+    removeBundle();
   }
   report.loadAvgEnd = machineInfo().loadAvg;
   const errored = report.cases.filter((c) => c.rounds.some((r) => r.direct.errors || r.proxy.errors || r.directLat.errors || r.proxyLat.errors));
