@@ -257,8 +257,8 @@ export async function pipeStream(body: Readable, res: ServerResponse, o: StreamP
    * in three (this chunk, the tail at the body's 'end', res.end() after that). The rest of the
    * upstream body (nothing, or its chunked terminator) is still read to its end for the usage.
    */
-  const endEarly = (events: SseEvent[]) => {
-    if (clientEnded || closingFrame || res.destroyed || res.writableEnded || !events.some(isStreamEnd)) return;
+  const endEarly = () => {
+    if (clientEnded || closingFrame || res.destroyed || res.writableEnded) return;
     if (raw && !raw.sentAll()) return;
     if (o.translator?.failed() || o.usage.streamError() !== null) return;
     clientEnded = true;
@@ -271,10 +271,10 @@ export async function pipeStream(body: Readable, res: ServerResponse, o: StreamP
       (chunk, write) => {
         firstByte();
         const events = o.decoder.push(chunk);
-        const last = !raw && events.some(isStreamEnd);
+        const last = events.some(isStreamEnd);
         if (raw) raw.chunk(chunk, events, write);
         else emit(events, last, write);
-        endEarly(events);
+        if (last) endEarly();
       },
       (write) => {
         const events = o.decoder.end();
